@@ -1,0 +1,47 @@
+//! Actions a person takes on the kiosk, queued in its outbox and delivered here.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+/// `POST /v1/actions` with the action's UUIDv7 in the `Idempotency-Key` header.
+///
+/// The submission carries its own authority (`grant`), so the outbox can deliver it after the
+/// person has logged out.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ActionSubmission {
+    pub grant: String,
+    pub device_id: String,
+    /// When the person confirmed the action on the kiosk.
+    pub confirmed_at: DateTime<Utc>,
+    pub action: Action,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Action {
+    /// The order for an activity and the application for compensation to the chosen supplier.
+    SupplierChoice(SupplierChoice),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct SupplierChoice {
+    pub activity_id: String,
+    pub item_id: String,
+    pub supplier_id: String,
+    pub quantity: u32,
+    /// The supplier's unit price the person saw when confirming.
+    pub unit_price_kzt: i64,
+    /// The state's guaranteed amount per unit the person saw when confirming.
+    pub guaranteed_amount_kzt: i64,
+}
+
+/// The gateway's answer to an accepted action; a repeat of the same key gets the same answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ActionReceipt {
+    pub action_id: Uuid,
+    /// The portal's reference for the application.
+    pub reference: String,
+    pub accepted_at: DateTime<Utc>,
+}

@@ -1,0 +1,55 @@
+//! A participant's own data: profile and individual-programme (IPR) activities.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::{Category, LocalizedText};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Profile {
+    pub iin: String,
+    pub surname: String,
+    pub given_name: String,
+    pub patronymic: Option<String>,
+    pub birth_date: NaiveDate,
+    pub category: ParticipantCategory,
+    pub region: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ParticipantCategory {
+    Disability,
+    Elderly,
+    Representative,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ActivityStatus {
+    AwaitingChoice,
+    SupplierChosen,
+    ApplicationSigned,
+    InDelivery,
+    Realised,
+    ChoiceBlocked,
+    ActivationRequested,
+    Cancelled,
+}
+
+/// One activity of the individual programme, as E-Sobes sends it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Activity {
+    pub id: String,
+    pub category: Category,
+    pub title: LocalizedText,
+    pub quantity: u32,
+    pub programme_date: NaiveDate,
+    /// The day the person was notified to choose a supplier; the two-month window runs from it.
+    pub notice_date: Option<NaiveDate>,
+    pub term_until: NaiveDate,
+    pub status: ActivityStatus,
+    /// Catalogue items that satisfy this activity.
+    pub matching_items: Vec<String>,
+}

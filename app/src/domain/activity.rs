@@ -1,0 +1,101 @@
+//! Activities of the individual rehabilitation programme (IPR) and what a person can do with each.
+
+use chrono::NaiveDate;
+
+use super::catalogue::Category;
+use super::text::Text;
+use super::window::ChoiceWindow;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ActivityStatus {
+    AwaitingChoice,
+    SupplierChosen,
+    ApplicationSigned,
+    InDelivery,
+    Realised,
+    ChoiceBlocked,
+    ActivationRequested,
+    Cancelled,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Activity {
+    pub id: String,
+    pub category: Category,
+    pub title: Text,
+    pub quantity: u32,
+    pub programme_date: NaiveDate,
+    pub notice_date: Option<NaiveDate>,
+    pub term_until: NaiveDate,
+    pub status: ActivityStatus,
+    pub matching_items: Vec<String>,
+}
+
+impl Activity {
+    pub fn window(&self, today: NaiveDate) -> ChoiceWindow {
+        ChoiceWindow::on(self.notice_date, today)
+    }
+
+    /// The status to show today: an activity still awaiting a choice after its window has
+    /// passed is blocked, even before the portal's next update says so.
+    pub fn status_on(&self, today: NaiveDate) -> ActivityStatus {
+        match self.status {
+            ActivityStatus::AwaitingChoice if self.window(today).is_closed() => {
+                ActivityStatus::ChoiceBlocked
+            }
+            other => other,
+        }
+    }
+
+    /// A supplier can be chosen only while the activity awaits a choice and its window is open.
+    pub fn can_choose_supplier(&self, today: NaiveDate) -> bool {
+        self.status_on(today) == ActivityStatus::AwaitingChoice
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    fn activity(status: ActivityStatus, notice: Option<NaiveDate>) -> Activity {
+        Activity {
+            id: "ipr-1".into(),
+            category: Category::Hearing,
+            title: Text::default(),
+            quantity: 1,
+            programme_date: d(2026, 9, 1),
+            notice_date: notice,
+            term_until: d(2027, 9, 1),
+            status,
+            matching_items: vec!["hr-001".into()],
+        }
+    }
+
+    #[test]
+    fn awaiting_choice_turns_blocked_after_the_window() {
+        let a = activity(ActivityStatus::AwaitingChoice, Some(d(2026, 9, 30)));
+        assert_eq!(a.status_on(d(2026, 11, 30)), ActivityStatus::AwaitingChoice);
+        assert!(a.can_choose_supplier(d(2026, 11, 30)));
+        assert_eq!(a.status_on(d(2026, 12, 1)), ActivityStatus::ChoiceBlocked);
+        assert!(!a.can_choose_supplier(d(2026, 12, 1)));
+    }
+
+    #[test]
+    fn other_statuses_are_kept_as_the_portal_sent_them() {
+        for status in [
+            ActivityStatus::SupplierChosen,
+            ActivityStatus::ApplicationSigned,
+            ActivityStatus::Realised,
+            ActivityStatus::ActivationRequested,
+            ActivityStatus::Cancelled,
+        ] {
+            let a = activity(status, Some(d(2025, 1, 1)));
+            assert_eq!(a.status_on(d(2026, 12, 1)), status);
+            assert!(!a.can_choose_supplier(d(2026, 12, 1)));
+        }
+    }
+}

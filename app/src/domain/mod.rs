@@ -1,0 +1,24 @@
+//! Pure rules of the portal: IIN, IPR activities and the two-month window, catalogue, orders.
+//!
+//! No IO, no clock reads, no Slint: every function takes the date it needs.
+
+mod activity;
+mod catalogue;
+mod iin;
+mod order;
+mod text;
+mod window;
+
+pub use activity::{Activity, ActivityStatus};
+pub use catalogue::{Catalogue, Category, Choice, Item, Supplier};
+pub use iin::{Iin, IinError, Sex, check_digit};
+pub use order::{Order, OrderError};
+pub use text::{Lang, Text};
+pub use window::{CHOICE_WINDOW_MONTHS, ChoiceWindow, window_last_day};
+
+/// What a person sees of themselves during a visit.
+#[derive(Debug, Clone, PartialEq, Eq, zeroize::Zeroize, zeroize::ZeroizeOnDrop)]
+pub struct PersonName {
+    pub surname: String,
+    pub given_name: String,
+}

@@ -1,0 +1,6 @@
+//! The Komek kiosk: the touchscreen app of the portal of social services.
+
+pub mod domain;
+pub mod store;
+
+slint::include_modules!();

@@ -1,0 +1,43 @@
+//! Local storage on the kiosk: the outbox (precious) and the cache (disposable), each in its
+//! own SQLite file under the data directory.
+
+mod cache;
+mod outbox;
+
+use std::path::Path;
+
+pub use cache::{Cache, Cached};
+pub use outbox::{ActionState, Outbox, OutboxCounts, QueuedAction};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("database migration: {0}")]
+    Migration(#[from] rusqlite_migration::Error),
+    #[error("file: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("damaged data: {0}")]
+    Corrupt(String),
+}
+
+impl StoreError {
+    /// True when the disk is full: the person must hear that the action was NOT saved.
+    pub fn is_disk_full(&self) -> bool {
+        match self {
+            StoreError::Sqlite(rusqlite::Error::SqliteFailure(e, _)) => {
+                e.code == rusqlite::ErrorCode::DiskFull
+            }
+            StoreError::Io(e) => e.kind() == std::io::ErrorKind::StorageFull,
+            _ => false,
+        }
+    }
+}
+
+/// Opens both databases under `data_dir`, creating the directory when needed.
+pub fn open(data_dir: &Path) -> Result<(Outbox, Cache), StoreError> {
+    std::fs::create_dir_all(data_dir)?;
+    let outbox = Outbox::open(&data_dir.join("outbox.db"))?;
+    let cache = Cache::open(&data_dir.join("cache.db"))?;
+    Ok((outbox, cache))
+}

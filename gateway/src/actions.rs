@@ -1,0 +1,174 @@
+//! Idempotent action submission: each `Idempotency-Key` is applied at most once, and a repeat
+//! of the same request gets the same answer; a different body under a used key is refused.
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use chrono::{Months, Utc};
+use komek_api::{
+    Action, ActionReceipt, ActionSubmission, ActivityStatus, ErrorCode, IDEMPOTENCY_KEY_HEADER,
+    SupplierChoice,
+};
+use rusqlite::{OptionalExtension, Transaction, params};
+use uuid::Uuid;
+
+use crate::AppState;
+use crate::auth::{grant_iin, mask_iin, sha256_hex};
+use crate::error::Refusal;
+use crate::participant::{load_activity, load_catalogue, status_to_db};
+
+#[utoipa::path(post, path = "/v1/actions", request_body = ActionSubmission,
+    params(("Idempotency-Key" = Uuid, Header, description = "the action's UUIDv7")),
+    responses((status = 201, body = ActionReceipt),
+              (status = 401, body = komek_api::ApiError), (status = 403, body = komek_api::ApiError),
+              (status = 409, body = komek_api::ApiError), (status = 422, body = komek_api::ApiError)))]
+pub async fn submit(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+    match submit_inner(&state, &headers, &body) {
+        Ok((status, json)) => json_response(status, json),
+        Err(refusal) => refusal.into_response(),
+    }
+}
+
+fn json_response(status: StatusCode, json: String) -> Response {
+    (status, [(header::CONTENT_TYPE, "application/json")], json).into_response()
+}
+
+fn submit_inner(
+    state: &AppState,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<(StatusCode, String), Refusal> {
+    let key = headers
+        .get(IDEMPOTENCY_KEY_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| Uuid::parse_str(v).ok())
+        .ok_or_else(|| Refusal::bad_request("Idempotency-Key header with a UUID is required"))?;
+    let submission: ActionSubmission = serde_json::from_slice(body)
+        .map_err(|e| Refusal::bad_request(format!("body is not an action: {e}")))?;
+    let request_hash = sha256_hex(&[body]);
+
+    let mut conn = state.db.lock();
+    let tx = conn.transaction()?;
+    let seen: Option<(String, u16, String)> = tx
+        .query_row(
+            "SELECT request_hash, status_code, response FROM actions WHERE idempotency_key = ?1",
+            params![key.to_string()],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .optional()?;
+    if let Some((seen_hash, status, response)) = seen {
+        if seen_hash != request_hash {
+            return Err(Refusal::new(
+                StatusCode::CONFLICT,
+                ErrorCode::IdempotencyConflict,
+                "this Idempotency-Key was used for a different action",
+            ));
+        }
+        let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        return Ok((status, response));
+    }
+
+    // The grant is checked first and its refusal is not recorded: a person can still confirm
+    // the action again under a new login.
+    let iin = grant_iin(&tx, &submission.grant, &submission.device_id)?;
+    let (status, response) = match apply(&tx, key, &iin, &submission) {
+        Ok(receipt) => (StatusCode::CREATED, serde_json::to_string(&receipt)?),
+        Err(refusal) if refusal.status.is_client_error() => {
+            (refusal.status, serde_json::to_string(&refusal.body)?)
+        }
+        Err(internal) => return Err(internal),
+    };
+    tx.execute(
+        "INSERT INTO actions (idempotency_key, request_hash, status_code, response, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![key.to_string(), request_hash, status.as_u16(), response, Utc::now().to_rfc3339()],
+    )?;
+    tx.commit()?;
+    tracing::info!(%key, iin = %mask_iin(&iin), status = status.as_u16(), "action answered");
+    Ok((status, response))
+}
+
+fn invalid(message: &str) -> Refusal {
+    Refusal::new(StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::InvalidAction, message)
+}
+
+fn apply(
+    tx: &Transaction<'_>,
+    key: Uuid,
+    iin: &str,
+    submission: &ActionSubmission,
+) -> Result<ActionReceipt, Refusal> {
+    match &submission.action {
+        Action::SupplierChoice(choice) => apply_supplier_choice(tx, key, iin, choice),
+    }
+}
+
+fn apply_supplier_choice(
+    tx: &Transaction<'_>,
+    key: Uuid,
+    iin: &str,
+    choice: &SupplierChoice,
+) -> Result<ActionReceipt, Refusal> {
+    let activity = load_activity(tx, iin, &choice.activity_id)?
+        .ok_or_else(|| invalid("no such activity for this participant"))?;
+    if activity.status != ActivityStatus::AwaitingChoice {
+        return Err(invalid("the activity does not await a supplier choice"));
+    }
+    // The portal is the authority on the two-month window (Rules item 10).
+    let today = (Utc::now() + chrono::Duration::hours(5)).date_naive();
+    if let Some(notice) = activity.notice_date {
+        if notice.checked_add_months(Months::new(2)).is_some_and(|last| today > last) {
+            return Err(invalid("the two-month window to choose a supplier has passed"));
+        }
+    }
+    if !activity.matching_items.contains(&choice.item_id) {
+        return Err(invalid("the item does not satisfy the activity"));
+    }
+    let catalogue = load_catalogue(tx)?;
+    let offer = catalogue
+        .suppliers
+        .iter()
+        .filter(|s| s.id == choice.supplier_id)
+        .flat_map(|s| &s.offers)
+        .find(|o| o.item_id == choice.item_id)
+        .ok_or_else(|| invalid("the supplier does not offer this item"))?;
+    if offer.price_kzt != choice.unit_price_kzt {
+        return Err(invalid("the supplier's price has changed; review the order again"));
+    }
+    let now = Utc::now();
+    tx.execute(
+        "INSERT INTO orders (reference, idempotency_key, participant_iin, activity_id, item_id,
+                             supplier_id, quantity, unit_price_kzt, created_at)
+         VALUES ('', ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![
+            key.to_string(),
+            iin,
+            choice.activity_id,
+            choice.item_id,
+            choice.supplier_id,
+            choice.quantity,
+            choice.unit_price_kzt,
+            now.to_rfc3339()
+        ],
+    )?;
+    let seq = tx.last_insert_rowid();
+    let reference = format!("SP-{}-{seq:06}", today.format("%Y%m%d"));
+    tx.execute(
+        "UPDATE orders SET reference = ?2 WHERE seq = ?1",
+        params![seq, reference],
+    )?;
+    tx.execute(
+        "UPDATE activities SET status = ?3 WHERE id = ?1 AND participant_iin = ?2",
+        params![
+            choice.activity_id,
+            iin,
+            status_to_db(ActivityStatus::ApplicationSigned)
+        ],
+    )?;
+    Ok(ActionReceipt {
+        action_id: key,
+        reference,
+        accepted_at: now,
+    })
+}

@@ -1,0 +1,97 @@
+//! The gateway's own database: participants and their programmes, public catalogue, login
+//! challenges, sessions and grants, and every action applied (keyed by its idempotency key).
+
+use std::path::Path;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use rusqlite::Connection;
+use rusqlite_migration::{M, Migrations};
+
+use crate::error::GatewayError;
+
+/// Never edit a migration that has shipped: add a new one.
+fn migrations() -> Migrations<'static> {
+    Migrations::new(vec![M::up(
+        "CREATE TABLE participants (
+            iin         TEXT PRIMARY KEY,
+            body        TEXT NOT NULL,
+            phone       TEXT NOT NULL
+        );
+        CREATE TABLE activities (
+            id              TEXT PRIMARY KEY,
+            participant_iin TEXT NOT NULL REFERENCES participants (iin),
+            body            TEXT NOT NULL,
+            status          TEXT NOT NULL
+        );
+        CREATE INDEX activities_by_participant ON activities (participant_iin);
+        CREATE TABLE catalogue_items (id TEXT PRIMARY KEY, body TEXT NOT NULL);
+        CREATE TABLE suppliers (id TEXT PRIMARY KEY, body TEXT NOT NULL);
+        CREATE TABLE otp_challenges (
+            id            TEXT PRIMARY KEY,
+            iin           TEXT NOT NULL,
+            device_id     TEXT NOT NULL,
+            code_hash     TEXT NOT NULL,
+            dev_code      TEXT,
+            attempts_left INTEGER NOT NULL,
+            created_at    TEXT NOT NULL,
+            expires_at    TEXT NOT NULL,
+            used          INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE INDEX otp_by_iin ON otp_challenges (iin, created_at);
+        CREATE TABLE sessions (
+            token_hash TEXT PRIMARY KEY,
+            iin        TEXT NOT NULL,
+            expires_at TEXT NOT NULL
+        );
+        CREATE TABLE grants (
+            grant_hash TEXT PRIMARY KEY,
+            iin        TEXT NOT NULL,
+            device_id  TEXT NOT NULL,
+            expires_at TEXT NOT NULL
+        );
+        CREATE TABLE actions (
+            idempotency_key TEXT PRIMARY KEY,
+            request_hash    TEXT NOT NULL,
+            status_code     INTEGER NOT NULL,
+            response        TEXT NOT NULL,
+            created_at      TEXT NOT NULL
+        );
+        CREATE TABLE orders (
+            seq             INTEGER PRIMARY KEY AUTOINCREMENT,
+            reference       TEXT NOT NULL UNIQUE,
+            idempotency_key TEXT NOT NULL UNIQUE,
+            participant_iin TEXT NOT NULL,
+            activity_id     TEXT NOT NULL,
+            item_id         TEXT NOT NULL,
+            supplier_id     TEXT NOT NULL,
+            quantity        INTEGER NOT NULL,
+            unit_price_kzt  INTEGER NOT NULL,
+            created_at      TEXT NOT NULL
+        );",
+    )])
+}
+
+/// One connection behind a mutex: every handler's work is a short transaction, and holding the
+/// lock across it is what makes concurrent duplicates of one key apply once.
+#[derive(Clone)]
+pub struct Db {
+    conn: Arc<Mutex<Connection>>,
+}
+
+impl Db {
+    pub fn open(path: &Path) -> Result<Self, GatewayError> {
+        let mut conn = Connection::open(path)?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        migrations().to_latest(&mut conn)?;
+        Ok(Db {
+            conn: Arc::new(Mutex::new(conn)),
+        })
+    }
+
+    pub fn lock(&self) -> MutexGuard<'_, Connection> {
+        // A handler that panicked mid-transaction left nothing committed; go on.
+        self.conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}

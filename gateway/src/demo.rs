@@ -1,0 +1,149 @@
+//! Demo data from `assets/demo/`: a fictional region's participants, programmes, catalogue and
+//! suppliers. Dates in the files are relative ("days ago") so the demo works in any year.
+
+use std::path::Path;
+
+use chrono::{Months, NaiveDate};
+use komek_api::{ActivityStatus, Category, CatalogueItem, LocalizedText, Supplier};
+use rusqlite::{Connection, params};
+use serde::{Deserialize, Serialize};
+
+use crate::error::GatewayError;
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct IdDocument {
+    pub number: String,
+    pub issuer: String,
+    pub issued_on: NaiveDate,
+    pub expires_on: NaiveDate,
+}
+
+/// A participant as the state systems would send them.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Participant {
+    pub iin: String,
+    pub surname: String,
+    pub given_name: String,
+    pub patronymic: Option<String>,
+    pub birth_date: NaiveDate,
+    pub sex: String,
+    pub category: komek_api::ParticipantCategory,
+    pub disability_group: Option<String>,
+    pub phone: String,
+    pub email: Option<String>,
+    pub region: String,
+    pub address: String,
+    pub id_document: IdDocument,
+    #[serde(default)]
+    pub represents: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+struct DemoActivity {
+    id: String,
+    participant_iin: String,
+    category: Category,
+    title: LocalizedText,
+    matching_items: Vec<String>,
+    quantity: u32,
+    programme_days_ago: i64,
+    notice_days_ago: Option<i64>,
+    term_months: u32,
+    status: ActivityStatus,
+}
+
+#[derive(Deserialize)]
+struct Participants {
+    participants: Vec<Participant>,
+}
+#[derive(Deserialize)]
+struct Activities {
+    activities: Vec<DemoActivity>,
+}
+#[derive(Deserialize)]
+struct Items {
+    items: Vec<CatalogueItem>,
+}
+#[derive(Deserialize)]
+struct Suppliers {
+    suppliers: Vec<Supplier>,
+}
+
+fn read<T: for<'de> Deserialize<'de>>(dir: &Path, name: &str) -> Result<T, GatewayError> {
+    let path = dir.join(name);
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| GatewayError::DemoData(format!("{}: {e}", path.display())))?;
+    serde_json::from_str(&text)
+        .map_err(|e| GatewayError::DemoData(format!("{}: {e}", path.display())))
+}
+
+fn days_before(today: NaiveDate, days: i64) -> NaiveDate {
+    today - chrono::Duration::days(days)
+}
+
+/// Loads the demo data. The public catalogue is replaced on every start; participants and their
+/// activities only when the database has none yet, so what people did survives a restart.
+pub fn load(conn: &mut Connection, dir: &Path, today: NaiveDate) -> Result<(), GatewayError> {
+    let items: Items = read(dir, "catalogue.json")?;
+    let suppliers: Suppliers = read(dir, "suppliers.json")?;
+    let participants: Participants = read(dir, "participants.json")?;
+    let activities: Activities = read(dir, "activities.json")?;
+
+    let tx = conn.transaction()?;
+    tx.execute("DELETE FROM catalogue_items", [])?;
+    tx.execute("DELETE FROM suppliers", [])?;
+    for item in &items.items {
+        tx.execute(
+            "INSERT INTO catalogue_items (id, body) VALUES (?1, ?2)",
+            params![item.id, serde_json::to_string(item)?],
+        )?;
+    }
+    for supplier in &suppliers.suppliers {
+        tx.execute(
+            "INSERT INTO suppliers (id, body) VALUES (?1, ?2)",
+            params![supplier.id, serde_json::to_string(supplier)?],
+        )?;
+    }
+    let known: i64 = tx.query_row("SELECT COUNT(*) FROM participants", [], |r| r.get(0))?;
+    if known == 0 {
+        for p in &participants.participants {
+            tx.execute(
+                "INSERT INTO participants (iin, body, phone) VALUES (?1, ?2, ?3)",
+                params![p.iin, serde_json::to_string(p)?, p.phone],
+            )?;
+        }
+        for a in &activities.activities {
+            let programme_date = days_before(today, a.programme_days_ago);
+            let activity = komek_api::Activity {
+                id: a.id.clone(),
+                category: a.category,
+                title: a.title.clone(),
+                quantity: a.quantity,
+                programme_date,
+                notice_date: a.notice_days_ago.map(|d| days_before(today, d)),
+                term_until: programme_date
+                    .checked_add_months(Months::new(a.term_months))
+                    .unwrap_or(programme_date),
+                status: a.status,
+                matching_items: a.matching_items.clone(),
+            };
+            tx.execute(
+                "INSERT INTO activities (id, participant_iin, body, status) VALUES (?1, ?2, ?3, ?4)",
+                params![
+                    a.id,
+                    a.participant_iin,
+                    serde_json::to_string(&activity)?,
+                    serde_json::to_string(&a.status)?
+                ],
+            )?;
+        }
+    }
+    tx.commit()?;
+    tracing::info!(
+        items = items.items.len(),
+        suppliers = suppliers.suppliers.len(),
+        participants = participants.participants.len(),
+        "demo data loaded"
+    );
+    Ok(())
+}

@@ -1,0 +1,142 @@
+//! The Komek gateway: the kiosk's one counterpart. It keeps its own database, authenticates
+//! participants, serves their programme and the public catalogue, and applies queued actions
+//! exactly once. Its side toward the state systems (portal, E-Sobes) is this crate's adapter
+//! boundary; the demo data stand in for them.
+
+mod actions;
+pub mod auth;
+mod db;
+mod demo;
+mod error;
+mod participant;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::routing::{get, post};
+use komek_api::Health;
+use tokio::net::TcpListener;
+use utoipa::OpenApi;
+
+pub use db::Db;
+pub use error::GatewayError;
+
+#[derive(Debug, Clone)]
+pub struct GatewayConfig {
+    pub db_path: PathBuf,
+    /// Folder with the demo data (`assets/demo`); loaded at start when given.
+    pub demo_data: Option<PathBuf>,
+    /// Serves `/dev/*` (one-time codes in the clear). Never on a production gateway.
+    pub dev_endpoints: bool,
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    db: Db,
+    config: Arc<GatewayConfig>,
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Komek gateway", description = "The kiosk's counterpart toward the portal of social services."),
+    paths(
+        health, auth::request_otp, auth::verify_otp, auth::logout, auth::dev_otp,
+        participant::profile, participant::activities, participant::catalogue, actions::submit
+    ),
+    components(schemas(komek_api::ApiError, komek_api::ErrorCode))
+)]
+pub struct ApiDoc;
+
+#[utoipa::path(get, path = "/healthz", responses((status = 200, body = Health)))]
+async fn health() -> axum::Json<Health> {
+    axum::Json(Health {
+        status: "ok".into(),
+        version: env!("CARGO_PKG_VERSION").into(),
+    })
+}
+
+async fn openapi() -> axum::Json<utoipa::openapi::OpenApi> {
+    axum::Json(ApiDoc::openapi())
+}
+
+/// Opens the database, loads demo data when configured, and builds the HTTP routes.
+pub fn build(config: GatewayConfig) -> Result<Router, GatewayError> {
+    let db = Db::open(&config.db_path)?;
+    if let Some(dir) = &config.demo_data {
+        let today = (chrono::Utc::now() + chrono::Duration::hours(5)).date_naive();
+        demo::load(&mut db.lock(), dir, today)?;
+    }
+    let dev_endpoints = config.dev_endpoints;
+    let state = AppState {
+        db,
+        config: Arc::new(config),
+    };
+    let mut router = Router::new()
+        .route("/healthz", get(health))
+        .route("/openapi.json", get(openapi))
+        .route("/v1/auth/otp", post(auth::request_otp))
+        .route("/v1/auth/otp/verify", post(auth::verify_otp))
+        .route("/v1/auth/logout", post(auth::logout))
+        .route("/v1/me", get(participant::profile))
+        .route("/v1/me/activities", get(participant::activities))
+        .route("/v1/catalogue", get(participant::catalogue))
+        .route("/v1/actions", post(actions::submit));
+    if dev_endpoints {
+        router = router.route("/dev/otp/{challenge_id}", get(auth::dev_otp));
+    }
+    Ok(router.with_state(state))
+}
+
+/// A gateway serving on a bound address until it is dropped or `shutdown` is called.
+pub struct RunningGateway {
+    pub addr: SocketAddr,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl RunningGateway {
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    pub async fn shutdown(mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        let _ = (&mut self.task).await;
+    }
+}
+
+impl Drop for RunningGateway {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+/// Binds `listen` and serves in a task on the current tokio runtime.
+pub async fn spawn(config: GatewayConfig, listen: SocketAddr) -> Result<RunningGateway, GatewayError> {
+    let router = build(config)?;
+    let listener = TcpListener::bind(listen).await?;
+    let addr = listener.local_addr()?;
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let task = tokio::spawn(async move {
+        let served = axum::serve(listener, router)
+            .with_graceful_shutdown(async {
+                let _ = rx.await;
+            })
+            .await;
+        if let Err(e) = served {
+            tracing::error!(error = %e, "gateway stopped serving");
+        }
+    });
+    tracing::info!(%addr, "gateway listening");
+    Ok(RunningGateway {
+        addr,
+        shutdown: Some(tx),
+        task,
+    })
+}

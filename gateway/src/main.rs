@@ -1,0 +1,71 @@
+//! `komek-gateway`: serves the kiosk API over HTTP.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use anyhow::Context;
+use clap::Parser;
+use komek_gateway::GatewayConfig;
+
+#[derive(Parser, Debug)]
+#[command(version, about = "The Komek gateway: the kiosk's counterpart toward the portal")]
+struct Cli {
+    /// Address to listen on.
+    #[arg(long, env = "KOMEK_GATEWAY_LISTEN", default_value = "127.0.0.1:8480")]
+    listen: SocketAddr,
+    /// The gateway's SQLite database file (created when missing).
+    #[arg(long, env = "KOMEK_GATEWAY_DB", default_value = "komek-gateway.db")]
+    db: PathBuf,
+    /// Folder with demo data to load at start (e.g. assets/demo).
+    #[arg(long, env = "KOMEK_GATEWAY_DEMO_DATA")]
+    demo_data: Option<PathBuf>,
+    /// Serve development endpoints (one-time codes in the clear). Never in production.
+    #[arg(long, env = "KOMEK_GATEWAY_DEV_ENDPOINTS")]
+    dev_endpoints: bool,
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .init();
+    let cli = Cli::parse();
+    let config = GatewayConfig {
+        db_path: cli.db,
+        demo_data: cli.demo_data,
+        dev_endpoints: cli.dev_endpoints,
+    };
+    let gateway = komek_gateway::spawn(config, cli.listen)
+        .await
+        .context("starting the gateway")?;
+    // Printed on stdout so a parent process (tests, scripts) can read the bound address.
+    println!("listening on {}", gateway.url());
+    shutdown_signal().await;
+    gateway.shutdown().await;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(s) => s,
+            Err(_) => {
+                let _ = ctrl_c.await;
+                return;
+            }
+        };
+        tokio::select! {
+            _ = ctrl_c => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = ctrl_c.await;
+    }
+}

@@ -1,0 +1,122 @@
+//! A logged-in participant's own data, and the public catalogue.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use komek_api::{Activity, ActivityStatus, Catalogue, CatalogueItem, ErrorCode, Profile, Supplier};
+use rusqlite::{Connection, OptionalExtension, params};
+
+use crate::AppState;
+use crate::auth::session_iin;
+use crate::demo::Participant;
+use crate::error::Refusal;
+
+pub fn status_to_db(status: ActivityStatus) -> String {
+    match serde_json::to_value(status) {
+        Ok(serde_json::Value::String(s)) => s,
+        _ => String::from("unknown"),
+    }
+}
+
+fn status_from_db(s: &str) -> Result<ActivityStatus, serde_json::Error> {
+    serde_json::from_value(serde_json::Value::String(s.to_string()))
+}
+
+pub fn load_participant(conn: &Connection, iin: &str) -> Result<Option<Participant>, Refusal> {
+    let body: Option<String> = conn
+        .query_row(
+            "SELECT body FROM participants WHERE iin = ?1",
+            params![iin],
+            |r| r.get(0),
+        )
+        .optional()?;
+    Ok(body.map(|b| serde_json::from_str(&b)).transpose()?)
+}
+
+/// The activity with its current status, if it belongs to `iin`.
+pub fn load_activity(conn: &Connection, iin: &str, id: &str) -> Result<Option<Activity>, Refusal> {
+    let row: Option<(String, String)> = conn
+        .query_row(
+            "SELECT body, status FROM activities WHERE id = ?1 AND participant_iin = ?2",
+            params![id, iin],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    row.map(|(body, status)| {
+        let mut activity: Activity = serde_json::from_str(&body)?;
+        activity.status = status_from_db(&status)?;
+        Ok(activity)
+    })
+    .transpose()
+}
+
+#[utoipa::path(get, path = "/v1/me", responses((status = 200, body = Profile), (status = 401)))]
+pub async fn profile(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Json<Profile>, Refusal> {
+    let conn = state.db.lock();
+    let iin = session_iin(&conn, &headers)?;
+    let p = load_participant(&conn, &iin)?.ok_or_else(Refusal::unauthorized)?;
+    Ok(Json(Profile {
+        iin: p.iin,
+        surname: p.surname,
+        given_name: p.given_name,
+        patronymic: p.patronymic,
+        birth_date: p.birth_date,
+        category: p.category,
+        region: p.region,
+    }))
+}
+
+#[utoipa::path(get, path = "/v1/me/activities",
+    responses((status = 200, body = Vec<Activity>), (status = 401)))]
+pub async fn activities(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Json<Vec<Activity>>, Refusal> {
+    let conn = state.db.lock();
+    let iin = session_iin(&conn, &headers)?;
+    let mut stmt =
+        conn.prepare("SELECT id FROM activities WHERE participant_iin = ?1 ORDER BY id")?;
+    let ids: Vec<String> = stmt
+        .query_map(params![iin], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    let mut out = Vec::with_capacity(ids.len());
+    for id in ids {
+        if let Some(a) = load_activity(&conn, &iin, &id)? {
+            out.push(a);
+        }
+    }
+    Ok(Json(out))
+}
+
+pub fn load_catalogue(conn: &Connection) -> Result<Catalogue, Refusal> {
+    let bodies = |sql: &str| -> Result<Vec<String>, rusqlite::Error> {
+        let mut stmt = conn.prepare(sql)?;
+        stmt.query_map([], |r| r.get(0))?.collect()
+    };
+    let items = bodies("SELECT body FROM catalogue_items ORDER BY id")?
+        .iter()
+        .map(|b| serde_json::from_str::<CatalogueItem>(b))
+        .collect::<Result<_, _>>()?;
+    let suppliers = bodies("SELECT body FROM suppliers ORDER BY id")?
+        .iter()
+        .map(|b| serde_json::from_str::<Supplier>(b))
+        .collect::<Result<_, _>>()?;
+    Ok(Catalogue { items, suppliers })
+}
+
+#[utoipa::path(get, path = "/v1/catalogue", responses((status = 200, body = Catalogue)))]
+pub async fn catalogue(State(state): State<AppState>) -> Result<Json<Catalogue>, Refusal> {
+    let conn = state.db.lock();
+    let catalogue = load_catalogue(&conn)?;
+    if catalogue.items.is_empty() {
+        return Err(Refusal::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            ErrorCode::Internal,
+            "the catalogue has not been loaded",
+        ));
+    }
+    Ok(Json(catalogue))
+}
