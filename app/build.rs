@@ -7,6 +7,8 @@ fn main() {
     let config = slint_build::CompilerConfiguration::new()
         .with_style("fluent".into())
         .with_bundled_translations("../assets/translations")
+        // Strings are translated by their text alone, so one entry serves every screen.
+        .with_default_translation_context(slint_build::DefaultTranslationContext::None)
         .with_debug_info(debug);
     if let Err(e) = slint_build::compile_with_config("../ui/main.slint", config) {
         eprintln!("{e}");

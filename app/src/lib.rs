@@ -1,6 +1,17 @@
 //! The Komek kiosk: the touchscreen app of the portal of social services.
+//!
+//! Layers, top to bottom: `bridge` (Slint ↔ Rust), `session` (one visit's state machine),
+//! `core` (the kiosk's services), `sync` (outbox delivery), `portal` (the gateway client),
+//! `store` (SQLite), `domain` (pure rules). See ARCHITECTURE.md.
 
+pub mod bridge;
+pub mod core;
 pub mod domain;
+pub mod embedded;
+pub mod portal;
+pub mod session;
 pub mod store;
+pub mod sync;
+pub mod tour;
 
 slint::include_modules!();

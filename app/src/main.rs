@@ -1,1 +1,166 @@
-fn main() {}
+//! `komek-kiosk`: the kiosk firmware. With no gateway configured it starts the demo gateway
+//! in-process; with no display it renders the guided tour of screens to PNG files instead.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use clap::Parser;
+use komek_kiosk::bridge::{Kiosk, SystemClock};
+use komek_kiosk::core::{Core, CoreConfig};
+use komek_kiosk::session::Timing;
+use komek_kiosk::{embedded, sync, tour};
+use slint::ComponentHandle;
+
+/// The demo participant the tour logs in as (fictional; see assets/demo/README.md).
+const TOUR_PARTICIPANT: &str = "810314304128";
+
+#[derive(Parser, Debug)]
+#[command(version, about = "Komek: assisted-access kiosk for the portal of social services")]
+struct Cli {
+    /// The gateway's base URL. Without it the demo gateway runs inside the kiosk.
+    #[arg(long, env = "KOMEK_GATEWAY_URL")]
+    gateway_url: Option<String>,
+    /// Where the outbox, the cache and the device id live.
+    #[arg(long, env = "KOMEK_DATA_DIR")]
+    data_dir: Option<PathBuf>,
+    /// Demo data for the embedded gateway (default: the copy installed or in the source tree).
+    #[arg(long, env = "KOMEK_DEMO_DATA")]
+    demo_data: Option<PathBuf>,
+    /// Render every screen of a demo visit to PNG files in this folder, then exit.
+    #[arg(long)]
+    tour: Option<PathBuf>,
+    /// Idle seconds before the "are you still there?" warning.
+    #[arg(long, env = "KOMEK_IDLE_WARNING_SECS", default_value_t = 120)]
+    idle_warning_secs: u64,
+    /// Seconds the warning stays before the visit ends and is wiped.
+    #[arg(long, env = "KOMEK_IDLE_END_SECS", default_value_t = 30)]
+    idle_end_secs: u64,
+    /// Run in a window instead of full screen (development).
+    #[arg(long, env = "KOMEK_WINDOWED")]
+    windowed: bool,
+}
+
+fn default_data_dir() -> PathBuf {
+    std::env::var_os("XDG_DATA_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))
+        .map(|d| d.join("komek"))
+        .unwrap_or_else(|| PathBuf::from("komek-data"))
+}
+
+/// A stable id for this kiosk, made once and kept in the data folder.
+fn device_id(data_dir: &Path) -> anyhow::Result<String> {
+    let path = data_dir.join("device-id");
+    if let Ok(id) = std::fs::read_to_string(&path) {
+        let id = id.trim();
+        if !id.is_empty() {
+            return Ok(id.to_string());
+        }
+    }
+    let id = format!("kiosk-{}", uuid::Uuid::now_v7());
+    std::fs::write(&path, &id).with_context(|| format!("writing {}", path.display()))?;
+    Ok(id)
+}
+
+fn has_display() -> bool {
+    ["DISPLAY", "WAYLAND_DISPLAY"]
+        .iter()
+        .any(|v| std::env::var_os(v).is_some_and(|s| !s.is_empty()))
+}
+
+fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .init();
+    let cli = Cli::parse();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+
+    if let Some(dir) = &cli.tour {
+        return run_tour(&cli, &runtime, dir);
+    }
+    if !has_display() {
+        let dir = cli.data_dir.clone().unwrap_or_else(default_data_dir).join("tour");
+        println!("No display found (neither DISPLAY nor WAYLAND_DISPLAY is set).");
+        println!("Rendering the guided tour of every screen instead…");
+        return run_tour(&cli, &runtime, &dir);
+    }
+    run_kiosk(&cli, &runtime)
+}
+
+fn run_kiosk(cli: &Cli, runtime: &tokio::runtime::Runtime) -> anyhow::Result<()> {
+    let data_dir = cli.data_dir.clone().unwrap_or_else(default_data_dir);
+    std::fs::create_dir_all(&data_dir).with_context(|| format!("creating {}", data_dir.display()))?;
+    let device_id = device_id(&data_dir)?;
+    let (gateway_url, _embedded, demo) = match &cli.gateway_url {
+        Some(url) => (url.clone(), None, false),
+        None => {
+            let demo_dir = embedded::demo_data_dir(cli.demo_data.as_deref());
+            let gateway = runtime
+                .block_on(embedded::start(&data_dir.join("demo-gateway.db"), &demo_dir))
+                .context("starting the embedded demo gateway")?;
+            tracing::info!(url = %gateway.url(), "embedded demo gateway started");
+            (gateway.url(), Some(gateway), true)
+        }
+    };
+    let core = Arc::new(Core::open(CoreConfig {
+        data_dir: data_dir.clone(),
+        gateway_url,
+        device_id,
+        demo,
+    })?);
+    let _sync = sync::spawn_supervised(core.sync().clone(), runtime.handle());
+
+    let app = match komek_kiosk::AppWindow::new() {
+        Ok(app) => app,
+        Err(e) => {
+            println!("The display could not be opened ({e}); rendering the guided tour instead.");
+            return run_tour(cli, runtime, &data_dir.join("tour"));
+        }
+    };
+    let timing = Timing {
+        warn_after: Duration::from_secs(cli.idle_warning_secs),
+        end_after_warning: Duration::from_secs(cli.idle_end_secs),
+    };
+    let kiosk = Kiosk::new(&app, core, runtime.handle().clone(), timing, Box::new(SystemClock::default()));
+    let _timer = kiosk.start_timer();
+    if !cli.windowed {
+        app.window().set_fullscreen(true);
+    }
+    app.run().context("running the kiosk window")?;
+    Ok(())
+}
+
+fn run_tour(cli: &Cli, runtime: &tokio::runtime::Runtime, dir: &Path) -> anyhow::Result<()> {
+    let window = tour::install_headless_platform()?;
+    // The tour's visit goes to a throwaway gateway and outbox, never the kiosk's own.
+    let scratch = tempfile::tempdir().context("creating a scratch folder")?;
+    let demo_dir = embedded::demo_data_dir(cli.demo_data.as_deref());
+    let gateway = runtime
+        .block_on(embedded::start(&scratch.path().join("gateway.db"), &demo_dir))
+        .context("starting the demo gateway for the tour")?;
+    let core = Arc::new(Core::open(CoreConfig {
+        data_dir: scratch.path().join("kiosk"),
+        gateway_url: gateway.url(),
+        device_id: "kiosk-tour".into(),
+        demo: true,
+    })?);
+    let _sync = sync::spawn_supervised(core.sync().clone(), runtime.handle());
+    let files = tour::run(&window, core, runtime.handle().clone(), TOUR_PARTICIPANT, dir)?;
+    println!(
+        "Rendered {} pictures of every screen (kk, ru, en; default and largest text) to {}",
+        files.len(),
+        dir.display()
+    );
+    println!("Open {} to see them side by side.", dir.join("index.html").display());
+    Ok(())
+}

@@ -82,7 +82,7 @@ fn submit_inner(
     tx.execute(
         "INSERT INTO actions (idempotency_key, request_hash, status_code, response, created_at)
          VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![key.to_string(), request_hash, status.as_u16(), response, Utc::now().to_rfc3339()],
+        params![key.to_string(), request_hash, status.as_u16(), response, crate::db::ts(Utc::now())],
     )?;
     tx.commit()?;
     tracing::info!(%key, iin = %mask_iin(&iin), status = status.as_u16(), "action answered");
@@ -149,7 +149,7 @@ fn apply_supplier_choice(
             choice.supplier_id,
             choice.quantity,
             choice.unit_price_kzt,
-            now.to_rfc3339()
+            crate::db::ts(now)
         ],
     )?;
     let seq = tx.last_insert_rowid();

@@ -83,7 +83,7 @@ pub async fn request_otp(
             "no participant with this IIN",
         ));
     };
-    let since = (now - RATE_WINDOW).to_rfc3339();
+    let since = crate::db::ts(now - RATE_WINDOW);
     let (recent, oldest): (i64, Option<String>) = conn.query_row(
         "SELECT COUNT(*), MIN(created_at) FROM otp_challenges WHERE iin = ?1 AND created_at > ?2",
         params![req.iin, since],
@@ -117,8 +117,8 @@ pub async fn request_otp(
             sha256_hex(&[challenge_id.as_bytes(), code.as_bytes()]),
             dev_code,
             ATTEMPTS_PER_CHALLENGE,
-            now.to_rfc3339(),
-            expires_at.to_rfc3339()
+            crate::db::ts(now),
+            crate::db::ts(expires_at)
         ],
     )?;
     if state.config.dev_endpoints {
@@ -211,11 +211,11 @@ fn start_session(
     let grant_expires_at = now + GRANT_LIFETIME;
     conn.execute(
         "INSERT INTO sessions (token_hash, iin, expires_at) VALUES (?1, ?2, ?3)",
-        params![sha256_hex(&[session_token.as_bytes()]), iin, session_expires_at.to_rfc3339()],
+        params![sha256_hex(&[session_token.as_bytes()]), iin, crate::db::ts(session_expires_at)],
     )?;
     conn.execute(
         "INSERT INTO grants (grant_hash, iin, device_id, expires_at) VALUES (?1, ?2, ?3, ?4)",
-        params![sha256_hex(&[grant.as_bytes()]), iin, device_id, grant_expires_at.to_rfc3339()],
+        params![sha256_hex(&[grant.as_bytes()]), iin, device_id, crate::db::ts(grant_expires_at)],
     )?;
     Ok(LoginSession {
         session_token,
@@ -240,7 +240,7 @@ pub fn session_iin(conn: &Connection, headers: &HeaderMap) -> Result<String, Ref
         )
         .optional()?;
     match row {
-        Some((iin, expires_at)) if expires_at > Utc::now().to_rfc3339() => Ok(iin),
+        Some((iin, expires_at)) if expires_at > crate::db::ts(Utc::now()) => Ok(iin),
         _ => Err(Refusal::unauthorized()),
     }
 }
@@ -260,7 +260,7 @@ pub fn grant_iin(conn: &Connection, grant: &str, device_id: &str) -> Result<Stri
     if granted_device != device_id {
         return Err(Refusal::unauthorized());
     }
-    if expires_at <= Utc::now().to_rfc3339() {
+    if expires_at <= crate::db::ts(Utc::now()) {
         return Err(Refusal::new(
             StatusCode::FORBIDDEN,
             ErrorCode::GrantExpired,

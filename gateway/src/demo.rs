@@ -133,7 +133,7 @@ pub fn load(conn: &mut Connection, dir: &Path, today: NaiveDate) -> Result<(), G
                     a.id,
                     a.participant_iin,
                     serde_json::to_string(&activity)?,
-                    serde_json::to_string(&a.status)?
+                    crate::participant::status_to_db(a.status)
                 ],
             )?;
         }

@@ -1,7 +1,7 @@
 //! The two-month window to choose a supplier (Rules item 10): it runs two calendar months from
 //! the notice date; afterwards the choice is blocked until the person asks to activate it.
 
-use chrono::{Datelike, Months, NaiveDate};
+use chrono::{Months, NaiveDate};
 
 /// How many calendar months a person has to choose a supplier.
 pub const CHOICE_WINDOW_MONTHS: u32 = 2;
@@ -51,6 +51,7 @@ impl ChoiceWindow {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::Datelike;
 
     /// Days in the month of `date`, used by tests to state month-end expectations plainly.
     pub fn days_in_month(date: NaiveDate) -> u32 {

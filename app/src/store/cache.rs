@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, params};
 use rusqlite_migration::{M, Migrations};
 
-use super::StoreError;
+use super::{StoreError, ts};
 
 fn migrations() -> Migrations<'static> {
     Migrations::new(vec![M::up(
@@ -67,7 +67,7 @@ impl Cache {
         self.conn.execute(
             "INSERT INTO entries (key, body, fetched_at) VALUES (?1, ?2, ?3)
              ON CONFLICT (key) DO UPDATE SET body = excluded.body, fetched_at = excluded.fetched_at",
-            params![key, body, fetched_at.to_rfc3339()],
+            params![key, body, ts(fetched_at)],
         )?;
         Ok(())
     }

@@ -6,6 +6,8 @@ mod outbox;
 
 use std::path::Path;
 
+use chrono::{DateTime, SecondsFormat, Utc};
+
 pub use cache::{Cache, Cached};
 pub use outbox::{ActionState, Outbox, OutboxCounts, QueuedAction};
 
@@ -40,4 +42,10 @@ pub fn open(data_dir: &Path) -> Result<(Outbox, Cache), StoreError> {
     let outbox = Outbox::open(&data_dir.join("outbox.db"))?;
     let cache = Cache::open(&data_dir.join("cache.db"))?;
     Ok((outbox, cache))
+}
+
+/// Times are stored as fixed-width UTC text (`2026-11-23T09:15:00.123456Z`), so comparing the
+/// text in SQL compares the times.
+pub(crate) fn ts(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Micros, true)
 }

@@ -8,7 +8,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use rusqlite_migration::{M, Migrations};
 use uuid::Uuid;
 
-use super::StoreError;
+use super::{StoreError, ts};
 
 /// The outbox schema. Never edit a migration that has shipped: add a new one.
 fn migrations() -> Migrations<'static> {
@@ -111,7 +111,7 @@ impl Outbox {
         self.conn.execute(
             "INSERT INTO outbox (id, participant_key, kind, payload, state, next_attempt_at, created_at)
              VALUES (?1, ?2, ?3, ?4, 'pending', ?5, ?5)",
-            params![id.to_string(), participant_key, kind, payload, now.to_rfc3339()],
+            params![id.to_string(), participant_key, kind, payload, ts(now)],
         )?;
         Ok(())
     }
@@ -132,7 +132,7 @@ impl Outbox {
              LIMIT ?2",
         )?;
         let rows = stmt.query_map(
-            params![now.to_rfc3339(), i64::try_from(limit).unwrap_or(i64::MAX)],
+            params![ts(now), i64::try_from(limit).unwrap_or(i64::MAX)],
             row_to_raw,
         )?;
         rows.map(|r| r.map_err(StoreError::from).and_then(RawRow::into_action))
@@ -142,7 +142,10 @@ impl Outbox {
     /// When the next pending action falls due, to sleep until then.
     pub fn next_due_at(&self) -> Result<Option<DateTime<Utc>>, StoreError> {
         let at: Option<String> = self.conn.query_row(
-            "SELECT MIN(next_attempt_at) FROM outbox WHERE state = 'pending'",
+            "SELECT MIN(o.next_attempt_at) FROM outbox o
+             WHERE o.state = 'pending'
+               AND o.seq = (SELECT MIN(seq) FROM outbox p
+                            WHERE p.state = 'pending' AND p.participant_key = o.participant_key)",
             [],
             |r| r.get(0),
         )?;
@@ -190,7 +193,7 @@ impl Outbox {
             "UPDATE outbox SET state = ?2, reference = ?3, last_error = ?4, payload = NULL,
                                attempts = attempts + 1, settled_at = ?5
              WHERE id = ?1 AND state = 'pending'",
-            params![id.to_string(), state.as_str(), reference, reason, now.to_rfc3339()],
+            params![id.to_string(), state.as_str(), reference, reason, ts(now)],
         )?;
         Ok(())
     }
@@ -205,7 +208,7 @@ impl Outbox {
         self.conn.execute(
             "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?2, last_error = ?3
              WHERE id = ?1 AND state = 'pending'",
-            params![id.to_string(), next_attempt_at.to_rfc3339(), error],
+            params![id.to_string(), ts(next_attempt_at), error],
         )?;
         Ok(())
     }

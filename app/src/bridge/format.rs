@@ -1,0 +1,70 @@
+//! How numbers, money and dates are written on screen. Kazakhstan writes dates as DD.MM.YYYY
+//! and groups thousands with spaces in all three languages, so one format serves them all.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Asia::Almaty;
+
+/// Tenge with thousands grouped: `150 000 ₸`.
+pub fn money(kzt: i64) -> String {
+    let digits = kzt.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push('\u{a0}');
+        }
+        out.push(c);
+    }
+    let sign = if kzt < 0 { "−" } else { "" };
+    format!("{sign}{out}\u{a0}₸")
+}
+
+pub fn date(d: NaiveDate) -> String {
+    d.format("%d.%m.%Y").to_string()
+}
+
+/// A moment in Astana time (Asia/Almaty, UTC+5 since 1 March 2024).
+pub fn astana_time(t: DateTime<Utc>) -> String {
+    t.with_timezone(&Almaty).format("%d.%m.%Y %H:%M").to_string()
+}
+
+/// Today's date in Astana, which is the date every rule of the portal counts in.
+pub fn astana_today(now: DateTime<Utc>) -> NaiveDate {
+    now.with_timezone(&Almaty).date_naive()
+}
+
+/// The IIN as typed so far, in two groups of six for reading back.
+pub fn iin_groups(digits: &str) -> String {
+    if digits.len() > 6 {
+        format!("{} {}", &digits[..6], &digits[6..])
+    } else {
+        digits.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn money_groups_thousands() {
+        assert_eq!(money(0), "0\u{a0}₸");
+        assert_eq!(money(999), "999\u{a0}₸");
+        assert_eq!(money(150_000), "150\u{a0}000\u{a0}₸");
+        assert_eq!(money(1_234_567), "1\u{a0}234\u{a0}567\u{a0}₸");
+        assert_eq!(money(-5_000), "−5\u{a0}000\u{a0}₸");
+    }
+
+    #[test]
+    fn astana_is_utc_plus_five() {
+        let t = Utc.with_ymd_and_hms(2026, 11, 23, 19, 30, 0).unwrap();
+        assert_eq!(astana_time(t), "24.11.2026 00:30");
+        assert_eq!(astana_today(t), NaiveDate::from_ymd_opt(2026, 11, 24).unwrap());
+    }
+
+    #[test]
+    fn iin_is_read_back_in_two_groups() {
+        assert_eq!(iin_groups("8504"), "8504");
+        assert_eq!(iin_groups("850412300123"), "850412 300123");
+    }
+}

@@ -1,0 +1,656 @@
+//! The UI bridge: Slint callbacks become session commands and core calls; state becomes what
+//! the adapters show. Slow work (network) runs on the tokio runtime and comes back as an
+//! `Update` through a channel that the UI thread drains, so the UI thread never waits.
+
+pub mod format;
+mod render;
+mod state;
+
+use std::cell::RefCell;
+use std::rc::{Rc, Weak};
+use std::sync::Arc;
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, Utc};
+use slint::ComponentHandle;
+use slint::platform::{Key, WindowEvent};
+
+pub use render::{activity_row, kiosk_reference};
+use state::State;
+
+use crate::core::{Challenge, Core, LoginError, Visit};
+use crate::domain::{Catalogue, Iin, IinError, Lang, Order, OrderError};
+use crate::session::{Session, Tick, Timing};
+use crate::{
+    ActivitiesAdapter, ActivityAdapter, AppAdapter, AppWindow, LoginAdapter, LoginProblem,
+    ReceiptAdapter, ReviewAdapter, SaveProblem, Screen,
+};
+
+/// Where the bridge reads time; tests pass a clock they move by hand.
+pub trait Clock {
+    /// Monotonic time since some fixed start, for idle timeouts.
+    fn monotonic(&self) -> Duration;
+    fn now(&self) -> DateTime<Utc>;
+}
+
+pub struct SystemClock(Instant);
+
+impl Default for SystemClock {
+    fn default() -> Self {
+        SystemClock(Instant::now())
+    }
+}
+
+impl Clock for SystemClock {
+    fn monotonic(&self) -> Duration {
+        self.0.elapsed()
+    }
+    fn now(&self) -> DateTime<Utc> {
+        Utc::now()
+    }
+}
+
+/// Results of background work, applied on the UI thread.
+enum Update {
+    CodeRequested(Result<Challenge, LoginError>),
+    DemoCode(String),
+    LoggedIn(Result<Visit, LoginError>),
+    Catalogue(Option<(Catalogue, DateTime<Utc>)>),
+}
+
+/// The controller of the kiosk window.
+pub struct Kiosk {
+    inner: Rc<Inner>,
+}
+
+struct Inner {
+    app: slint::Weak<AppWindow>,
+    core: Arc<Core>,
+    runtime: tokio::runtime::Handle,
+    clock: Box<dyn Clock>,
+    state: RefCell<State>,
+    tx: mpsc::Sender<(u64, Update)>,
+    rx: mpsc::Receiver<(u64, Update)>,
+    warning_seconds: RefCell<u64>,
+}
+
+impl Kiosk {
+    pub fn new(
+        app: &AppWindow,
+        core: Arc<Core>,
+        runtime: tokio::runtime::Handle,
+        timing: Timing,
+        clock: Box<dyn Clock>,
+    ) -> Self {
+        let (tx, rx) = mpsc::channel();
+        let inner = Rc::new(Inner {
+            app: app.as_weak(),
+            core,
+            runtime,
+            clock,
+            state: RefCell::new(State::new(Session::new(timing))),
+            tx,
+            rx,
+            warning_seconds: RefCell::new(0),
+        });
+        wire(app, &inner);
+        inner.select_translation(Lang::Kk);
+        inner.render();
+        Kiosk { inner }
+    }
+
+    /// Applies every finished piece of background work; returns how many were applied.
+    pub fn drain(&self) -> usize {
+        let mut applied = 0;
+        while let Ok((generation, update)) = self.inner.rx.try_recv() {
+            self.inner.apply(generation, update);
+            applied += 1;
+        }
+        if applied > 0 {
+            self.inner.render();
+        }
+        applied
+    }
+
+    /// Waits up to `timeout` for background work, then applies it (for tests and the tour,
+    /// which have no event loop).
+    pub fn pump(&self, timeout: Duration) -> usize {
+        match self.inner.rx.recv_timeout(timeout) {
+            Ok((generation, update)) => {
+                self.inner.apply(generation, update);
+                1 + self.drain()
+            }
+            Err(_) => {
+                self.inner.render();
+                0
+            }
+        }
+    }
+
+    /// Advances the idle clock and refreshes what changes by itself (connection, delivery).
+    pub fn tick(&self) {
+        self.inner.tick();
+    }
+
+    pub fn screen(&self) -> Screen {
+        self.inner.state.borrow().screen
+    }
+
+    /// True while a visit holds a person's data.
+    pub fn has_visit(&self) -> bool {
+        self.inner.state.borrow().session.visit().is_some()
+    }
+
+    pub fn core(&self) -> &Arc<Core> {
+        &self.inner.core
+    }
+
+    pub fn receipt(&self) -> Option<uuid::Uuid> {
+        self.inner.state.borrow().receipt
+    }
+
+    /// Runs the background drain and the idle clock from a Slint timer (the real event loop).
+    pub fn start_timer(&self) -> slint::Timer {
+        let timer = slint::Timer::default();
+        let weak = Rc::downgrade(&self.inner);
+        timer.start(slint::TimerMode::Repeated, Duration::from_millis(100), move || {
+            if let Some(inner) = weak.upgrade() {
+                let kiosk = Kiosk { inner };
+                kiosk.drain();
+                kiosk.tick();
+            }
+        });
+        timer
+    }
+}
+
+/// Connects every adapter callback to the controller through a weak reference, so the window
+/// and the controller do not keep each other alive.
+fn wire(app: &AppWindow, inner: &Rc<Inner>) {
+    fn with<A>(inner: &Rc<Inner>, f: impl Fn(&Inner, A) + 'static) -> impl Fn(A) + 'static {
+        let weak: Weak<Inner> = Rc::downgrade(inner);
+        move |arg| {
+            if let Some(inner) = weak.upgrade() {
+                inner.input();
+                f(&inner, arg);
+                inner.render();
+            }
+        }
+    }
+    let frame = app.global::<AppAdapter>();
+    frame.on_start(with(inner, |i, lang: slint::SharedString| i.start(&lang)));
+    frame.on_choose_language(with(inner, |i, lang: slint::SharedString| i.choose_language(&lang)));
+    frame.on_choose_text_size(with(inner, |i, size: i32| i.state.borrow_mut().text_size = size.clamp(0, 2)));
+    frame.on_toggle_contrast({
+        let f = with(inner, |i, ()| {
+            let mut s = i.state.borrow_mut();
+            s.high_contrast = !s.high_contrast;
+        });
+        move || f(())
+    });
+    frame.on_back({
+        let f = with(inner, |i, ()| i.back());
+        move || f(())
+    });
+    frame.on_logout({
+        let f = with(inner, |i, ()| i.end_visit());
+        move || f(())
+    });
+    frame.on_extend({
+        let f = with(inner, |_, ()| {});
+        move || f(())
+    });
+    frame.on_input({
+        let weak = Rc::downgrade(inner);
+        move || {
+            if let Some(i) = weak.upgrade() {
+                i.input();
+            }
+        }
+    });
+    frame.on_move_focus({
+        let weak = Rc::downgrade(inner);
+        move |forward| {
+            if let Some(i) = weak.upgrade() {
+                i.move_focus(forward);
+            }
+        }
+    });
+
+    let login = app.global::<LoginAdapter>();
+    login.on_iin_digit(with(inner, |i, d: slint::SharedString| {
+        let mut s = i.state.borrow_mut();
+        if s.login.iin_digits.len() < 12 {
+            s.login.iin_digits.push_str(&d);
+        }
+        s.login.problem = None;
+    }));
+    login.on_iin_erase({
+        let f = with(inner, |i, ()| {
+            let mut s = i.state.borrow_mut();
+            s.login.iin_digits.pop();
+            s.login.problem = None;
+        });
+        move || f(())
+    });
+    login.on_iin_submit({
+        let f = with(inner, |i, ()| i.submit_iin());
+        move || f(())
+    });
+    login.on_code_digit(with(inner, |i, d: slint::SharedString| {
+        let mut s = i.state.borrow_mut();
+        if s.login.code_digits.len() < 6 {
+            s.login.code_digits.push_str(&d);
+        }
+        s.login.problem = None;
+    }));
+    login.on_code_erase({
+        let f = with(inner, |i, ()| {
+            let mut s = i.state.borrow_mut();
+            s.login.code_digits.pop();
+        });
+        move || f(())
+    });
+    login.on_code_submit({
+        let f = with(inner, |i, ()| i.submit_code());
+        move || f(())
+    });
+    login.on_code_resend({
+        let f = with(inner, |i, ()| i.resend_code());
+        move || f(())
+    });
+
+    let list = app.global::<ActivitiesAdapter>();
+    list.on_open(with(inner, |i, index: i32| i.open_activity(index)));
+    list.on_next_page({
+        let f = with(inner, |i, ()| {
+            let mut s = i.state.borrow_mut();
+            let count = s.session.visit().map_or(0, |v| v.activities.len());
+            if (s.activities_page + 1) * s.activities_per_page() < count {
+                s.activities_page += 1;
+            }
+        });
+        move || f(())
+    });
+    list.on_previous_page({
+        let f = with(inner, |i, ()| {
+            let mut s = i.state.borrow_mut();
+            s.activities_page = s.activities_page.saturating_sub(1);
+        });
+        move || f(())
+    });
+
+    let detail = app.global::<ActivityAdapter>();
+    detail.on_choose(with(inner, |i, index: i32| i.choose(index)));
+    detail.on_next_page({
+        let f = with(inner, |i, ()| {
+            let mut s = i.state.borrow_mut();
+            if (s.choices_page + 1) * s.choices_per_page() < s.choices.len() {
+                s.choices_page += 1;
+            }
+        });
+        move || f(())
+    });
+    detail.on_previous_page({
+        let f = with(inner, |i, ()| {
+            let mut s = i.state.borrow_mut();
+            s.choices_page = s.choices_page.saturating_sub(1);
+        });
+        move || f(())
+    });
+
+    app.global::<ReviewAdapter>().on_confirm({
+        let f = with(inner, |i, ()| i.confirm());
+        move || f(())
+    });
+    let receipt = app.global::<ReceiptAdapter>();
+    receipt.on_to_programme({
+        let f = with(inner, |i, ()| i.show(Screen::Activities));
+        move || f(())
+    });
+    receipt.on_finish({
+        let f = with(inner, |i, ()| i.end_visit());
+        move || f(())
+    });
+}
+
+fn iin_problem(e: IinError) -> LoginProblem {
+    match e {
+        IinError::WrongLength(_) => LoginProblem::IinIncomplete,
+        IinError::NotDigits => LoginProblem::IinNotDigits,
+        IinError::BadCenturyDigit => LoginProblem::IinCentury,
+        IinError::ImpossibleBirthDate => LoginProblem::IinBirthDate,
+        IinError::CheckDigitMismatch => LoginProblem::IinCheckDigit,
+    }
+}
+
+fn login_problem(e: &LoginError) -> LoginProblem {
+    match e {
+        LoginError::UnknownParticipant => LoginProblem::UnknownParticipant,
+        LoginError::TooManyRequests => LoginProblem::TooManyRequests,
+        LoginError::Offline => LoginProblem::Offline,
+        LoginError::WrongCode { .. } => LoginProblem::CodeWrong,
+        LoginError::Expired => LoginProblem::CodeExpired,
+        LoginError::AttemptsExhausted => LoginProblem::AttemptsExhausted,
+        LoginError::Failed(_) => LoginProblem::Failed,
+    }
+}
+
+impl Inner {
+    fn render(&self) {
+        if let Some(app) = self.app.upgrade() {
+            let state = self.state.borrow();
+            render::render(&app, &state, &self.core, self.clock.now(), *self.warning_seconds.borrow());
+        }
+    }
+
+    fn input(&self) {
+        self.state.borrow_mut().session.input(self.clock.monotonic());
+    }
+
+    fn select_translation(&self, lang: Lang) {
+        // English is the source language of the catalogues.
+        let code = if lang == Lang::En { "" } else { lang.code() };
+        if let Err(e) = slint::select_bundled_translation(code) {
+            tracing::warn!(error = %e, lang = lang.code(), "translation not available");
+        }
+    }
+
+    /// Runs `work` on the runtime and hands its result back to the UI thread, tagged with the
+    /// current visit so a late answer cannot reach the next person.
+    fn spawn<F>(&self, work: F)
+    where
+        F: std::future::Future<Output = Update> + Send + 'static,
+    {
+        let generation = self.state.borrow().generation;
+        let tx = self.tx.clone();
+        self.runtime.spawn(async move {
+            let update = work.await;
+            let _ = tx.send((generation, update));
+        });
+    }
+
+    fn show(&self, screen: Screen) {
+        self.state.borrow_mut().screen = screen;
+        // Focus goes back to the window, so the next Tab or Down starts at the screen's top.
+        if let Some(app) = self.app.upgrade() {
+            app.invoke_focus_root();
+        }
+    }
+
+    fn start(&self, lang: &str) {
+        let lang = Lang::from_code(lang).unwrap_or_default();
+        {
+            let mut s = self.state.borrow_mut();
+            s.session.start(self.clock.monotonic());
+            s.lang = lang;
+        }
+        self.select_translation(lang);
+        self.show(Screen::Iin);
+    }
+
+    fn choose_language(&self, lang: &str) {
+        let lang = Lang::from_code(lang).unwrap_or_default();
+        self.state.borrow_mut().lang = lang;
+        self.select_translation(lang);
+    }
+
+    fn back(&self) {
+        let screen = self.state.borrow().screen;
+        match screen {
+            Screen::Iin => self.end_visit(),
+            Screen::Code => {
+                {
+                    let mut s = self.state.borrow_mut();
+                    s.login.code_digits.clear();
+                    s.login.problem = None;
+                    s.login.demo_code.clear();
+                }
+                self.show(Screen::Iin);
+            }
+            Screen::Activity | Screen::Receipt => self.show(Screen::Activities),
+            Screen::Review => {
+                self.state.borrow_mut().save_problem = SaveProblem::None;
+                self.show(Screen::Activity);
+            }
+            Screen::Welcome | Screen::Activities => {}
+        }
+    }
+
+    /// Ends the visit: the gateway session is closed, and every personal value is dropped from
+    /// the state and blanked in the UI.
+    fn end_visit(&self) {
+        let visit = self.state.borrow_mut().wipe();
+        if let Some(visit) = visit {
+            let token = Core::session_token(&visit);
+            drop(visit);
+            let core = self.core.clone();
+            self.runtime.spawn(async move { core.logout(token).await });
+            tracing::info!("visit ended and wiped");
+        }
+        if let Some(app) = self.app.upgrade() {
+            render::clear_personal(&app);
+        }
+        self.select_translation(Lang::Kk);
+        self.show(Screen::Welcome);
+    }
+
+    fn move_focus(&self, forward: bool) {
+        if let Some(app) = self.app.upgrade() {
+            let key = if forward { Key::Tab } else { Key::Backtab };
+            let text: slint::SharedString = key.into();
+            app.window().dispatch_event(WindowEvent::KeyPressed { text: text.clone() });
+            app.window().dispatch_event(WindowEvent::KeyReleased { text });
+        }
+    }
+
+    fn submit_iin(&self) {
+        let digits = self.state.borrow().login.iin_digits.clone();
+        let iin = match Iin::parse(&digits) {
+            Ok(iin) => iin,
+            Err(e) => {
+                self.state.borrow_mut().login.problem = Some(iin_problem(e));
+                return;
+            }
+        };
+        self.state.borrow_mut().login.busy = true;
+        let core = self.core.clone();
+        self.spawn(async move { Update::CodeRequested(core.request_code(&iin).await) });
+    }
+
+    fn resend_code(&self) {
+        let iin = self.state.borrow().login.challenge.as_ref().map(|c| c.iin.clone());
+        if let Some(iin) = iin {
+            {
+                let mut s = self.state.borrow_mut();
+                s.login.busy = true;
+                s.login.code_digits.clear();
+            }
+            let core = self.core.clone();
+            self.spawn(async move { Update::CodeRequested(core.request_code(&iin).await) });
+        }
+    }
+
+    fn submit_code(&self) {
+        let (challenge, code) = {
+            let s = self.state.borrow();
+            (s.login.challenge.clone(), s.login.code_digits.clone())
+        };
+        let Some(challenge) = challenge else { return };
+        if code.len() != 6 {
+            self.state.borrow_mut().login.problem = Some(LoginProblem::CodeIncomplete);
+            return;
+        }
+        self.state.borrow_mut().login.busy = true;
+        let core = self.core.clone();
+        self.spawn(async move { Update::LoggedIn(core.verify_code(&challenge, &code).await) });
+    }
+
+    fn apply(&self, generation: u64, update: Update) {
+        if generation != self.state.borrow().generation {
+            // An answer for a visit that has ended: a login that arrives late is closed again.
+            if let Update::LoggedIn(Ok(visit)) = update {
+                let core = self.core.clone();
+                let token = Core::session_token(&visit);
+                self.runtime.spawn(async move { core.logout(token).await });
+            }
+            return;
+        }
+        match update {
+            Update::CodeRequested(result) => {
+                let mut s = self.state.borrow_mut();
+                s.login.busy = false;
+                match result {
+                    Ok(challenge) => {
+                        s.login.challenge = Some(challenge.clone());
+                        s.login.code_digits.clear();
+                        s.login.problem = None;
+                        drop(s);
+                        self.show(Screen::Code);
+                        if self.core.config().demo {
+                            let core = self.core.clone();
+                            self.spawn(async move {
+                                Update::DemoCode(core.demo_code(&challenge).await.unwrap_or_default())
+                            });
+                        }
+                    }
+                    Err(e) => s.login.problem = Some(login_problem(&e)),
+                }
+            }
+            Update::DemoCode(code) => self.state.borrow_mut().login.demo_code = code,
+            Update::LoggedIn(result) => {
+                let mut s = self.state.borrow_mut();
+                s.login.busy = false;
+                match result {
+                    Ok(visit) => {
+                        s.session.logged_in(visit, self.clock.monotonic());
+                        s.login = Default::default();
+                        s.activities_page = 0;
+                        drop(s);
+                        self.show(Screen::Activities);
+                        let core = self.core.clone();
+                        self.spawn(async move { Update::Catalogue(core.catalogue().await) });
+                    }
+                    Err(e) => {
+                        if let LoginError::WrongCode { attempts_left } = e {
+                            s.login.attempts_left = attempts_left;
+                        }
+                        s.login.problem = Some(login_problem(&e));
+                        s.login.code_digits.clear();
+                    }
+                }
+            }
+            Update::Catalogue(catalogue) => {
+                let mut s = self.state.borrow_mut();
+                if catalogue.is_some() {
+                    s.catalogue = catalogue;
+                }
+                drop(s);
+                self.refresh_choices();
+            }
+        }
+    }
+
+    fn refresh_choices(&self) {
+        let mut s = self.state.borrow_mut();
+        let choices = match (&s.catalogue, s.activity, s.session.visit()) {
+            (Some((catalogue, _)), Some(i), Some(visit)) => visit
+                .activities
+                .get(i)
+                .map(|a| catalogue.choices_for(a))
+                .unwrap_or_default(),
+            _ => Vec::new(),
+        };
+        s.choices = choices;
+    }
+
+    fn open_activity(&self, index_on_page: i32) {
+        {
+            let mut s = self.state.borrow_mut();
+            let index = s.activities_page * s.activities_per_page()
+                + usize::try_from(index_on_page).unwrap_or(0);
+            if s.session.visit().is_none_or(|v| index >= v.activities.len()) {
+                return;
+            }
+            s.activity = Some(index);
+            s.choices_page = 0;
+        }
+        if self.state.borrow().catalogue.is_none() {
+            if let Some(cached) = self.core.cached_catalogue() {
+                self.state.borrow_mut().catalogue = Some(cached);
+            } else {
+                let core = self.core.clone();
+                self.spawn(async move { Update::Catalogue(core.catalogue().await) });
+            }
+        }
+        self.refresh_choices();
+        self.show(Screen::Activity);
+    }
+
+    fn choose(&self, index_on_page: i32) {
+        let today = render_today(self.clock.now());
+        let mut s = self.state.borrow_mut();
+        let index = s.choices_page * s.choices_per_page() + usize::try_from(index_on_page).unwrap_or(0);
+        let Some(choice) = s.choices.get(index).cloned() else { return };
+        let Some(activity) = s.activity.and_then(|i| s.session.visit().and_then(|v| v.activities.get(i))) else {
+            return;
+        };
+        match Order::draw_up(activity, &choice, today) {
+            Ok(order) => {
+                s.order = Some((order, choice));
+                s.save_problem = SaveProblem::None;
+                drop(s);
+                self.show(Screen::Review);
+            }
+            Err(OrderError::NotChoosable | OrderError::ItemDoesNotMatch) => {
+                s.save_problem = SaveProblem::NotChoosable;
+            }
+        }
+    }
+
+    fn confirm(&self) {
+        let now = self.clock.now();
+        let mut s = self.state.borrow_mut();
+        let Some((order, _)) = s.order.clone() else { return };
+        let Some(visit) = s.session.visit() else { return };
+        match self.core.queue_order(visit, &order, now) {
+            Ok(id) => {
+                // Shown as signed at once, so the same activity cannot be ordered twice.
+                if let Some(a) = s
+                    .session
+                    .visit_mut()
+                    .and_then(|v| v.activities.iter_mut().find(|a| a.id == order.activity_id))
+                {
+                    a.status = crate::domain::ActivityStatus::ApplicationSigned;
+                }
+                s.receipt = Some(id);
+                s.save_problem = SaveProblem::None;
+                drop(s);
+                self.show(Screen::Receipt);
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "order could not be saved");
+                s.save_problem = if e.is_disk_full() { SaveProblem::DiskFull } else { SaveProblem::Failed };
+            }
+        }
+    }
+
+    fn tick(&self) {
+        let now = self.clock.monotonic();
+        let tick = self.state.borrow_mut().session.tick(now);
+        match tick {
+            Tick::Ended => {
+                tracing::info!("idle time ran out");
+                self.end_visit();
+            }
+            Tick::Warning { seconds_left } => *self.warning_seconds.borrow_mut() = seconds_left,
+            Tick::Quiet => {}
+        }
+        self.render();
+    }
+}
+
+fn render_today(now: DateTime<Utc>) -> chrono::NaiveDate {
+    format::astana_today(now)
+}

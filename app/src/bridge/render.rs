@@ -1,0 +1,234 @@
+//! State → Slint adapters, in one place: every event handler ends by calling `render`.
+
+use std::rc::Rc;
+
+use chrono::{DateTime, Utc};
+use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
+
+use super::format;
+use super::state::{State, page_count};
+use crate::core::Core;
+use crate::domain::{self, ActivityStatus as Status, ChoiceWindow, Lang};
+use crate::store::ActionState;
+use crate::{
+    ActivitiesAdapter, ActivityAdapter, ActivityRow, ActivityStatus, AppAdapter, AppWindow,
+    ChoiceRow, DeliveryState, LoginAdapter, LoginProblem, ReceiptAdapter, ReviewAdapter, Screen,
+    Theme, WindowState,
+};
+
+/// The catalogue counts as stale, and shows its date, after this long without a refresh.
+const STALE_AFTER: chrono::Duration = chrono::Duration::hours(1);
+
+fn status(s: Status) -> ActivityStatus {
+    match s {
+        Status::AwaitingChoice => ActivityStatus::AwaitingChoice,
+        Status::SupplierChosen => ActivityStatus::SupplierChosen,
+        Status::ApplicationSigned => ActivityStatus::ApplicationSigned,
+        Status::InDelivery => ActivityStatus::InDelivery,
+        Status::Realised => ActivityStatus::Realised,
+        Status::ChoiceBlocked => ActivityStatus::ChoiceBlocked,
+        Status::ActivationRequested => ActivityStatus::ActivationRequested,
+        Status::Cancelled => ActivityStatus::Cancelled,
+    }
+}
+
+pub fn activity_row(a: &domain::Activity, lang: Lang, today: chrono::NaiveDate) -> ActivityRow {
+    let (window, days_left, last_day) = match a.window(today) {
+        ChoiceWindow::NotNotified => (WindowState::NotNotified, 0, String::new()),
+        ChoiceWindow::Open { last_day, days_left } => (
+            WindowState::Open,
+            i32::try_from(days_left).unwrap_or(i32::MAX),
+            format::date(last_day),
+        ),
+        ChoiceWindow::Closed { last_day } => (WindowState::Closed, 0, format::date(last_day)),
+    };
+    ActivityRow {
+        title: a.title.get(lang).into(),
+        status: status(a.status_on(today)),
+        window,
+        days_left,
+        last_day: last_day.into(),
+        programme_date: format::date(a.programme_date).into(),
+        term_until: format::date(a.term_until).into(),
+    }
+}
+
+fn choice_row(c: &domain::Choice, lang: Lang) -> ChoiceRow {
+    let copay = (c.unit_price_kzt - c.item.guaranteed_amount_kzt).max(0);
+    ChoiceRow {
+        item_name: c.item.name.get(lang).into(),
+        item_description: c.item.description.get(lang).into(),
+        supplier_name: c.supplier.name.as_str().into(),
+        supplier_town: c.supplier.town.get(lang).into(),
+        price: format::money(c.unit_price_kzt).into(),
+        copayment: format::money(copay).into(),
+        has_copayment: copay > 0,
+        delivery_days: i32::try_from(c.delivery_days).unwrap_or(i32::MAX),
+    }
+}
+
+fn model<T: Clone + 'static>(rows: Vec<T>) -> ModelRc<T> {
+    ModelRc::from(Rc::new(VecModel::from(rows)))
+}
+
+fn page<T: Clone>(rows: &[T], page: usize, per_page: usize) -> Vec<T> {
+    rows.iter().skip(page * per_page).take(per_page).cloned().collect()
+}
+
+fn int(n: usize) -> i32 {
+    i32::try_from(n).unwrap_or(i32::MAX)
+}
+
+pub fn render(app: &AppWindow, state: &State, core: &Core, now: DateTime<Utc>, warning_seconds: u64) {
+    let lang = state.lang;
+    let today = format::astana_today(now);
+    let visit = state.session.visit();
+    let status = core.status();
+
+    let theme = app.global::<Theme>();
+    theme.set_text_size(state.text_size);
+    theme.set_high_contrast(state.high_contrast);
+
+    let frame = app.global::<AppAdapter>();
+    frame.set_screen(state.screen);
+    frame.set_language(lang.code().into());
+    frame.set_offline(!status.online);
+    frame.set_logged_in(visit.is_some());
+    frame.set_person_name(
+        visit
+            .map(|v| format!("{} {}", v.name.given_name, v.name.surname))
+            .unwrap_or_default()
+            .into(),
+    );
+    frame.set_can_go_back(!matches!(state.screen, Screen::Welcome | Screen::Activities));
+    frame.set_warning_visible(state.session.is_warning());
+    frame.set_warning_seconds(i32::try_from(warning_seconds).unwrap_or(0));
+    frame.set_demo(core.config().demo);
+
+    let login = app.global::<LoginAdapter>();
+    login.set_iin_display(format::iin_groups(&state.login.iin_digits).into());
+    login.set_iin_length(int(state.login.iin_digits.len()));
+    login.set_code_length(int(state.login.code_digits.len()));
+    login.set_phone_hint(
+        state
+            .login
+            .challenge
+            .as_ref()
+            .map(|c| c.phone_hint.clone())
+            .unwrap_or_default()
+            .into(),
+    );
+    login.set_attempts_left(i32::try_from(state.login.attempts_left).unwrap_or(0));
+    login.set_problem(state.login.problem.unwrap_or(LoginProblem::None));
+    login.set_busy(state.login.busy);
+    login.set_demo_code(state.login.demo_code.as_str().into());
+
+    let activities: &[domain::Activity] = visit.map(|v| v.activities.as_slice()).unwrap_or(&[]);
+    let rows: Vec<ActivityRow> = activities.iter().map(|a| activity_row(a, lang, today)).collect();
+    let per_page = state.activities_per_page();
+    let list = app.global::<ActivitiesAdapter>();
+    list.set_rows(model(page(&rows, state.activities_page, per_page)));
+    list.set_page(int(state.activities_page));
+    list.set_page_count(int(page_count(rows.len(), per_page)));
+
+    let detail = app.global::<ActivityAdapter>();
+    let current = state.activity.and_then(|i| activities.get(i));
+    if let Some(a) = current {
+        detail.set_activity(activity_row(a, lang, today));
+        detail.set_can_choose(a.can_choose_supplier(today));
+    } else {
+        detail.set_can_choose(false);
+    }
+    let choices: Vec<ChoiceRow> = state.choices.iter().map(|c| choice_row(c, lang)).collect();
+    let per_page = state.choices_per_page();
+    detail.set_choices(model(page(&choices, state.choices_page, per_page)));
+    detail.set_page(int(state.choices_page));
+    detail.set_page_count(int(page_count(choices.len(), per_page)));
+    let stale = state
+        .catalogue
+        .as_ref()
+        .filter(|(_, at)| !status.online || now - *at > STALE_AFTER)
+        .map(|(_, at)| format::astana_time(*at))
+        .unwrap_or_default();
+    detail.set_prices_as_of(stale.into());
+
+    let review = app.global::<ReviewAdapter>();
+    if let Some((order, choice)) = &state.order {
+        let title = current.map(|a| a.title.get(lang).to_string()).unwrap_or_default();
+        review.set_activity_title(title.into());
+        review.set_item_name(choice.item.name.get(lang).into());
+        review.set_supplier_name(choice.supplier.name.as_str().into());
+        review.set_supplier_address(
+            format!("{}, {}", choice.supplier.town.get(lang), choice.supplier.address.get(lang)).into(),
+        );
+        review.set_supplier_phone(choice.supplier.phone.as_str().into());
+        review.set_quantity(i32::try_from(order.quantity).unwrap_or(0));
+        review.set_unit_price(format::money(order.unit_price_kzt).into());
+        review.set_total(format::money(order.total_kzt()).into());
+        review.set_compensation(format::money(order.compensation_kzt()).into());
+        review.set_copayment(format::money(order.copayment_kzt()).into());
+        review.set_has_copayment(order.copayment_kzt() > 0);
+        review.set_delivery_days(i32::try_from(choice.delivery_days).unwrap_or(0));
+    }
+    review.set_problem(state.save_problem);
+
+    let receipt = app.global::<ReceiptAdapter>();
+    if let Some(id) = state.receipt {
+        let queued = core.action(id);
+        let (delivery, reference, refusal) = match &queued {
+            Some(q) if q.state == ActionState::Delivered => {
+                (DeliveryState::Sent, q.reference.clone().unwrap_or_default(), String::new())
+            }
+            Some(q) if q.state == ActionState::Parked => {
+                (DeliveryState::Refused, String::new(), q.last_error.clone().unwrap_or_default())
+            }
+            _ => (DeliveryState::Queued, String::new(), String::new()),
+        };
+        receipt.set_state(delivery);
+        receipt.set_portal_reference(reference.into());
+        receipt.set_refusal(refusal.into());
+        receipt.set_kiosk_reference(kiosk_reference(id).into());
+        if let Some((_, choice)) = &state.order {
+            receipt.set_item_name(choice.item.name.get(lang).into());
+            receipt.set_supplier_name(choice.supplier.name.as_str().into());
+        }
+    }
+}
+
+/// A short reference a person can read out to staff: the tail of the action's UUIDv7.
+pub fn kiosk_reference(id: uuid::Uuid) -> String {
+    let hex = id.simple().to_string().to_uppercase();
+    format!("K-{}", &hex[hex.len() - 8..])
+}
+
+/// Blanks every personal value the adapters hold; used with the wipe at the end of a visit so
+/// nothing of the person stays in the UI's models.
+pub fn clear_personal(app: &AppWindow) {
+    let empty_rows: Vec<ActivityRow> = Vec::new();
+    let empty_choices: Vec<ChoiceRow> = Vec::new();
+    let list = app.global::<ActivitiesAdapter>();
+    list.set_rows(model(empty_rows));
+    let detail = app.global::<ActivityAdapter>();
+    detail.set_activity(ActivityRow::default());
+    detail.set_choices(model(empty_choices));
+    let review = app.global::<ReviewAdapter>();
+    for set in [
+        ReviewAdapter::set_activity_title,
+        ReviewAdapter::set_item_name,
+        ReviewAdapter::set_supplier_name,
+        ReviewAdapter::set_supplier_address,
+        ReviewAdapter::set_supplier_phone,
+    ] {
+        set(&review, SharedString::new());
+    }
+    let receipt = app.global::<ReceiptAdapter>();
+    receipt.set_kiosk_reference(SharedString::new());
+    receipt.set_portal_reference(SharedString::new());
+    receipt.set_item_name(SharedString::new());
+    receipt.set_supplier_name(SharedString::new());
+    let login = app.global::<LoginAdapter>();
+    login.set_iin_display(SharedString::new());
+    login.set_phone_hint(SharedString::new());
+    login.set_demo_code(SharedString::new());
+    app.global::<AppAdapter>().set_person_name(SharedString::new());
+}

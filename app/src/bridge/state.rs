@@ -1,0 +1,105 @@
+//! What the bridge remembers between events. Everything on screen is derived from this by
+//! `render`; wiping a visit is resetting this to its default.
+
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+use crate::core::{Challenge, Visit};
+use crate::domain::{Catalogue, Choice, Lang, Order};
+use crate::session::Session;
+use crate::{LoginProblem, SaveProblem, Screen};
+
+pub struct State {
+    pub session: Session<Visit>,
+    pub lang: Lang,
+    pub screen: Screen,
+    pub text_size: i32,
+    pub high_contrast: bool,
+    /// Bumped at every end of a visit, so answers to an old visit's requests are ignored.
+    pub generation: u64,
+    pub login: LoginState,
+    pub catalogue: Option<(Catalogue, DateTime<Utc>)>,
+    /// Index into the visit's activities of the one on screen.
+    pub activity: Option<usize>,
+    pub activities_page: usize,
+    pub choices: Vec<Choice>,
+    pub choices_page: usize,
+    pub order: Option<(Order, Choice)>,
+    pub save_problem: SaveProblem,
+    pub receipt: Option<Uuid>,
+}
+
+#[derive(Default)]
+pub struct LoginState {
+    pub iin_digits: String,
+    pub code_digits: String,
+    pub challenge: Option<Challenge>,
+    pub problem: Option<LoginProblem>,
+    pub attempts_left: u32,
+    pub busy: bool,
+    pub demo_code: String,
+}
+
+impl State {
+    pub fn new(session: Session<Visit>) -> Self {
+        State {
+            session,
+            lang: Lang::Kk,
+            screen: Screen::Welcome,
+            text_size: 0,
+            high_contrast: false,
+            generation: 0,
+            login: LoginState::default(),
+            catalogue: None,
+            activity: None,
+            activities_page: 0,
+            choices: Vec::new(),
+            choices_page: 0,
+            order: None,
+            save_problem: SaveProblem::None,
+            receipt: None,
+        }
+    }
+
+    /// Forgets everything of the visit and returns to the welcome screen with the default
+    /// presentation, ready for the next person. The public catalogue is kept.
+    pub fn wipe(&mut self) -> Option<Visit> {
+        let visit = self.session.end();
+        self.generation += 1;
+        self.lang = Lang::Kk;
+        self.screen = Screen::Welcome;
+        self.text_size = 0;
+        self.high_contrast = false;
+        self.login = LoginState::default();
+        self.activity = None;
+        self.activities_page = 0;
+        self.choices.clear();
+        self.choices_page = 0;
+        self.order = None;
+        self.save_problem = SaveProblem::None;
+        self.receipt = None;
+        visit
+    }
+
+    /// Rows per page, fewer at larger text so that nothing is cut off.
+    pub fn activities_per_page(&self) -> usize {
+        match self.text_size {
+            0 => 4,
+            1 => 3,
+            _ => 2,
+        }
+    }
+
+    pub fn choices_per_page(&self) -> usize {
+        match self.text_size {
+            0 => 4,
+            1 => 2,
+            _ => 1,
+        }
+    }
+}
+
+/// How many pages `len` rows take, at least one.
+pub fn page_count(len: usize, per_page: usize) -> usize {
+    len.div_ceil(per_page.max(1)).max(1)
+}

@@ -1,0 +1,269 @@
+//! The kiosk's services, free of any UI: log a person in, read their programme and the
+//! catalogue, queue their actions. The Slint bridge and the end-to-end tests both drive this.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use komek_api::{self as api, ErrorCode};
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+use zeroize::{Zeroize, ZeroizeOnDrop};
+
+use crate::domain::{Activity, Catalogue, Iin, Order, PersonName};
+use crate::portal::{PortalClient, PortalError, activity_from_wire, catalogue_from_wire};
+use crate::store::{self, QueuedAction, StoreError};
+use crate::sync::{CATALOGUE_KEY, SyncShared, SyncStatus};
+
+#[derive(Debug, Clone)]
+pub struct CoreConfig {
+    /// Where the outbox and cache live.
+    pub data_dir: PathBuf,
+    pub gateway_url: String,
+    /// This kiosk's identity, bound into every grant.
+    pub device_id: String,
+    /// The gateway is a development one (the embedded demo): one-time codes can be shown.
+    pub demo: bool,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CoreError {
+    #[error("local storage: {0}")]
+    Store(#[from] StoreError),
+    #[error("gateway client: {0}")]
+    Portal(#[from] PortalError),
+}
+
+/// Why a login step failed, in terms a screen can explain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LoginError {
+    UnknownParticipant,
+    TooManyRequests,
+    Offline,
+    WrongCode { attempts_left: u32 },
+    Expired,
+    AttemptsExhausted,
+    Failed(String),
+}
+
+impl From<PortalError> for LoginError {
+    fn from(e: PortalError) -> Self {
+        match (&e, e.code()) {
+            (_, Some(ErrorCode::UnknownParticipant)) => LoginError::UnknownParticipant,
+            (_, Some(ErrorCode::ChallengeExpired)) => LoginError::Expired,
+            (_, Some(ErrorCode::AttemptsExhausted)) => LoginError::AttemptsExhausted,
+            (PortalError::Refused { error: Some(err), .. }, Some(ErrorCode::WrongCode)) => {
+                LoginError::WrongCode {
+                    attempts_left: err.attempts_left.unwrap_or(0),
+                }
+            }
+            (PortalError::Throttled { .. }, _) => LoginError::TooManyRequests,
+            (PortalError::Unreachable(_) | PortalError::ServerFailure { .. }, _) => {
+                LoginError::Offline
+            }
+            _ => LoginError::Failed(e.to_string()),
+        }
+    }
+}
+
+/// A one-time code on its way to the person's phone.
+#[derive(Debug, Clone)]
+pub struct Challenge {
+    pub id: Uuid,
+    pub iin: Iin,
+    pub phone_hint: String,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// The session's secrets; wiped from memory when the visit ends.
+#[derive(Zeroize, ZeroizeOnDrop)]
+struct Credentials {
+    session_token: String,
+    grant: String,
+}
+
+/// Everything personal of one visit. Dropped, and its strings wiped, when the visit ends.
+pub struct Visit {
+    pub iin: Iin,
+    pub name: PersonName,
+    pub activities: Vec<Activity>,
+    credentials: Credentials,
+}
+
+impl Drop for Visit {
+    fn drop(&mut self) {
+        self.iin.zeroize();
+        for a in &mut self.activities {
+            a.title.kk.zeroize();
+            a.title.ru.zeroize();
+            a.title.en.zeroize();
+        }
+    }
+}
+
+impl std::fmt::Debug for Visit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Visit").field("iin", &self.iin).finish_non_exhaustive()
+    }
+}
+
+/// The key that keeps one participant's actions in order in the outbox without storing the
+/// IIN: a hash salted with the device id.
+pub fn participant_key(iin: &Iin, device_id: &str) -> String {
+    let mut h = Sha256::new();
+    h.update(device_id.as_bytes());
+    h.update(iin.digits().as_bytes());
+    hex::encode(&h.finalize()[..12])
+}
+
+pub struct Core {
+    shared: Arc<SyncShared>,
+    config: CoreConfig,
+}
+
+impl Core {
+    pub fn open(config: CoreConfig) -> Result<Self, CoreError> {
+        let (outbox, cache) = store::open(&config.data_dir)?;
+        let portal = PortalClient::new(&config.gateway_url)?;
+        Ok(Core {
+            shared: SyncShared::new(outbox, cache, portal),
+            config,
+        })
+    }
+
+    pub fn config(&self) -> &CoreConfig {
+        &self.config
+    }
+
+    pub fn sync(&self) -> &Arc<SyncShared> {
+        &self.shared
+    }
+
+    pub fn status(&self) -> SyncStatus {
+        self.shared.current_status()
+    }
+
+    fn portal(&self) -> &PortalClient {
+        &self.shared.portal
+    }
+
+    fn contact<T>(&self, result: &Result<T, PortalError>) {
+        let reachable = !matches!(result, Err(PortalError::Unreachable(_)));
+        self.shared.report_contact(
+            reachable,
+            result.as_ref().err().map(ToString::to_string),
+        );
+    }
+
+    pub async fn request_code(&self, iin: &Iin) -> Result<Challenge, LoginError> {
+        let answer = self
+            .portal()
+            .request_code(&iin.digits(), &self.config.device_id)
+            .await;
+        self.contact(&answer);
+        let c = answer?;
+        tracing::info!(iin = %iin, "one-time code requested");
+        Ok(Challenge {
+            id: c.challenge_id,
+            iin: iin.clone(),
+            phone_hint: c.phone_hint,
+            expires_at: c.expires_at,
+        })
+    }
+
+    /// Demo gateways only: the code the demo "SMS" carried, to show on screen.
+    pub async fn demo_code(&self, challenge: &Challenge) -> Option<String> {
+        if !self.config.demo {
+            return None;
+        }
+        self.portal().dev_code(challenge.id).await.ok().map(|c| c.code)
+    }
+
+    pub async fn verify_code(&self, challenge: &Challenge, code: &str) -> Result<Visit, LoginError> {
+        let answer = self.portal().verify_code(challenge.id, code).await;
+        self.contact(&answer);
+        let session = answer?;
+        let profile = self.portal().profile(&session.session_token).await?;
+        let activities = self.portal().activities(&session.session_token).await?;
+        tracing::info!(iin = %challenge.iin, activities = activities.len(), "logged in");
+        Ok(Visit {
+            iin: challenge.iin.clone(),
+            name: PersonName {
+                surname: profile.surname,
+                given_name: profile.given_name,
+            },
+            activities: activities.iter().map(activity_from_wire).collect(),
+            credentials: Credentials {
+                session_token: session.session_token,
+                grant: session.grant,
+            },
+        })
+    }
+
+    /// Ends the session at the gateway too; the visit is dropped (and wiped) by the caller.
+    pub async fn logout(&self, session_token: String) {
+        if let Err(e) = self.portal().logout(&session_token).await {
+            tracing::info!(error = %e, "logout not confirmed by the gateway; its session expires by itself");
+        }
+    }
+
+    /// The token to end a visit's session with, taken before the visit is dropped.
+    pub fn session_token(visit: &Visit) -> String {
+        visit.credentials.session_token.clone()
+    }
+
+    /// The cached catalogue and when it was fetched; fetched now when there is no copy yet.
+    pub async fn catalogue(&self) -> Option<(Catalogue, DateTime<Utc>)> {
+        if let Some(found) = self.cached_catalogue() {
+            return Some(found);
+        }
+        self.shared.refresh_catalogue().await;
+        self.cached_catalogue()
+    }
+
+    pub fn cached_catalogue(&self) -> Option<(Catalogue, DateTime<Utc>)> {
+        let cached = self.shared.cache().get(CATALOGUE_KEY).ok().flatten()?;
+        match serde_json::from_str::<api::Catalogue>(&cached.body) {
+            Ok(c) => Some((catalogue_from_wire(&c), cached.fetched_at)),
+            Err(e) => {
+                tracing::warn!(error = %e, "cached catalogue unreadable; it will be fetched again");
+                None
+            }
+        }
+    }
+
+    /// Commits the order and its signed application to the outbox. When this returns `Ok`
+    /// the action survives a crash, and the screen may say "saved".
+    pub fn queue_order(&self, visit: &Visit, order: &Order, now: DateTime<Utc>) -> Result<Uuid, StoreError> {
+        let id = Uuid::now_v7();
+        let submission = api::ActionSubmission {
+            grant: visit.credentials.grant.clone(),
+            device_id: self.config.device_id.clone(),
+            confirmed_at: now,
+            action: api::Action::SupplierChoice(api::SupplierChoice {
+                activity_id: order.activity_id.clone(),
+                item_id: order.item_id.clone(),
+                supplier_id: order.supplier_id.clone(),
+                quantity: order.quantity,
+                unit_price_kzt: order.unit_price_kzt,
+                guaranteed_amount_kzt: order.guaranteed_amount_kzt,
+            }),
+        };
+        let payload = serde_json::to_string(&submission)
+            .map_err(|e| StoreError::Corrupt(format!("action could not be encoded: {e}")))?;
+        self.shared.outbox().enqueue(
+            id,
+            &participant_key(&visit.iin, &self.config.device_id),
+            "supplier_choice",
+            &payload,
+            now,
+        )?;
+        tracing::info!(action = %id, iin = %visit.iin, "order queued");
+        self.shared.wake();
+        Ok(id)
+    }
+
+    pub fn action(&self, id: Uuid) -> Option<QueuedAction> {
+        self.shared.outbox().get(id).ok().flatten()
+    }
+}

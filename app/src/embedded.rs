@@ -1,0 +1,30 @@
+//! The embedded default: with no gateway configured, the kiosk runs the gateway in-process on
+//! loopback with the demo data, so one command shows the whole product.
+
+use std::net::{Ipv4Addr, SocketAddr};
+use std::path::{Path, PathBuf};
+
+use komek_gateway::{GatewayConfig, GatewayError, RunningGateway};
+
+/// Where the demo data are: an explicit folder, the installed copy beside the binary, or the
+/// source tree this binary was built from.
+pub fn demo_data_dir(explicit: Option<&Path>) -> PathBuf {
+    if let Some(dir) = explicit {
+        return dir.to_path_buf();
+    }
+    let installed = std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(|d| d.join("../share/komek/demo")))
+        .filter(|d| d.join("catalogue.json").is_file());
+    installed.unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../assets/demo")))
+}
+
+/// Starts the demo gateway on 127.0.0.1 (a free port) with its database at `db_path`.
+pub async fn start(db_path: &Path, demo_data: &Path) -> Result<RunningGateway, GatewayError> {
+    let config = GatewayConfig {
+        db_path: db_path.to_path_buf(),
+        demo_data: Some(demo_data.to_path_buf()),
+        dev_endpoints: true,
+    };
+    komek_gateway::spawn(config, SocketAddr::from((Ipv4Addr::LOCALHOST, 0))).await
+}

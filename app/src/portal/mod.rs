@@ -1,0 +1,192 @@
+//! The HTTP client of the gateway. With `komek-api` it is the only code that knows the wire
+//! format; it hands the rest of the kiosk domain types and classified errors.
+
+mod convert;
+
+use std::time::Duration;
+
+use komek_api as api;
+use reqwest::{Response, StatusCode, header};
+use serde::de::DeserializeOwned;
+use uuid::Uuid;
+
+pub use convert::{activity_from_wire, catalogue_from_wire};
+
+#[derive(Debug, thiserror::Error)]
+pub enum PortalError {
+    /// No answer: connection refused or reset, timeout, DNS. Worth retrying.
+    #[error("the gateway cannot be reached: {0}")]
+    Unreachable(String),
+    /// The gateway refused the request for good (4xx other than 408 and 429).
+    #[error("refused ({status}): {}", error.as_ref().map_or("no reason given", |e| e.message.as_str()))]
+    Refused {
+        status: u16,
+        error: Option<api::ApiError>,
+    },
+    /// 429: asked to slow down, perhaps with a `Retry-After`.
+    #[error("asked to retry later")]
+    Throttled { retry_after: Option<Duration> },
+    /// 5xx or 408: the gateway failed this time.
+    #[error("gateway failure ({status})")]
+    ServerFailure { status: u16 },
+    /// An answer that is not what the contract says.
+    #[error("unexpected answer from the gateway: {0}")]
+    Garbage(String),
+}
+
+impl PortalError {
+    /// The error code the gateway gave, when it gave one.
+    pub fn code(&self) -> Option<api::ErrorCode> {
+        match self {
+            PortalError::Refused { error: Some(e), .. } => Some(e.code),
+            _ => None,
+        }
+    }
+
+    /// True when trying the same request again can never succeed.
+    pub fn is_permanent(&self) -> bool {
+        matches!(self, PortalError::Refused { .. })
+    }
+}
+
+#[derive(Clone)]
+pub struct PortalClient {
+    http: reqwest::Client,
+    base: String,
+}
+
+impl PortalClient {
+    pub fn new(base_url: &str) -> Result<Self, PortalError> {
+        let http = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(3))
+            .timeout(Duration::from_secs(15))
+            .user_agent(concat!("komek-kiosk/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| PortalError::Unreachable(e.to_string()))?;
+        Ok(PortalClient {
+            http,
+            base: base_url.trim_end_matches('/').to_string(),
+        })
+    }
+
+    pub fn base_url(&self) -> &str {
+        &self.base
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    pub async fn health(&self) -> Result<api::Health, PortalError> {
+        read(self.http.get(self.url("/healthz")).send().await).await
+    }
+
+    pub async fn request_code(
+        &self,
+        iin: &str,
+        device_id: &str,
+    ) -> Result<api::OtpChallenge, PortalError> {
+        let body = api::OtpRequest {
+            iin: iin.to_string(),
+            device_id: device_id.to_string(),
+        };
+        read(self.http.post(self.url("/v1/auth/otp")).json(&body).send().await).await
+    }
+
+    pub async fn verify_code(
+        &self,
+        challenge_id: Uuid,
+        code: &str,
+    ) -> Result<api::LoginSession, PortalError> {
+        let body = api::OtpVerify {
+            challenge_id,
+            code: code.to_string(),
+        };
+        read(self.http.post(self.url("/v1/auth/otp/verify")).json(&body).send().await).await
+    }
+
+    /// Development gateways only: the code the demo "SMS" carried.
+    pub async fn dev_code(&self, challenge_id: Uuid) -> Result<api::DevOtp, PortalError> {
+        read(self.http.get(self.url(&format!("/dev/otp/{challenge_id}"))).send().await).await
+    }
+
+    pub async fn profile(&self, session_token: &str) -> Result<api::Profile, PortalError> {
+        let req = self.http.get(self.url("/v1/me")).bearer_auth(session_token);
+        read(req.send().await).await
+    }
+
+    pub async fn activities(&self, session_token: &str) -> Result<Vec<api::Activity>, PortalError> {
+        let req = self.http.get(self.url("/v1/me/activities")).bearer_auth(session_token);
+        read(req.send().await).await
+    }
+
+    pub async fn logout(&self, session_token: &str) -> Result<(), PortalError> {
+        let req = self.http.post(self.url("/v1/auth/logout")).bearer_auth(session_token);
+        let response = req.send().await.map_err(unreachable)?;
+        check_status(response).await.map(|_| ())
+    }
+
+    /// The catalogue as raw JSON text, checked against the contract, so it can be cached as is.
+    pub async fn catalogue_json(&self) -> Result<(api::Catalogue, String), PortalError> {
+        let response = self.http.get(self.url("/v1/catalogue")).send().await;
+        let response = check_status(response.map_err(unreachable)?).await?;
+        let text = response.text().await.map_err(unreachable)?;
+        let catalogue =
+            serde_json::from_str(&text).map_err(|e| PortalError::Garbage(e.to_string()))?;
+        Ok((catalogue, text))
+    }
+
+    /// Delivers one queued action. `body` is the exact JSON committed to the outbox, so a retry
+    /// sends the same bytes under the same key.
+    pub async fn submit_action(
+        &self,
+        key: Uuid,
+        body: &str,
+    ) -> Result<api::ActionReceipt, PortalError> {
+        let req = self
+            .http
+            .post(self.url("/v1/actions"))
+            .header(api::IDEMPOTENCY_KEY_HEADER, key.to_string())
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(body.to_string());
+        read(req.send().await).await
+    }
+}
+
+fn unreachable(e: reqwest::Error) -> PortalError {
+    PortalError::Unreachable(e.to_string())
+}
+
+async fn check_status(response: Response) -> Result<Response, PortalError> {
+    let status = response.status();
+    if status.is_success() {
+        return Ok(response);
+    }
+    if status == StatusCode::TOO_MANY_REQUESTS {
+        let retry_after = response
+            .headers()
+            .get(header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .map(Duration::from_secs);
+        return Err(PortalError::Throttled { retry_after });
+    }
+    if status.is_server_error() || status == StatusCode::REQUEST_TIMEOUT {
+        return Err(PortalError::ServerFailure {
+            status: status.as_u16(),
+        });
+    }
+    let error = response.json::<api::ApiError>().await.ok();
+    Err(PortalError::Refused {
+        status: status.as_u16(),
+        error,
+    })
+}
+
+async fn read<T: DeserializeOwned>(
+    response: Result<Response, reqwest::Error>,
+) -> Result<T, PortalError> {
+    let response = check_status(response.map_err(unreachable)?).await?;
+    let bytes = response.bytes().await.map_err(unreachable)?;
+    serde_json::from_slice(&bytes).map_err(|e| PortalError::Garbage(e.to_string()))
+}

@@ -1,0 +1,126 @@
+//! What to do with an action after one delivery attempt: a pure function of the answer and
+//! the attempt count, tested on its own.
+
+use std::time::Duration;
+
+use backon::{BackoffBuilder, ExponentialBuilder};
+use komek_api::ActionReceipt;
+
+use crate::portal::PortalError;
+
+/// Retry delays start here and double, with jitter, up to the cap.
+pub const FIRST_RETRY: Duration = Duration::from_secs(1);
+pub const RETRY_CAP: Duration = Duration::from_secs(300);
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Decision {
+    /// Accepted: keep the portal's reference, purge the payload.
+    Delivered { reference: String },
+    /// Refused for good: park it with the reason; it never blocks the queue.
+    Park { reason: String },
+    /// Not this time: try again after the delay.
+    RetryAfter { delay: Duration, reason: String },
+}
+
+/// The delay before retry number `attempt` (0 for the first retry): exponential from
+/// `FIRST_RETRY`, capped at `RETRY_CAP`, with jitter so a fleet of kiosks coming back online
+/// does not knock on the gateway in step.
+pub fn backoff_delay(attempt: u32) -> Duration {
+    ExponentialBuilder::default()
+        .with_min_delay(FIRST_RETRY)
+        .with_max_delay(RETRY_CAP)
+        .with_factor(2.0)
+        .with_jitter()
+        .without_max_times()
+        .build()
+        .nth(usize::try_from(attempt).unwrap_or(usize::MAX).min(64))
+        .unwrap_or(RETRY_CAP)
+        .min(RETRY_CAP * 2)
+}
+
+pub fn decide(answer: &Result<ActionReceipt, PortalError>, attempt: u32) -> Decision {
+    match answer {
+        Ok(receipt) => Decision::Delivered {
+            reference: receipt.reference.clone(),
+        },
+        Err(e) if e.is_permanent() => Decision::Park {
+            reason: e.to_string(),
+        },
+        Err(PortalError::Throttled {
+            retry_after: Some(after),
+        }) => Decision::RetryAfter {
+            delay: (*after).max(backoff_delay(attempt)).min(RETRY_CAP * 2),
+            reason: "throttled by the gateway".into(),
+        },
+        Err(e) => Decision::RetryAfter {
+            delay: backoff_delay(attempt),
+            reason: e.to_string(),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::Utc;
+    use komek_api::{ApiError, ErrorCode};
+    use uuid::Uuid;
+
+    fn refused(status: u16, code: ErrorCode) -> Result<ActionReceipt, PortalError> {
+        Err(PortalError::Refused {
+            status,
+            error: Some(ApiError {
+                code,
+                message: "no".into(),
+                attempts_left: None,
+            }),
+        })
+    }
+
+    #[test]
+    fn accepted_is_delivered_with_the_portal_reference() {
+        let ok = Ok(ActionReceipt {
+            action_id: Uuid::now_v7(),
+            reference: "SP-1".into(),
+            accepted_at: Utc::now(),
+        });
+        assert_eq!(decide(&ok, 0), Decision::Delivered { reference: "SP-1".into() });
+    }
+
+    #[test]
+    fn client_errors_park_and_everything_else_retries() {
+        assert!(matches!(decide(&refused(422, ErrorCode::InvalidAction), 0), Decision::Park { .. }));
+        assert!(matches!(decide(&refused(403, ErrorCode::GrantExpired), 3), Decision::Park { .. }));
+        assert!(matches!(decide(&refused(409, ErrorCode::IdempotencyConflict), 0), Decision::Park { .. }));
+        for transient in [
+            PortalError::Unreachable("reset".into()),
+            PortalError::ServerFailure { status: 503 },
+            PortalError::ServerFailure { status: 408 },
+            PortalError::Garbage("<html>".into()),
+            PortalError::Throttled { retry_after: None },
+        ] {
+            assert!(matches!(decide(&Err(transient), 0), Decision::RetryAfter { .. }));
+        }
+    }
+
+    #[test]
+    fn retry_after_is_honoured() {
+        let throttled = Err(PortalError::Throttled { retry_after: Some(Duration::from_secs(42)) });
+        match decide(&throttled, 0) {
+            Decision::RetryAfter { delay, .. } => assert!(delay >= Duration::from_secs(42)),
+            other => panic!("expected a retry, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn backoff_grows_and_stays_capped() {
+        for attempt in 0..200 {
+            let d = backoff_delay(attempt);
+            assert!(d >= FIRST_RETRY, "attempt {attempt}: {d:?}");
+            assert!(d <= RETRY_CAP * 2, "attempt {attempt}: {d:?}");
+        }
+        // Late attempts sit near the cap, early ones near the start.
+        assert!(backoff_delay(0) < Duration::from_secs(3));
+        assert!(backoff_delay(30) >= RETRY_CAP);
+    }
+}

@@ -1,0 +1,209 @@
+//! The background worker: drains the outbox to the gateway, with each action's UUIDv7 as its
+//! `Idempotency-Key`, and keeps the cached catalogue fresh. It runs on the tokio runtime,
+//! never on the UI thread, and is restarted if it panics.
+
+mod decision;
+
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use tokio::sync::{Notify, watch};
+
+pub use decision::{Decision, FIRST_RETRY, RETRY_CAP, backoff_delay, decide};
+
+use crate::portal::PortalClient;
+use crate::store::{Cache, Outbox, OutboxCounts, StoreError};
+
+/// The cache key of the catalogue document.
+pub const CATALOGUE_KEY: &str = "catalogue";
+/// How often the catalogue is refreshed while the gateway answers.
+pub const CATALOGUE_REFRESH: Duration = Duration::from_secs(15 * 60);
+/// The longest the worker sleeps without looking at the queue.
+const IDLE_POLL: Duration = Duration::from_secs(20);
+
+/// What the screens and the technician see of the connection and the queue.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SyncStatus {
+    /// The last exchange with the gateway got an answer.
+    pub online: bool,
+    pub counts: OutboxCounts,
+    pub last_error: Option<String>,
+    pub catalogue_fetched_at: Option<DateTime<Utc>>,
+}
+
+/// What the UI thread and the worker share.
+pub struct SyncShared {
+    outbox: Mutex<Outbox>,
+    cache: Mutex<Cache>,
+    pub portal: PortalClient,
+    wake: Notify,
+    status: watch::Sender<SyncStatus>,
+}
+
+impl SyncShared {
+    pub fn new(outbox: Outbox, cache: Cache, portal: PortalClient) -> Arc<Self> {
+        let counts = outbox.counts().unwrap_or_default();
+        let catalogue_fetched_at = cache
+            .get(CATALOGUE_KEY)
+            .ok()
+            .flatten()
+            .map(|c| c.fetched_at);
+        let (status, _) = watch::channel(SyncStatus {
+            online: false,
+            counts,
+            last_error: None,
+            catalogue_fetched_at,
+        });
+        Arc::new(SyncShared {
+            outbox: Mutex::new(outbox),
+            cache: Mutex::new(cache),
+            portal,
+            wake: Notify::new(),
+            status,
+        })
+    }
+
+    /// The outbox, for a short synchronous operation. A panic while it was held leaves SQLite
+    /// consistent (the transaction rolls back), so a poisoned lock is taken over.
+    pub fn outbox(&self) -> MutexGuard<'_, Outbox> {
+        self.outbox.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    pub fn cache(&self) -> MutexGuard<'_, Cache> {
+        self.cache.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Tells the worker there is something new to deliver.
+    pub fn wake(&self) {
+        self.wake.notify_one();
+    }
+
+    pub fn status(&self) -> watch::Receiver<SyncStatus> {
+        self.status.subscribe()
+    }
+
+    pub fn current_status(&self) -> SyncStatus {
+        self.status.borrow().clone()
+    }
+
+    /// Records whether the gateway answered, from any exchange (login, reads, delivery).
+    pub fn report_contact(&self, online: bool, error: Option<String>) {
+        self.status.send_if_modified(|s| {
+            let changed = s.online != online || s.last_error != error;
+            s.online = online;
+            s.last_error = error;
+            changed
+        });
+    }
+
+    fn refresh_counts(&self) {
+        if let Ok(counts) = self.outbox().counts() {
+            self.status.send_if_modified(|s| {
+                let changed = s.counts != counts;
+                s.counts = counts;
+                changed
+            });
+        }
+    }
+
+    /// Tries every action that is due now, once. Returns how many were tried.
+    pub async fn drain_due(&self) -> Result<usize, StoreError> {
+        let due = self.outbox().due(Utc::now(), 64)?;
+        let mut tried = 0;
+        for action in due {
+            let Some(payload) = action.payload.as_deref() else {
+                continue;
+            };
+            let answer = self.portal.submit_action(action.id, payload).await;
+            let reachable = !matches!(answer, Err(crate::portal::PortalError::Unreachable(_)));
+            self.report_contact(reachable, answer.as_ref().err().map(ToString::to_string));
+            let now = Utc::now();
+            match decide(&answer, action.attempts) {
+                Decision::Delivered { reference } => {
+                    self.outbox().mark_delivered(action.id, &reference, now)?;
+                    tracing::info!(action = %action.id, %reference, "action delivered");
+                }
+                Decision::Park { reason } => {
+                    self.outbox().mark_parked(action.id, &reason, now)?;
+                    tracing::warn!(action = %action.id, %reason, "action parked");
+                }
+                Decision::RetryAfter { delay, reason } => {
+                    let at = now + chrono::Duration::from_std(delay).unwrap_or_default();
+                    self.outbox().mark_retry(action.id, at, &reason)?;
+                    tracing::info!(action = %action.id, ?delay, %reason, "action will be retried");
+                }
+            }
+            tried += 1;
+        }
+        self.refresh_counts();
+        Ok(tried)
+    }
+
+    /// Fetches the catalogue and caches it. A failure leaves the old copy in place.
+    pub async fn refresh_catalogue(&self) -> bool {
+        match self.portal.catalogue_json().await {
+            Ok((_, text)) => {
+                let now = Utc::now();
+                if let Err(e) = self.cache().put(CATALOGUE_KEY, &text, now) {
+                    tracing::warn!(error = %e, "catalogue could not be cached");
+                    return false;
+                }
+                self.status.send_modify(|s| s.catalogue_fetched_at = Some(now));
+                self.report_contact(true, None);
+                true
+            }
+            Err(e) => {
+                let reachable = !matches!(e, crate::portal::PortalError::Unreachable(_));
+                self.report_contact(reachable, Some(e.to_string()));
+                tracing::info!(error = %e, "catalogue refresh failed, keeping the cached copy");
+                false
+            }
+        }
+    }
+
+    /// The worker loop: deliver what is due, refresh the catalogue when it is old, sleep until
+    /// woken or until the next action falls due.
+    pub async fn run(self: Arc<Self>) {
+        let mut catalogue_refreshed_at: Option<tokio::time::Instant> = None;
+        loop {
+            if let Err(e) = self.drain_due().await {
+                tracing::error!(error = %e, "outbox could not be read");
+            }
+            let stale = catalogue_refreshed_at.is_none_or(|t| t.elapsed() >= CATALOGUE_REFRESH);
+            if stale && self.refresh_catalogue().await {
+                catalogue_refreshed_at = Some(tokio::time::Instant::now());
+            }
+            let until_due = match self.outbox().next_due_at() {
+                Ok(Some(at)) => (at - Utc::now()).to_std().unwrap_or(Duration::ZERO),
+                _ => IDLE_POLL,
+            };
+            let sleep = until_due.clamp(Duration::from_millis(50), IDLE_POLL);
+            tokio::select! {
+                _ = self.wake.notified() => {}
+                _ = tokio::time::sleep(sleep) => {}
+            }
+        }
+    }
+}
+
+/// Runs the worker on `runtime`, restarting it after a panic (logged) so that one bad row or
+/// answer can never stop delivery for good.
+pub fn spawn_supervised(
+    shared: Arc<SyncShared>,
+    runtime: &tokio::runtime::Handle,
+) -> tokio::task::JoinHandle<()> {
+    let handle = runtime.clone();
+    runtime.spawn(async move {
+        loop {
+            let worker = handle.spawn(shared.clone().run());
+            match worker.await {
+                Err(e) if e.is_panic() => {
+                    tracing::error!("sync worker panicked; restarting it in 1 s");
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                }
+                _ => break,
+            }
+        }
+    })
+}

@@ -1,0 +1,226 @@
+//! The guided tour: walks one demo visit through every screen and renders each, in the three
+//! languages at the default and the largest text size, to PNG files with the software
+//! renderer — no display needed. Also what the kiosk does when it finds no display.
+
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use slint::platform::software_renderer::{MinimalSoftwareWindow, RepaintBufferType};
+use slint::platform::{Platform, PlatformError, WindowAdapter};
+use slint::{ComponentHandle, Model};
+
+use crate::bridge::{Kiosk, SystemClock};
+use crate::core::Core;
+use crate::session::Timing;
+use crate::store::ActionState;
+use crate::{ActivitiesAdapter, ActivityAdapter, ActivityStatus, AppAdapter, AppWindow, LoginAdapter, ReviewAdapter, Screen};
+
+pub const WIDTH: u32 = 1920;
+pub const HEIGHT: u32 = 1080;
+const LANGS: [&str; 3] = ["kk", "ru", "en"];
+const SIZES: [(i32, &str); 2] = [(0, "default"), (2, "largest")];
+
+#[derive(Debug, thiserror::Error)]
+pub enum TourError {
+    #[error("the headless renderer could not start: {0}")]
+    Platform(String),
+    #[error("writing {path}: {source}")]
+    Write { path: PathBuf, source: std::io::Error },
+    #[error("encoding a PNG: {0}")]
+    Png(#[from] png::EncodingError),
+    #[error("the demo visit did not reach the {0} screen")]
+    Stuck(&'static str),
+}
+
+struct HeadlessPlatform {
+    window: Rc<MinimalSoftwareWindow>,
+}
+
+impl Platform for HeadlessPlatform {
+    fn create_window_adapter(&self) -> Result<Rc<dyn WindowAdapter>, PlatformError> {
+        Ok(self.window.clone())
+    }
+}
+
+/// Installs the headless software platform. Must run before any window is created; once per
+/// process.
+pub fn install_headless_platform() -> Result<Rc<MinimalSoftwareWindow>, TourError> {
+    let window = MinimalSoftwareWindow::new(RepaintBufferType::NewBuffer);
+    slint::platform::set_platform(Box::new(HeadlessPlatform {
+        window: window.clone(),
+    }))
+    .map_err(|e| TourError::Platform(e.to_string()))?;
+    window.set_size(slint::PhysicalSize::new(WIDTH, HEIGHT));
+    Ok(window)
+}
+
+/// Renders the current frame of `window` to a PNG file.
+pub fn snapshot(window: &MinimalSoftwareWindow, path: &Path) -> Result<(), TourError> {
+    slint::platform::update_timers_and_animations();
+    window.request_redraw();
+    let mut buffer = slint::SharedPixelBuffer::<slint::Rgb8Pixel>::new(WIDTH, HEIGHT);
+    window.draw_if_needed(|renderer| {
+        renderer.render(buffer.make_mut_slice(), WIDTH as usize);
+    });
+    let file = std::fs::File::create(path).map_err(|source| TourError::Write {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let mut encoder = png::Encoder::new(std::io::BufWriter::new(file), WIDTH, HEIGHT);
+    encoder.set_color(png::ColorType::Rgb);
+    encoder.set_depth(png::BitDepth::Eight);
+    let mut writer = encoder.write_header()?;
+    writer.write_image_data(buffer.as_bytes())?;
+    writer.finish()?;
+    Ok(())
+}
+
+struct Tour<'a> {
+    app: &'a AppWindow,
+    window: &'a MinimalSoftwareWindow,
+    kiosk: &'a Kiosk,
+    dir: &'a Path,
+    shots: Vec<(String, Vec<PathBuf>)>,
+}
+
+impl Tour<'_> {
+    /// Renders the screen on display in every language and size, then restores English at
+    /// the default size to go on with the visit.
+    fn shoot(&mut self, screen_id: &str) -> Result<(), TourError> {
+        let frame = self.app.global::<AppAdapter>();
+        let mut files = Vec::new();
+        for lang in LANGS {
+            for (size, size_name) in SIZES {
+                frame.invoke_choose_language(lang.into());
+                frame.invoke_choose_text_size(size);
+                let path = self.dir.join(format!("{screen_id}-{lang}-{size_name}.png"));
+                snapshot(self.window, &path)?;
+                files.push(path);
+            }
+        }
+        frame.invoke_choose_language("en".into());
+        frame.invoke_choose_text_size(0);
+        self.shots.push((screen_id.to_string(), files));
+        Ok(())
+    }
+
+    fn wait_for(&self, what: &'static str, done: impl Fn() -> bool) -> Result<(), TourError> {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while !done() {
+            if Instant::now() > deadline {
+                return Err(TourError::Stuck(what));
+            }
+            self.kiosk.pump(Duration::from_millis(100));
+            self.kiosk.tick();
+        }
+        Ok(())
+    }
+}
+
+/// Walks the demo participant `iin` through a whole visit, rendering every screen into `dir`,
+/// and writes `dir/index.html`. Returns the files written.
+pub fn run(
+    window: &MinimalSoftwareWindow,
+    core: Arc<Core>,
+    runtime: tokio::runtime::Handle,
+    iin: &str,
+    dir: &Path,
+) -> Result<Vec<PathBuf>, TourError> {
+    std::fs::create_dir_all(dir).map_err(|source| TourError::Write {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    let app = AppWindow::new().map_err(|e| TourError::Platform(e.to_string()))?;
+    app.show().map_err(|e| TourError::Platform(e.to_string()))?;
+    let timing = Timing {
+        warn_after: Duration::from_secs(3600),
+        end_after_warning: Duration::from_secs(60),
+    };
+    let kiosk = Kiosk::new(&app, core, runtime, timing, Box::new(SystemClock::default()));
+    let mut tour = Tour { app: &app, window, kiosk: &kiosk, dir, shots: Vec::new() };
+
+    tour.shoot("welcome")?;
+    app.global::<AppAdapter>().invoke_start("en".into());
+    let login = app.global::<LoginAdapter>();
+    for d in iin.chars().take(11) {
+        login.invoke_iin_digit(d.to_string().into());
+    }
+    // One wrong last digit first, to show how a mistake is explained.
+    let wrong_last = iin.chars().last().and_then(|c| c.to_digit(10)).map_or(0, |d| (d + 1) % 10);
+    login.invoke_iin_digit(wrong_last.to_string().into());
+    login.invoke_iin_submit();
+    tour.shoot("iin-error")?;
+    login.invoke_iin_erase();
+    login.invoke_iin_digit(iin.chars().last().unwrap_or('0').to_string().into());
+    tour.shoot("iin")?;
+    login.invoke_iin_submit();
+    tour.wait_for("code", || kiosk.screen() == Screen::Code)?;
+    tour.wait_for("demo code", || !login.get_demo_code().is_empty())?;
+    let code = login.get_demo_code().to_string();
+    for d in code.chars().take(3) {
+        login.invoke_code_digit(d.to_string().into());
+    }
+    tour.shoot("code")?;
+    for d in code.chars().skip(3) {
+        login.invoke_code_digit(d.to_string().into());
+    }
+    login.invoke_code_submit();
+    tour.wait_for("activities", || kiosk.screen() == Screen::Activities)?;
+    tour.shoot("activities")?;
+
+    let rows = app.global::<ActivitiesAdapter>().get_rows();
+    let open = rows
+        .iter()
+        .position(|r| r.status == ActivityStatus::AwaitingChoice)
+        .unwrap_or(0);
+    app.global::<ActivitiesAdapter>().invoke_open(i32::try_from(open).unwrap_or(0));
+    let detail = app.global::<ActivityAdapter>();
+    tour.wait_for("activity", || detail.get_choices().row_count() > 0)?;
+    tour.shoot("activity")?;
+    detail.invoke_choose(0);
+    tour.wait_for("review", || kiosk.screen() == Screen::Review)?;
+    tour.shoot("review")?;
+    app.global::<ReviewAdapter>().invoke_confirm();
+    tour.wait_for("receipt", || kiosk.screen() == Screen::Receipt)?;
+    tour.shoot("receipt-saved")?;
+    let delivered = || {
+        kiosk
+            .receipt()
+            .and_then(|id| kiosk.core().action(id))
+            .is_some_and(|q| q.state == ActionState::Delivered)
+    };
+    tour.wait_for("receipt sent", delivered)?;
+    tour.shoot("receipt-sent")?;
+
+    write_index(dir, &tour.shots)?;
+    Ok(tour.shots.into_iter().flat_map(|(_, f)| f).collect())
+}
+
+fn write_index(dir: &Path, shots: &[(String, Vec<PathBuf>)]) -> Result<(), TourError> {
+    let mut html = String::from(
+        "<!doctype html><html lang=\"en\"><meta charset=\"utf-8\"><title>Komek — guided tour</title>\n\
+         <style>body{font-family:sans-serif;margin:1em}td{vertical-align:top;padding:4px}\
+         img{width:480px;border:1px solid #888}</style>\n<h1>Komek — every screen of one visit</h1>\n\
+         <p>Columns: Kazakh, Russian, English, each at the default and the largest text size. \
+         Demo data: all people and organisations are fictional.</p>\n<table>\n<tr><th>screen</th>",
+    );
+    for lang in LANGS {
+        for (_, size) in SIZES {
+            html.push_str(&format!("<th>{lang} · {size}</th>"));
+        }
+    }
+    html.push_str("</tr>\n");
+    for (screen, files) in shots {
+        html.push_str(&format!("<tr><td>{screen}</td>"));
+        for f in files {
+            let name = f.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+            html.push_str(&format!("<td><a href=\"{name}\"><img src=\"{name}\" alt=\"{name}\"></a></td>"));
+        }
+        html.push_str("</tr>\n");
+    }
+    html.push_str("</table>\n</html>\n");
+    let path = dir.join("index.html");
+    std::fs::write(&path, html).map_err(|source| TourError::Write { path, source })
+}
