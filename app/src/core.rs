@@ -52,11 +52,14 @@ impl From<PortalError> for LoginError {
             (_, Some(ErrorCode::UnknownParticipant)) => LoginError::UnknownParticipant,
             (_, Some(ErrorCode::ChallengeExpired)) => LoginError::Expired,
             (_, Some(ErrorCode::AttemptsExhausted)) => LoginError::AttemptsExhausted,
-            (PortalError::Refused { error: Some(err), .. }, Some(ErrorCode::WrongCode)) => {
-                LoginError::WrongCode {
-                    attempts_left: err.attempts_left.unwrap_or(0),
-                }
-            }
+            (
+                PortalError::Refused {
+                    error: Some(err), ..
+                },
+                Some(ErrorCode::WrongCode),
+            ) => LoginError::WrongCode {
+                attempts_left: err.attempts_left.unwrap_or(0),
+            },
             (PortalError::Throttled { .. }, _) => LoginError::TooManyRequests,
             (PortalError::Unreachable(_) | PortalError::ServerFailure { .. }, _) => {
                 LoginError::Offline
@@ -103,7 +106,9 @@ impl Drop for Visit {
 
 impl std::fmt::Debug for Visit {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Visit").field("iin", &self.iin).finish_non_exhaustive()
+        f.debug_struct("Visit")
+            .field("iin", &self.iin)
+            .finish_non_exhaustive()
     }
 }
 
@@ -149,10 +154,8 @@ impl Core {
 
     fn contact<T>(&self, result: &Result<T, PortalError>) {
         let reachable = !matches!(result, Err(PortalError::Unreachable(_)));
-        self.shared.report_contact(
-            reachable,
-            result.as_ref().err().map(ToString::to_string),
-        );
+        self.shared
+            .report_contact(reachable, result.as_ref().err().map(ToString::to_string));
     }
 
     pub async fn request_code(&self, iin: &Iin) -> Result<Challenge, LoginError> {
@@ -176,10 +179,18 @@ impl Core {
         if !self.config.demo {
             return None;
         }
-        self.portal().dev_code(challenge.id).await.ok().map(|c| c.code)
+        self.portal()
+            .dev_code(challenge.id)
+            .await
+            .ok()
+            .map(|c| c.code)
     }
 
-    pub async fn verify_code(&self, challenge: &Challenge, code: &str) -> Result<Visit, LoginError> {
+    pub async fn verify_code(
+        &self,
+        challenge: &Challenge,
+        code: &str,
+    ) -> Result<Visit, LoginError> {
         let answer = self.portal().verify_code(challenge.id, code).await;
         self.contact(&answer);
         let session = answer?;
@@ -234,7 +245,12 @@ impl Core {
 
     /// Commits the order and its signed application to the outbox. When this returns `Ok`
     /// the action survives a crash, and the screen may say "saved".
-    pub fn queue_order(&self, visit: &Visit, order: &Order, now: DateTime<Utc>) -> Result<Uuid, StoreError> {
+    pub fn queue_order(
+        &self,
+        visit: &Visit,
+        order: &Order,
+        now: DateTime<Utc>,
+    ) -> Result<Uuid, StoreError> {
         let id = Uuid::now_v7();
         let submission = api::ActionSubmission {
             grant: visit.credentials.grant.clone(),

@@ -16,7 +16,8 @@ pub fn demo_data_dir(explicit: Option<&Path>) -> PathBuf {
         .ok()
         .and_then(|exe| exe.parent().map(|d| d.join("../share/komek/demo")))
         .filter(|d| d.join("catalogue.json").is_file());
-    installed.unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../assets/demo")))
+    installed
+        .unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../assets/demo")))
 }
 
 /// Starts the demo gateway on 127.0.0.1 (a free port) with its database at `db_path`.

@@ -14,4 +14,9 @@ pub mod store;
 pub mod sync;
 pub mod tour;
 
-slint::include_modules!();
+/// The Slint UI compiled from `ui/` (generated code).
+#[allow(clippy::all, clippy::unwrap_used, clippy::expect_used)]
+mod generated {
+    slint::include_modules!();
+}
+pub use generated::*;

@@ -17,7 +17,10 @@ use slint::ComponentHandle;
 const TOUR_PARTICIPANT: &str = "810314304128";
 
 #[derive(Parser, Debug)]
-#[command(version, about = "Komek: assisted-access kiosk for the portal of social services")]
+#[command(
+    version,
+    about = "Komek: assisted-access kiosk for the portal of social services"
+)]
 struct Cli {
     /// The gateway's base URL. Without it the demo gateway runs inside the kiosk.
     #[arg(long, env = "KOMEK_GATEWAY_URL")]
@@ -89,7 +92,11 @@ fn main() -> anyhow::Result<()> {
         return run_tour(&cli, &runtime, dir);
     }
     if !has_display() {
-        let dir = cli.data_dir.clone().unwrap_or_else(default_data_dir).join("tour");
+        let dir = cli
+            .data_dir
+            .clone()
+            .unwrap_or_else(default_data_dir)
+            .join("tour");
         println!("No display found (neither DISPLAY nor WAYLAND_DISPLAY is set).");
         println!("Rendering the guided tour of every screen instead…");
         return run_tour(&cli, &runtime, &dir);
@@ -99,14 +106,18 @@ fn main() -> anyhow::Result<()> {
 
 fn run_kiosk(cli: &Cli, runtime: &tokio::runtime::Runtime) -> anyhow::Result<()> {
     let data_dir = cli.data_dir.clone().unwrap_or_else(default_data_dir);
-    std::fs::create_dir_all(&data_dir).with_context(|| format!("creating {}", data_dir.display()))?;
+    std::fs::create_dir_all(&data_dir)
+        .with_context(|| format!("creating {}", data_dir.display()))?;
     let device_id = device_id(&data_dir)?;
     let (gateway_url, _embedded, demo) = match &cli.gateway_url {
         Some(url) => (url.clone(), None, false),
         None => {
             let demo_dir = embedded::demo_data_dir(cli.demo_data.as_deref());
             let gateway = runtime
-                .block_on(embedded::start(&data_dir.join("demo-gateway.db"), &demo_dir))
+                .block_on(embedded::start(
+                    &data_dir.join("demo-gateway.db"),
+                    &demo_dir,
+                ))
                 .context("starting the embedded demo gateway")?;
             tracing::info!(url = %gateway.url(), "embedded demo gateway started");
             (gateway.url(), Some(gateway), true)
@@ -131,7 +142,13 @@ fn run_kiosk(cli: &Cli, runtime: &tokio::runtime::Runtime) -> anyhow::Result<()>
         warn_after: Duration::from_secs(cli.idle_warning_secs),
         end_after_warning: Duration::from_secs(cli.idle_end_secs),
     };
-    let kiosk = Kiosk::new(&app, core, runtime.handle().clone(), timing, Box::new(SystemClock::default()));
+    let kiosk = Kiosk::new(
+        &app,
+        core,
+        runtime.handle().clone(),
+        timing,
+        Box::new(SystemClock::default()),
+    );
     let _timer = kiosk.start_timer();
     if !cli.windowed {
         app.window().set_fullscreen(true);
@@ -146,7 +163,10 @@ fn run_tour(cli: &Cli, runtime: &tokio::runtime::Runtime, dir: &Path) -> anyhow:
     let scratch = tempfile::tempdir().context("creating a scratch folder")?;
     let demo_dir = embedded::demo_data_dir(cli.demo_data.as_deref());
     let gateway = runtime
-        .block_on(embedded::start(&scratch.path().join("gateway.db"), &demo_dir))
+        .block_on(embedded::start(
+            &scratch.path().join("gateway.db"),
+            &demo_dir,
+        ))
         .context("starting the demo gateway for the tour")?;
     let core = Arc::new(Core::open(CoreConfig {
         data_dir: scratch.path().join("kiosk"),
@@ -155,12 +175,21 @@ fn run_tour(cli: &Cli, runtime: &tokio::runtime::Runtime, dir: &Path) -> anyhow:
         demo: true,
     })?);
     let _sync = sync::spawn_supervised(core.sync().clone(), runtime.handle());
-    let files = tour::run(&window, core, runtime.handle().clone(), TOUR_PARTICIPANT, dir)?;
+    let files = tour::run(
+        &window,
+        core,
+        runtime.handle().clone(),
+        TOUR_PARTICIPANT,
+        dir,
+    )?;
     println!(
         "Rendered {} pictures of every screen (kk, ru, en; default and largest text) to {}",
         files.len(),
         dir.display()
     );
-    println!("Open {} to see them side by side.", dir.join("index.html").display());
+    println!(
+        "Open {} to see them side by side.",
+        dir.join("index.html").display()
+    );
     Ok(())
 }

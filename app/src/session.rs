@@ -167,12 +167,15 @@ mod tests {
     #[test]
     fn idle_time_warns_then_ends_and_wipes() {
         let mut s = Session::new(timing());
-        s.start(0 * S);
+        s.start(Duration::ZERO);
         s.logged_in(Visit("person"), 10 * S);
         assert_eq!(s.tick(69 * S), Tick::Quiet);
         assert_eq!(s.tick(70 * S), Tick::Warning { seconds_left: 20 });
         assert!(s.is_warning());
-        assert_eq!(s.tick(Duration::from_millis(89_500)), Tick::Warning { seconds_left: 1 });
+        assert_eq!(
+            s.tick(Duration::from_millis(89_500)),
+            Tick::Warning { seconds_left: 1 }
+        );
         assert_eq!(s.tick(90 * S), Tick::Ended);
         assert_eq!(s.phase(), &Phase::Idle);
         assert!(!s.is_warning());
@@ -182,9 +185,9 @@ mod tests {
     #[test]
     fn continuing_during_the_warning_extends_the_visit_again_and_again() {
         let mut s = Session::new(timing());
-        s.start(0 * S);
-        s.logged_in(Visit("person"), 0 * S);
-        let mut now = 0 * S;
+        s.start(Duration::ZERO);
+        s.logged_in(Visit("person"), Duration::ZERO);
+        let mut now = Duration::ZERO;
         for _ in 0..12 {
             now += 65 * S;
             assert!(matches!(s.tick(now), Tick::Warning { .. }));
@@ -198,7 +201,7 @@ mod tests {
     #[test]
     fn an_abandoned_login_also_times_out() {
         let mut s: Session<Visit> = Session::new(timing());
-        s.start(0 * S);
+        s.start(Duration::ZERO);
         assert_eq!(s.tick(80 * S), Tick::Ended);
         assert_eq!(s.phase(), &Phase::Idle);
     }

@@ -15,7 +15,10 @@ use crate::bridge::{Kiosk, SystemClock};
 use crate::core::Core;
 use crate::session::Timing;
 use crate::store::ActionState;
-use crate::{ActivitiesAdapter, ActivityAdapter, ActivityStatus, AppAdapter, AppWindow, LoginAdapter, ReviewAdapter, Screen};
+use crate::{
+    ActivitiesAdapter, ActivityAdapter, ActivityStatus, AppAdapter, AppWindow, LoginAdapter,
+    ReviewAdapter, Screen,
+};
 
 pub const WIDTH: u32 = 1920;
 pub const HEIGHT: u32 = 1080;
@@ -27,7 +30,10 @@ pub enum TourError {
     #[error("the headless renderer could not start: {0}")]
     Platform(String),
     #[error("writing {path}: {source}")]
-    Write { path: PathBuf, source: std::io::Error },
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("encoding a PNG: {0}")]
     Png(#[from] png::EncodingError),
     #[error("the demo visit did not reach the {0} screen")]
@@ -138,8 +144,20 @@ pub fn run(
         warn_after: Duration::from_secs(3600),
         end_after_warning: Duration::from_secs(60),
     };
-    let kiosk = Kiosk::new(&app, core, runtime, timing, Box::new(SystemClock::default()));
-    let mut tour = Tour { app: &app, window, kiosk: &kiosk, dir, shots: Vec::new() };
+    let kiosk = Kiosk::new(
+        &app,
+        core,
+        runtime,
+        timing,
+        Box::new(SystemClock::default()),
+    );
+    let mut tour = Tour {
+        app: &app,
+        window,
+        kiosk: &kiosk,
+        dir,
+        shots: Vec::new(),
+    };
 
     tour.shoot("welcome")?;
     app.global::<AppAdapter>().invoke_start("en".into());
@@ -148,7 +166,11 @@ pub fn run(
         login.invoke_iin_digit(d.to_string().into());
     }
     // One wrong last digit first, to show how a mistake is explained.
-    let wrong_last = iin.chars().last().and_then(|c| c.to_digit(10)).map_or(0, |d| (d + 1) % 10);
+    let wrong_last = iin
+        .chars()
+        .last()
+        .and_then(|c| c.to_digit(10))
+        .map_or(0, |d| (d + 1) % 10);
     login.invoke_iin_digit(wrong_last.to_string().into());
     login.invoke_iin_submit();
     tour.shoot("iin-error")?;
@@ -175,7 +197,8 @@ pub fn run(
         .iter()
         .position(|r| r.status == ActivityStatus::AwaitingChoice)
         .unwrap_or(0);
-    app.global::<ActivitiesAdapter>().invoke_open(i32::try_from(open).unwrap_or(0));
+    app.global::<ActivitiesAdapter>()
+        .invoke_open(i32::try_from(open).unwrap_or(0));
     let detail = app.global::<ActivityAdapter>();
     tour.wait_for("activity", || detail.get_choices().row_count() > 0)?;
     tour.shoot("activity")?;
@@ -215,8 +238,13 @@ fn write_index(dir: &Path, shots: &[(String, Vec<PathBuf>)]) -> Result<(), TourE
     for (screen, files) in shots {
         html.push_str(&format!("<tr><td>{screen}</td>"));
         for f in files {
-            let name = f.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
-            html.push_str(&format!("<td><a href=\"{name}\"><img src=\"{name}\" alt=\"{name}\"></a></td>"));
+            let name = f
+                .file_name()
+                .map(|n| n.to_string_lossy().to_string())
+                .unwrap_or_default();
+            html.push_str(&format!(
+                "<td><a href=\"{name}\"><img src=\"{name}\" alt=\"{name}\"></a></td>"
+            ));
         }
         html.push_str("</tr>\n");
     }

@@ -1,6 +1,9 @@
 //! A whole visit driven through the real UI by accessible labels, headless, against the
 //! gateway running in-process on loopback (real HTTP, real SQLite files).
 
+// A test that cannot go on should stop loudly where it is.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::cell::Cell;
 use std::rc::Rc;
 use std::sync::Arc;
@@ -53,7 +56,10 @@ fn rig(timing: Timing) -> Rig {
         .unwrap();
     let dir = tempfile::tempdir().unwrap();
     let gateway = runtime
-        .block_on(embedded::start(&dir.path().join("gateway.db"), &embedded::demo_data_dir(None)))
+        .block_on(embedded::start(
+            &dir.path().join("gateway.db"),
+            &embedded::demo_data_dir(None),
+        ))
         .unwrap();
     let core = Arc::new(
         Core::open(CoreConfig {
@@ -67,8 +73,22 @@ fn rig(timing: Timing) -> Rig {
     sync::spawn_supervised(core.sync().clone(), runtime.handle());
     let app = AppWindow::new().unwrap();
     let clock = TestClock(Rc::new(Cell::new(Duration::ZERO)));
-    let kiosk = Kiosk::new(&app, core.clone(), runtime.handle().clone(), timing, Box::new(clock.clone()));
-    Rig { app, kiosk, core, clock, _gateway: gateway, _runtime: runtime, _dir: dir }
+    let kiosk = Kiosk::new(
+        &app,
+        core.clone(),
+        runtime.handle().clone(),
+        timing,
+        Box::new(clock.clone()),
+    );
+    Rig {
+        app,
+        kiosk,
+        core,
+        clock,
+        _gateway: gateway,
+        _runtime: runtime,
+        _dir: dir,
+    }
 }
 
 fn buttons(app: &AppWindow) -> Vec<ElementHandle> {
@@ -144,12 +164,16 @@ fn log_in(rig: &Rig) {
     assert_eq!(rig.kiosk.screen(), Screen::Iin);
     type_digits(app, IIN);
     press(app, "Continue");
-    wait(rig, "the code screen", || rig.kiosk.screen() == Screen::Code);
+    wait(rig, "the code screen", || {
+        rig.kiosk.screen() == Screen::Code
+    });
     let login = app.global::<LoginAdapter>();
     wait(rig, "the demo code", || login.get_demo_code().len() == 6);
     type_digits(app, &login.get_demo_code());
     press(app, "Log in");
-    wait(rig, "the programme", || rig.kiosk.screen() == Screen::Activities);
+    wait(rig, "the programme", || {
+        rig.kiosk.screen() == Screen::Activities
+    });
 }
 
 #[test]
@@ -178,7 +202,9 @@ fn a_whole_visit_by_accessible_labels_queues_the_order_and_wipes_at_logout() {
     press_containing(app, "Awaiting your choice of supplier");
     assert_eq!(rig.kiosk.screen(), Screen::Activity);
     let detail = app.global::<ActivityAdapter>();
-    wait(&rig, "the suppliers", || detail.get_choices().row_count() > 0);
+    wait(&rig, "the suppliers", || {
+        detail.get_choices().row_count() > 0
+    });
     press_containing(app, "Delivery in");
     assert_eq!(rig.kiosk.screen(), Screen::Review);
     assert!(has_label_containing(app, "Confirm and sign"));
@@ -186,17 +212,29 @@ fn a_whole_visit_by_accessible_labels_queues_the_order_and_wipes_at_logout() {
     assert_eq!(rig.kiosk.screen(), Screen::Receipt);
 
     // The action is in the outbox with its own id, and the receipt says what happens to it.
-    let id = rig.kiosk.receipt().expect("a receipt for the queued action");
+    let id = rig
+        .kiosk
+        .receipt()
+        .expect("a receipt for the queued action");
     let row = rig.core.action(id).expect("the outbox row");
     assert_eq!(row.kind, "supplier_choice");
     assert!(has_label_containing(app, "Kiosk reference: K-"));
     wait(&rig, "delivery", || {
-        rig.core.action(id).is_some_and(|q| q.state == ActionState::Delivered)
+        rig.core
+            .action(id)
+            .is_some_and(|q| q.state == ActionState::Delivered)
     });
     let reference = rig.core.action(id).and_then(|q| q.reference).unwrap();
     assert!(reference.starts_with("SP-"));
-    assert!(has_label_containing(app, &format!("Sent to the portal. Portal reference: {reference}")));
-    assert_eq!(rig.core.action(id).unwrap().payload, None, "delivered payloads are purged");
+    assert!(has_label_containing(
+        app,
+        &format!("Sent to the portal. Portal reference: {reference}")
+    ));
+    assert_eq!(
+        rig.core.action(id).unwrap().payload,
+        None,
+        "delivered payloads are purged"
+    );
 
     // Back in the programme the activity is no longer open for a choice.
     press(app, "Back to my programme");
@@ -243,8 +281,10 @@ fn idle_time_warns_then_ends_the_visit_and_wipes_it() {
 
 fn key(app: &AppWindow, key: Key) {
     let text: slint::SharedString = key.into();
-    app.window().dispatch_event(WindowEvent::KeyPressed { text: text.clone() });
-    app.window().dispatch_event(WindowEvent::KeyReleased { text });
+    app.window()
+        .dispatch_event(WindowEvent::KeyPressed { text: text.clone() });
+    app.window()
+        .dispatch_event(WindowEvent::KeyReleased { text });
 }
 
 #[test]

@@ -82,7 +82,13 @@ fn submit_inner(
     tx.execute(
         "INSERT INTO actions (idempotency_key, request_hash, status_code, response, created_at)
          VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![key.to_string(), request_hash, status.as_u16(), response, crate::db::ts(Utc::now())],
+        params![
+            key.to_string(),
+            request_hash,
+            status.as_u16(),
+            response,
+            crate::db::ts(Utc::now())
+        ],
     )?;
     tx.commit()?;
     tracing::info!(%key, iin = %mask_iin(&iin), status = status.as_u16(), "action answered");
@@ -90,7 +96,11 @@ fn submit_inner(
 }
 
 fn invalid(message: &str) -> Refusal {
-    Refusal::new(StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::InvalidAction, message)
+    Refusal::new(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        ErrorCode::InvalidAction,
+        message,
+    )
 }
 
 fn apply(
@@ -117,10 +127,14 @@ fn apply_supplier_choice(
     }
     // The portal is the authority on the two-month window (Rules item 10).
     let today = (Utc::now() + chrono::Duration::hours(5)).date_naive();
-    if let Some(notice) = activity.notice_date {
-        if notice.checked_add_months(Months::new(2)).is_some_and(|last| today > last) {
-            return Err(invalid("the two-month window to choose a supplier has passed"));
-        }
+    let window_passed = activity
+        .notice_date
+        .and_then(|notice| notice.checked_add_months(Months::new(2)))
+        .is_some_and(|last| today > last);
+    if window_passed {
+        return Err(invalid(
+            "the two-month window to choose a supplier has passed",
+        ));
     }
     if !activity.matching_items.contains(&choice.item_id) {
         return Err(invalid("the item does not satisfy the activity"));
@@ -134,7 +148,9 @@ fn apply_supplier_choice(
         .find(|o| o.item_id == choice.item_id)
         .ok_or_else(|| invalid("the supplier does not offer this item"))?;
     if offer.price_kzt != choice.unit_price_kzt {
-        return Err(invalid("the supplier's price has changed; review the order again"));
+        return Err(invalid(
+            "the supplier's price has changed; review the order again",
+        ));
     }
     let now = Utc::now();
     tx.execute(

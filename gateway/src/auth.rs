@@ -150,7 +150,16 @@ pub async fn verify_otp(
             "SELECT iin, device_id, code_hash, attempts_left, expires_at, used
              FROM otp_challenges WHERE id = ?1",
             params![req.challenge_id.to_string()],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)),
+            |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                ))
+            },
         )
         .optional()?;
     let expired = |msg: &str| Refusal::new(StatusCode::GONE, ErrorCode::ChallengeExpired, msg);
@@ -161,7 +170,9 @@ pub async fn verify_otp(
         .map(|t| t.with_timezone(&Utc))
         .unwrap_or(now);
     if used || expires_at < now {
-        return Err(expired("the code has expired or was used, ask for a new one"));
+        return Err(expired(
+            "the code has expired or was used, ask for a new one",
+        ));
     }
     if attempts_left == 0 {
         return Err(Refusal::new(
@@ -211,11 +222,20 @@ fn start_session(
     let grant_expires_at = now + GRANT_LIFETIME;
     conn.execute(
         "INSERT INTO sessions (token_hash, iin, expires_at) VALUES (?1, ?2, ?3)",
-        params![sha256_hex(&[session_token.as_bytes()]), iin, crate::db::ts(session_expires_at)],
+        params![
+            sha256_hex(&[session_token.as_bytes()]),
+            iin,
+            crate::db::ts(session_expires_at)
+        ],
     )?;
     conn.execute(
         "INSERT INTO grants (grant_hash, iin, device_id, expires_at) VALUES (?1, ?2, ?3, ?4)",
-        params![sha256_hex(&[grant.as_bytes()]), iin, device_id, crate::db::ts(grant_expires_at)],
+        params![
+            sha256_hex(&[grant.as_bytes()]),
+            iin,
+            device_id,
+            crate::db::ts(grant_expires_at)
+        ],
     )?;
     Ok(LoginSession {
         session_token,
@@ -307,6 +327,10 @@ pub async fn dev_otp(
         .optional()?;
     match code.flatten() {
         Some(code) => Ok(Json(DevOtp { code })),
-        None => Err(Refusal::new(StatusCode::NOT_FOUND, ErrorCode::NotFound, "no such challenge")),
+        None => Err(Refusal::new(
+            StatusCode::NOT_FOUND,
+            ErrorCode::NotFound,
+            "no such challenge",
+        )),
     }
 }

@@ -92,7 +92,9 @@ impl Db {
 
     pub fn lock(&self) -> MutexGuard<'_, Connection> {
         // A handler that panicked mid-transaction left nothing committed; go on.
-        self.conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.conn
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 

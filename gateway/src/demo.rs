@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use chrono::{Months, NaiveDate};
-use komek_api::{ActivityStatus, Category, CatalogueItem, LocalizedText, Supplier};
+use komek_api::{ActivityStatus, CatalogueItem, Category, LocalizedText, Supplier};
 use rusqlite::{Connection, params};
 use serde::{Deserialize, Serialize};
 

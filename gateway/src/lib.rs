@@ -40,10 +40,20 @@ pub struct AppState {
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Komek gateway", description = "The kiosk's counterpart toward the portal of social services."),
+    info(
+        title = "Komek gateway",
+        description = "The kiosk's counterpart toward the portal of social services."
+    ),
     paths(
-        health, auth::request_otp, auth::verify_otp, auth::logout, auth::dev_otp,
-        participant::profile, participant::activities, participant::catalogue, actions::submit
+        health,
+        auth::request_otp,
+        auth::verify_otp,
+        auth::logout,
+        auth::dev_otp,
+        participant::profile,
+        participant::activities,
+        participant::catalogue,
+        actions::submit
     ),
     components(schemas(komek_api::ApiError, komek_api::ErrorCode))
 )]
@@ -118,7 +128,10 @@ impl Drop for RunningGateway {
 }
 
 /// Binds `listen` and serves in a task on the current tokio runtime.
-pub async fn spawn(config: GatewayConfig, listen: SocketAddr) -> Result<RunningGateway, GatewayError> {
+pub async fn spawn(
+    config: GatewayConfig,
+    listen: SocketAddr,
+) -> Result<RunningGateway, GatewayError> {
     let router = build(config)?;
     let listener = TcpListener::bind(listen).await?;
     let addr = listener.local_addr()?;

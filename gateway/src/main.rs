@@ -8,7 +8,10 @@ use clap::Parser;
 use komek_gateway::GatewayConfig;
 
 #[derive(Parser, Debug)]
-#[command(version, about = "The Komek gateway: the kiosk's counterpart toward the portal")]
+#[command(
+    version,
+    about = "The Komek gateway: the kiosk's counterpart toward the portal"
+)]
 struct Cli {
     /// Address to listen on.
     #[arg(long, env = "KOMEK_GATEWAY_LISTEN", default_value = "127.0.0.1:8480")]
@@ -52,13 +55,14 @@ async fn shutdown_signal() {
     let ctrl_c = tokio::signal::ctrl_c();
     #[cfg(unix)]
     {
-        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(s) => s,
-            Err(_) => {
-                let _ = ctrl_c.await;
-                return;
-            }
-        };
+        let mut term =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(s) => s,
+                Err(_) => {
+                    let _ = ctrl_c.await;
+                    return;
+                }
+            };
         tokio::select! {
             _ = ctrl_c => {}
             _ = term.recv() => {}

@@ -1,1 +1,118 @@
+//! Harness for end-to-end tests across processes: starts and stops the real `komek-gateway`
+//! binary on a loopback port, with its own SQLite file and the demo data.
 
+use std::io::{BufRead, BufReader};
+use std::net::{Ipv4Addr, SocketAddr, TcpListener};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, bail};
+
+/// The `komek-gateway` binary built beside this test (cargo builds every workspace binary
+/// before running the tests of a workspace).
+pub fn gateway_binary() -> anyhow::Result<PathBuf> {
+    let exe = std::env::current_exe()?;
+    // target/<profile>/deps/<test> → target/<profile>/komek-gateway
+    let profile_dir = exe
+        .parent()
+        .and_then(Path::parent)
+        .context("test binary has no profile directory")?;
+    let bin = profile_dir.join("komek-gateway");
+    if !bin.is_file() {
+        bail!(
+            "{} not found: build it first with `cargo build -p komek-gateway` (the README's test command does)",
+            bin.display()
+        );
+    }
+    Ok(bin)
+}
+
+pub fn demo_data() -> PathBuf {
+    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../assets/demo"))
+}
+
+/// A free loopback port, for a gateway that must come back on the same address.
+pub fn free_port() -> anyhow::Result<u16> {
+    let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))?;
+    Ok(listener.local_addr()?.port())
+}
+
+/// A running `komek-gateway` process; killed when dropped.
+pub struct GatewayProcess {
+    child: Child,
+    pub addr: SocketAddr,
+}
+
+impl GatewayProcess {
+    /// Starts the gateway on `127.0.0.1:port` with the demo data and development endpoints,
+    /// and waits until it says it listens.
+    pub fn start(db: &Path, port: u16) -> anyhow::Result<Self> {
+        let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
+        let mut child = Command::new(gateway_binary()?)
+            .arg("--listen")
+            .arg(addr.to_string())
+            .arg("--db")
+            .arg(db)
+            .arg("--demo-data")
+            .arg(demo_data())
+            .arg("--dev-endpoints")
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .context("starting komek-gateway")?;
+        let stdout = child.stdout.take().context("gateway stdout")?;
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if line.starts_with("listening on") {
+                    let _ = tx.send(());
+                }
+            }
+        });
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            if rx.recv_timeout(Duration::from_millis(100)).is_ok() {
+                return Ok(GatewayProcess { child, addr });
+            }
+            if let Some(status) = child.try_wait()? {
+                bail!("komek-gateway exited before listening: {status}");
+            }
+            if Instant::now() > deadline {
+                let _ = child.kill();
+                bail!("komek-gateway did not start listening within 20 s");
+            }
+        }
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Stops the process at once (as a crash or a power cut would).
+    pub fn kill(mut self) -> anyhow::Result<()> {
+        self.child.kill()?;
+        self.child.wait()?;
+        Ok(())
+    }
+}
+
+impl Drop for GatewayProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Polls `done` every 50 ms for up to `limit`.
+pub fn wait_until(limit: Duration, mut done: impl FnMut() -> bool) -> bool {
+    let deadline = Instant::now() + limit;
+    while Instant::now() < deadline {
+        if done() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    done()
+}

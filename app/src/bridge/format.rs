@@ -9,7 +9,7 @@ pub fn money(kzt: i64) -> String {
     let digits = kzt.unsigned_abs().to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push('\u{a0}');
         }
         out.push(c);
@@ -24,7 +24,9 @@ pub fn date(d: NaiveDate) -> String {
 
 /// A moment in Astana time (Asia/Almaty, UTC+5 since 1 March 2024).
 pub fn astana_time(t: DateTime<Utc>) -> String {
-    t.with_timezone(&Almaty).format("%d.%m.%Y %H:%M").to_string()
+    t.with_timezone(&Almaty)
+        .format("%d.%m.%Y %H:%M")
+        .to_string()
 }
 
 /// Today's date in Astana, which is the date every rule of the portal counts in.
@@ -59,7 +61,10 @@ mod tests {
     fn astana_is_utc_plus_five() {
         let t = Utc.with_ymd_and_hms(2026, 11, 23, 19, 30, 0).unwrap();
         assert_eq!(astana_time(t), "24.11.2026 00:30");
-        assert_eq!(astana_today(t), NaiveDate::from_ymd_opt(2026, 11, 24).unwrap());
+        assert_eq!(
+            astana_today(t),
+            NaiveDate::from_ymd_opt(2026, 11, 24).unwrap()
+        );
     }
 
     #[test]

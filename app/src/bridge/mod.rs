@@ -154,13 +154,17 @@ impl Kiosk {
     pub fn start_timer(&self) -> slint::Timer {
         let timer = slint::Timer::default();
         let weak = Rc::downgrade(&self.inner);
-        timer.start(slint::TimerMode::Repeated, Duration::from_millis(100), move || {
-            if let Some(inner) = weak.upgrade() {
-                let kiosk = Kiosk { inner };
-                kiosk.drain();
-                kiosk.tick();
-            }
-        });
+        timer.start(
+            slint::TimerMode::Repeated,
+            Duration::from_millis(100),
+            move || {
+                if let Some(inner) = weak.upgrade() {
+                    let kiosk = Kiosk { inner };
+                    kiosk.drain();
+                    kiosk.tick();
+                }
+            },
+        );
         timer
     }
 }
@@ -180,8 +184,12 @@ fn wire(app: &AppWindow, inner: &Rc<Inner>) {
     }
     let frame = app.global::<AppAdapter>();
     frame.on_start(with(inner, |i, lang: slint::SharedString| i.start(&lang)));
-    frame.on_choose_language(with(inner, |i, lang: slint::SharedString| i.choose_language(&lang)));
-    frame.on_choose_text_size(with(inner, |i, size: i32| i.state.borrow_mut().text_size = size.clamp(0, 2)));
+    frame.on_choose_language(with(inner, |i, lang: slint::SharedString| {
+        i.choose_language(&lang)
+    }));
+    frame.on_choose_text_size(with(inner, |i, size: i32| {
+        i.state.borrow_mut().text_size = size.clamp(0, 2)
+    }));
     frame.on_toggle_contrast({
         let f = with(inner, |i, ()| {
             let mut s = i.state.borrow_mut();
@@ -341,12 +349,21 @@ impl Inner {
     fn render(&self) {
         if let Some(app) = self.app.upgrade() {
             let state = self.state.borrow();
-            render::render(&app, &state, &self.core, self.clock.now(), *self.warning_seconds.borrow());
+            render::render(
+                &app,
+                &state,
+                &self.core,
+                self.clock.now(),
+                *self.warning_seconds.borrow(),
+            );
         }
     }
 
     fn input(&self) {
-        self.state.borrow_mut().session.input(self.clock.monotonic());
+        self.state
+            .borrow_mut()
+            .session
+            .input(self.clock.monotonic());
     }
 
     fn select_translation(&self, lang: Lang) {
@@ -440,8 +457,10 @@ impl Inner {
         if let Some(app) = self.app.upgrade() {
             let key = if forward { Key::Tab } else { Key::Backtab };
             let text: slint::SharedString = key.into();
-            app.window().dispatch_event(WindowEvent::KeyPressed { text: text.clone() });
-            app.window().dispatch_event(WindowEvent::KeyReleased { text });
+            app.window()
+                .dispatch_event(WindowEvent::KeyPressed { text: text.clone() });
+            app.window()
+                .dispatch_event(WindowEvent::KeyReleased { text });
         }
     }
 
@@ -460,7 +479,13 @@ impl Inner {
     }
 
     fn resend_code(&self) {
-        let iin = self.state.borrow().login.challenge.as_ref().map(|c| c.iin.clone());
+        let iin = self
+            .state
+            .borrow()
+            .login
+            .challenge
+            .as_ref()
+            .map(|c| c.iin.clone());
         if let Some(iin) = iin {
             {
                 let mut s = self.state.borrow_mut();
@@ -511,7 +536,9 @@ impl Inner {
                         if self.core.config().demo {
                             let core = self.core.clone();
                             self.spawn(async move {
-                                Update::DemoCode(core.demo_code(&challenge).await.unwrap_or_default())
+                                Update::DemoCode(
+                                    core.demo_code(&challenge).await.unwrap_or_default(),
+                                )
                             });
                         }
                     }
@@ -570,7 +597,10 @@ impl Inner {
             let mut s = self.state.borrow_mut();
             let index = s.activities_page * s.activities_per_page()
                 + usize::try_from(index_on_page).unwrap_or(0);
-            if s.session.visit().is_none_or(|v| index >= v.activities.len()) {
+            if s.session
+                .visit()
+                .is_none_or(|v| index >= v.activities.len())
+            {
                 return;
             }
             s.activity = Some(index);
@@ -591,9 +621,15 @@ impl Inner {
     fn choose(&self, index_on_page: i32) {
         let today = render_today(self.clock.now());
         let mut s = self.state.borrow_mut();
-        let index = s.choices_page * s.choices_per_page() + usize::try_from(index_on_page).unwrap_or(0);
-        let Some(choice) = s.choices.get(index).cloned() else { return };
-        let Some(activity) = s.activity.and_then(|i| s.session.visit().and_then(|v| v.activities.get(i))) else {
+        let index =
+            s.choices_page * s.choices_per_page() + usize::try_from(index_on_page).unwrap_or(0);
+        let Some(choice) = s.choices.get(index).cloned() else {
+            return;
+        };
+        let Some(activity) = s
+            .activity
+            .and_then(|i| s.session.visit().and_then(|v| v.activities.get(i)))
+        else {
             return;
         };
         match Order::draw_up(activity, &choice, today) {
@@ -612,8 +648,12 @@ impl Inner {
     fn confirm(&self) {
         let now = self.clock.now();
         let mut s = self.state.borrow_mut();
-        let Some((order, _)) = s.order.clone() else { return };
-        let Some(visit) = s.session.visit() else { return };
+        let Some((order, _)) = s.order.clone() else {
+            return;
+        };
+        let Some(visit) = s.session.visit() else {
+            return;
+        };
         match self.core.queue_order(visit, &order, now) {
             Ok(id) => {
                 // Shown as signed at once, so the same activity cannot be ordered twice.
@@ -631,7 +671,11 @@ impl Inner {
             }
             Err(e) => {
                 tracing::error!(error = %e, "order could not be saved");
-                s.save_problem = if e.is_disk_full() { SaveProblem::DiskFull } else { SaveProblem::Failed };
+                s.save_problem = if e.is_disk_full() {
+                    SaveProblem::DiskFull
+                } else {
+                    SaveProblem::Failed
+                };
             }
         }
     }

@@ -35,7 +35,10 @@ fn status(s: Status) -> ActivityStatus {
 pub fn activity_row(a: &domain::Activity, lang: Lang, today: chrono::NaiveDate) -> ActivityRow {
     let (window, days_left, last_day) = match a.window(today) {
         ChoiceWindow::NotNotified => (WindowState::NotNotified, 0, String::new()),
-        ChoiceWindow::Open { last_day, days_left } => (
+        ChoiceWindow::Open {
+            last_day,
+            days_left,
+        } => (
             WindowState::Open,
             i32::try_from(days_left).unwrap_or(i32::MAX),
             format::date(last_day),
@@ -72,14 +75,24 @@ fn model<T: Clone + 'static>(rows: Vec<T>) -> ModelRc<T> {
 }
 
 fn page<T: Clone>(rows: &[T], page: usize, per_page: usize) -> Vec<T> {
-    rows.iter().skip(page * per_page).take(per_page).cloned().collect()
+    rows.iter()
+        .skip(page * per_page)
+        .take(per_page)
+        .cloned()
+        .collect()
 }
 
 fn int(n: usize) -> i32 {
     i32::try_from(n).unwrap_or(i32::MAX)
 }
 
-pub fn render(app: &AppWindow, state: &State, core: &Core, now: DateTime<Utc>, warning_seconds: u64) {
+pub fn render(
+    app: &AppWindow,
+    state: &State,
+    core: &Core,
+    now: DateTime<Utc>,
+    warning_seconds: u64,
+) {
     let lang = state.lang;
     let today = format::astana_today(now);
     let visit = state.session.visit();
@@ -100,7 +113,10 @@ pub fn render(app: &AppWindow, state: &State, core: &Core, now: DateTime<Utc>, w
             .unwrap_or_default()
             .into(),
     );
-    frame.set_can_go_back(!matches!(state.screen, Screen::Welcome | Screen::Activities));
+    frame.set_can_go_back(!matches!(
+        state.screen,
+        Screen::Welcome | Screen::Activities
+    ));
     frame.set_warning_visible(state.session.is_warning());
     frame.set_warning_seconds(i32::try_from(warning_seconds).unwrap_or(0));
     frame.set_demo(core.config().demo);
@@ -124,7 +140,10 @@ pub fn render(app: &AppWindow, state: &State, core: &Core, now: DateTime<Utc>, w
     login.set_demo_code(state.login.demo_code.as_str().into());
 
     let activities: &[domain::Activity] = visit.map(|v| v.activities.as_slice()).unwrap_or(&[]);
-    let rows: Vec<ActivityRow> = activities.iter().map(|a| activity_row(a, lang, today)).collect();
+    let rows: Vec<ActivityRow> = activities
+        .iter()
+        .map(|a| activity_row(a, lang, today))
+        .collect();
     let per_page = state.activities_per_page();
     let list = app.global::<ActivitiesAdapter>();
     list.set_rows(model(page(&rows, state.activities_page, per_page)));
@@ -154,12 +173,19 @@ pub fn render(app: &AppWindow, state: &State, core: &Core, now: DateTime<Utc>, w
 
     let review = app.global::<ReviewAdapter>();
     if let Some((order, choice)) = &state.order {
-        let title = current.map(|a| a.title.get(lang).to_string()).unwrap_or_default();
+        let title = current
+            .map(|a| a.title.get(lang).to_string())
+            .unwrap_or_default();
         review.set_activity_title(title.into());
         review.set_item_name(choice.item.name.get(lang).into());
         review.set_supplier_name(choice.supplier.name.as_str().into());
         review.set_supplier_address(
-            format!("{}, {}", choice.supplier.town.get(lang), choice.supplier.address.get(lang)).into(),
+            format!(
+                "{}, {}",
+                choice.supplier.town.get(lang),
+                choice.supplier.address.get(lang)
+            )
+            .into(),
         );
         review.set_supplier_phone(choice.supplier.phone.as_str().into());
         review.set_quantity(i32::try_from(order.quantity).unwrap_or(0));
@@ -176,12 +202,16 @@ pub fn render(app: &AppWindow, state: &State, core: &Core, now: DateTime<Utc>, w
     if let Some(id) = state.receipt {
         let queued = core.action(id);
         let (delivery, reference, refusal) = match &queued {
-            Some(q) if q.state == ActionState::Delivered => {
-                (DeliveryState::Sent, q.reference.clone().unwrap_or_default(), String::new())
-            }
-            Some(q) if q.state == ActionState::Parked => {
-                (DeliveryState::Refused, String::new(), q.last_error.clone().unwrap_or_default())
-            }
+            Some(q) if q.state == ActionState::Delivered => (
+                DeliveryState::Sent,
+                q.reference.clone().unwrap_or_default(),
+                String::new(),
+            ),
+            Some(q) if q.state == ActionState::Parked => (
+                DeliveryState::Refused,
+                String::new(),
+                q.last_error.clone().unwrap_or_default(),
+            ),
             _ => (DeliveryState::Queued, String::new(), String::new()),
         };
         receipt.set_state(delivery);
@@ -230,5 +260,6 @@ pub fn clear_personal(app: &AppWindow) {
     login.set_iin_display(SharedString::new());
     login.set_phone_hint(SharedString::new());
     login.set_demo_code(SharedString::new());
-    app.global::<AppAdapter>().set_person_name(SharedString::new());
+    app.global::<AppAdapter>()
+        .set_person_name(SharedString::new());
 }

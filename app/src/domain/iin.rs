@@ -176,7 +176,11 @@ mod tests {
             for (slot, c) in first.iter_mut().zip(head.chars()) {
                 *slot = c.to_digit(10)? as u8;
             }
-            let s: u32 = first.iter().zip(FIRST_WEIGHTS).map(|(d, w)| u32::from(*d) * w).sum();
+            let s: u32 = first
+                .iter()
+                .zip(FIRST_WEIGHTS)
+                .map(|(d, w)| u32::from(*d) * w)
+                .sum();
             (s % 11 == 10).then(|| check_digit(&first).map(|d| format!("{head}{d}")))?
         });
         let iin = found.unwrap_or_default();
@@ -198,7 +202,11 @@ mod tests {
         check("850400300123", Err(IinError::ImpossibleBirthDate));
         // 29 February only in leap years: 2023 is not one.
         check("230229500123", Err(IinError::ImpossibleBirthDate));
-        let last = good.chars().last().and_then(|c| c.to_digit(10)).unwrap_or(0);
+        let last = good
+            .chars()
+            .last()
+            .and_then(|c| c.to_digit(10))
+            .unwrap_or(0);
         let wrong = format!("{}{}", &good[..11], (last + 1) % 10);
         check(&wrong, Err(IinError::CheckDigitMismatch));
     }
@@ -212,7 +220,9 @@ mod tests {
             for (slot, c) in first.iter_mut().zip(head[..11].chars()) {
                 *slot = c.to_digit(10)? as u8;
             }
-            check_digit(&first).is_none().then(|| head[..11].to_string())
+            check_digit(&first)
+                .is_none()
+                .then(|| head[..11].to_string())
         });
         let head = head.unwrap_or_default();
         assert_eq!(head.len(), 11);

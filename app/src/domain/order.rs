@@ -84,13 +84,24 @@ mod tests {
             town: Text::default(),
             address: Text::default(),
             phone: String::new(),
-            offers: offers.into_iter().map(|(i, p, d)| (i.into(), p, d)).collect(),
+            offers: offers
+                .into_iter()
+                .map(|(i, p, d)| (i.into(), p, d))
+                .collect(),
         };
         Catalogue {
-            items: vec![item("hr-1", 100_000), item("hr-2", 150_000), item("hr-9", 1)],
+            items: vec![
+                item("hr-1", 100_000),
+                item("hr-2", 150_000),
+                item("hr-9", 1),
+            ],
             suppliers: vec![
                 supplier("s1", "Beta", vec![("hr-1", 130_000, 10), ("hr-9", 5, 1)]),
-                supplier("s2", "Alpha", vec![("hr-1", 90_000, 20), ("hr-2", 150_000, 5)]),
+                supplier(
+                    "s2",
+                    "Alpha",
+                    vec![("hr-1", 90_000, 20), ("hr-2", 150_000, 5)],
+                ),
                 supplier("s3", "Gamma", vec![("hr-2", 150_000, 3)]),
             ],
         }
@@ -113,10 +124,20 @@ mod tests {
     #[test]
     fn choices_list_only_matching_items_cheapest_for_the_person_first() {
         let choices = catalogue().choices_for(&activity(1));
-        let seen: Vec<(&str, &str)> =
-            choices.iter().map(|c| (c.item.id.as_str(), c.supplier.id.as_str())).collect();
+        let seen: Vec<(&str, &str)> = choices
+            .iter()
+            .map(|c| (c.item.id.as_str(), c.supplier.id.as_str()))
+            .collect();
         // Copayments: s2/hr-1 0, s3/hr-2 0 (3 days), s2/hr-2 0 (5 days), s1/hr-1 30 000.
-        assert_eq!(seen, vec![("hr-2", "s3"), ("hr-2", "s2"), ("hr-1", "s2"), ("hr-1", "s1")]);
+        assert_eq!(
+            seen,
+            vec![
+                ("hr-2", "s3"),
+                ("hr-2", "s2"),
+                ("hr-1", "s2"),
+                ("hr-1", "s1")
+            ]
+        );
     }
 
     #[test]
@@ -127,16 +148,25 @@ mod tests {
         assert_eq!(order.total_kzt(), 260_000);
         assert_eq!(order.compensation_kzt(), 200_000);
         assert_eq!(order.copayment_kzt(), 60_000);
-        let cheap = choices.iter().find(|c| c.supplier.id == "s2" && c.item.id == "hr-1").unwrap();
+        let cheap = choices
+            .iter()
+            .find(|c| c.supplier.id == "s2" && c.item.id == "hr-1")
+            .unwrap();
         let order = Order::draw_up(&activity(2), cheap, today()).unwrap();
-        assert_eq!((order.compensation_kzt(), order.copayment_kzt()), (180_000, 0));
+        assert_eq!(
+            (order.compensation_kzt(), order.copayment_kzt()),
+            (180_000, 0)
+        );
     }
 
     #[test]
     fn order_is_refused_for_a_blocked_activity_or_a_foreign_item() {
         let choices = catalogue().choices_for(&activity(1));
         let late = NaiveDate::from_ymd_opt(2026, 12, 21).unwrap();
-        assert_eq!(Order::draw_up(&activity(1), &choices[0], late), Err(OrderError::NotChoosable));
+        assert_eq!(
+            Order::draw_up(&activity(1), &choices[0], late),
+            Err(OrderError::NotChoosable)
+        );
         let mut foreign = choices[0].clone();
         foreign.item.id = "hr-9".into();
         assert_eq!(

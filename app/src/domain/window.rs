@@ -67,7 +67,11 @@ mod tests {
     }
 
     fn check(notice: NaiveDate, expected_last_day: NaiveDate) {
-        assert_eq!(window_last_day(notice), expected_last_day, "notice {notice}");
+        assert_eq!(
+            window_last_day(notice),
+            expected_last_day,
+            "notice {notice}"
+        );
     }
 
     #[test]
@@ -98,17 +102,28 @@ mod tests {
         let notice = d(2026, 12, 31);
         assert_eq!(
             ChoiceWindow::on(Some(notice), d(2027, 2, 25)),
-            ChoiceWindow::Open { last_day: d(2027, 2, 28), days_left: 3 }
+            ChoiceWindow::Open {
+                last_day: d(2027, 2, 28),
+                days_left: 3
+            }
         );
         assert_eq!(
             ChoiceWindow::on(Some(notice), d(2027, 2, 28)),
-            ChoiceWindow::Open { last_day: d(2027, 2, 28), days_left: 0 }
+            ChoiceWindow::Open {
+                last_day: d(2027, 2, 28),
+                days_left: 0
+            }
         );
         assert_eq!(
             ChoiceWindow::on(Some(notice), d(2027, 3, 1)),
-            ChoiceWindow::Closed { last_day: d(2027, 2, 28) }
+            ChoiceWindow::Closed {
+                last_day: d(2027, 2, 28)
+            }
         );
-        assert_eq!(ChoiceWindow::on(None, d(2027, 3, 1)), ChoiceWindow::NotNotified);
+        assert_eq!(
+            ChoiceWindow::on(None, d(2027, 3, 1)),
+            ChoiceWindow::NotNotified
+        );
         assert!(ChoiceWindow::on(Some(notice), d(2027, 3, 1)).is_closed());
     }
 }

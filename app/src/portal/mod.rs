@@ -90,7 +90,14 @@ impl PortalClient {
             iin: iin.to_string(),
             device_id: device_id.to_string(),
         };
-        read(self.http.post(self.url("/v1/auth/otp")).json(&body).send().await).await
+        read(
+            self.http
+                .post(self.url("/v1/auth/otp"))
+                .json(&body)
+                .send()
+                .await,
+        )
+        .await
     }
 
     pub async fn verify_code(
@@ -102,12 +109,25 @@ impl PortalClient {
             challenge_id,
             code: code.to_string(),
         };
-        read(self.http.post(self.url("/v1/auth/otp/verify")).json(&body).send().await).await
+        read(
+            self.http
+                .post(self.url("/v1/auth/otp/verify"))
+                .json(&body)
+                .send()
+                .await,
+        )
+        .await
     }
 
     /// Development gateways only: the code the demo "SMS" carried.
     pub async fn dev_code(&self, challenge_id: Uuid) -> Result<api::DevOtp, PortalError> {
-        read(self.http.get(self.url(&format!("/dev/otp/{challenge_id}"))).send().await).await
+        read(
+            self.http
+                .get(self.url(&format!("/dev/otp/{challenge_id}")))
+                .send()
+                .await,
+        )
+        .await
     }
 
     pub async fn profile(&self, session_token: &str) -> Result<api::Profile, PortalError> {
@@ -116,12 +136,18 @@ impl PortalClient {
     }
 
     pub async fn activities(&self, session_token: &str) -> Result<Vec<api::Activity>, PortalError> {
-        let req = self.http.get(self.url("/v1/me/activities")).bearer_auth(session_token);
+        let req = self
+            .http
+            .get(self.url("/v1/me/activities"))
+            .bearer_auth(session_token);
         read(req.send().await).await
     }
 
     pub async fn logout(&self, session_token: &str) -> Result<(), PortalError> {
-        let req = self.http.post(self.url("/v1/auth/logout")).bearer_auth(session_token);
+        let req = self
+            .http
+            .post(self.url("/v1/auth/logout"))
+            .bearer_auth(session_token);
         let response = req.send().await.map_err(unreachable)?;
         check_status(response).await.map(|_| ())
     }

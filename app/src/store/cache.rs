@@ -117,8 +117,11 @@ mod tests {
     fn a_garbage_file_is_moved_aside_and_rebuilt() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("cache.db");
-        std::fs::write(&path, b"this is not a database, just bytes on a bad sector".repeat(100))
-            .unwrap();
+        std::fs::write(
+            &path,
+            b"this is not a database, just bytes on a bad sector".repeat(100),
+        )
+        .unwrap();
         let cache = Cache::open(&path).unwrap();
         cache.put("k", "v", Utc::now()).unwrap();
         assert_eq!(cache.get("k").unwrap().unwrap().body, "v");

@@ -55,7 +55,9 @@ impl ActionState {
             "pending" => Ok(ActionState::Pending),
             "delivered" => Ok(ActionState::Delivered),
             "parked" => Ok(ActionState::Parked),
-            other => Err(StoreError::Corrupt(format!("unknown outbox state {other:?}"))),
+            other => Err(StoreError::Corrupt(format!(
+                "unknown outbox state {other:?}"
+            ))),
         }
     }
 }
@@ -177,7 +179,12 @@ impl Outbox {
     }
 
     /// Rejected for good: keep the reason, purge the payload, never block the queue.
-    pub fn mark_parked(&self, id: Uuid, reason: &str, now: DateTime<Utc>) -> Result<(), StoreError> {
+    pub fn mark_parked(
+        &self,
+        id: Uuid,
+        reason: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
         self.settle(id, ActionState::Parked, None, Some(reason), now)
     }
 
@@ -304,14 +311,23 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("outbox.db");
         let id = Uuid::now_v7();
-        Outbox::open(&path).unwrap().enqueue(id, "p1", "supplier_choice", "{}", at(0)).unwrap();
+        Outbox::open(&path)
+            .unwrap()
+            .enqueue(id, "p1", "supplier_choice", "{}", at(0))
+            .unwrap();
         let again = Outbox::open(&path).unwrap();
         let row = again.get(id).unwrap().unwrap();
         assert_eq!(row.state, ActionState::Pending);
         assert_eq!(row.payload.as_deref(), Some("{}"));
-        let mode: String = again.conn.query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
+        let mode: String = again
+            .conn
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+            .unwrap();
         assert_eq!(mode, "wal");
-        let sync: i64 = again.conn.query_row("PRAGMA synchronous", [], |r| r.get(0)).unwrap();
+        let sync: i64 = again
+            .conn
+            .query_row("PRAGMA synchronous", [], |r| r.get(0))
+            .unwrap();
         assert_eq!(sync, 2, "synchronous=FULL");
     }
 
@@ -344,12 +360,28 @@ mod tests {
         outbox.mark_delivered(ok, "REF-9", at(1)).unwrap();
         outbox.mark_parked(bad, "grant expired", at(1)).unwrap();
         let ok = outbox.get(ok).unwrap().unwrap();
-        assert_eq!((ok.state, ok.reference.as_deref(), ok.payload), (ActionState::Delivered, Some("REF-9"), None));
+        assert_eq!(
+            (ok.state, ok.reference.as_deref(), ok.payload),
+            (ActionState::Delivered, Some("REF-9"), None)
+        );
         let bad = outbox.get(bad).unwrap().unwrap();
-        assert_eq!((bad.state, bad.last_error.as_deref(), bad.payload), (ActionState::Parked, Some("grant expired"), None));
+        assert_eq!(
+            (bad.state, bad.last_error.as_deref(), bad.payload),
+            (ActionState::Parked, Some("grant expired"), None)
+        );
         // A late second answer cannot change a settled row.
         outbox.mark_retry(bad.id, at(5), "late").unwrap();
-        assert_eq!(outbox.get(bad.id).unwrap().unwrap().state, ActionState::Parked);
-        assert_eq!(outbox.counts().unwrap(), OutboxCounts { pending: 0, delivered: 1, parked: 1 });
+        assert_eq!(
+            outbox.get(bad.id).unwrap().unwrap().state,
+            ActionState::Parked
+        );
+        assert_eq!(
+            outbox.counts().unwrap(),
+            OutboxCounts {
+                pending: 0,
+                delivered: 1,
+                parked: 1
+            }
+        );
     }
 }

@@ -84,14 +84,28 @@ mod tests {
             reference: "SP-1".into(),
             accepted_at: Utc::now(),
         });
-        assert_eq!(decide(&ok, 0), Decision::Delivered { reference: "SP-1".into() });
+        assert_eq!(
+            decide(&ok, 0),
+            Decision::Delivered {
+                reference: "SP-1".into()
+            }
+        );
     }
 
     #[test]
     fn client_errors_park_and_everything_else_retries() {
-        assert!(matches!(decide(&refused(422, ErrorCode::InvalidAction), 0), Decision::Park { .. }));
-        assert!(matches!(decide(&refused(403, ErrorCode::GrantExpired), 3), Decision::Park { .. }));
-        assert!(matches!(decide(&refused(409, ErrorCode::IdempotencyConflict), 0), Decision::Park { .. }));
+        assert!(matches!(
+            decide(&refused(422, ErrorCode::InvalidAction), 0),
+            Decision::Park { .. }
+        ));
+        assert!(matches!(
+            decide(&refused(403, ErrorCode::GrantExpired), 3),
+            Decision::Park { .. }
+        ));
+        assert!(matches!(
+            decide(&refused(409, ErrorCode::IdempotencyConflict), 0),
+            Decision::Park { .. }
+        ));
         for transient in [
             PortalError::Unreachable("reset".into()),
             PortalError::ServerFailure { status: 503 },
@@ -99,13 +113,18 @@ mod tests {
             PortalError::Garbage("<html>".into()),
             PortalError::Throttled { retry_after: None },
         ] {
-            assert!(matches!(decide(&Err(transient), 0), Decision::RetryAfter { .. }));
+            assert!(matches!(
+                decide(&Err(transient), 0),
+                Decision::RetryAfter { .. }
+            ));
         }
     }
 
     #[test]
     fn retry_after_is_honoured() {
-        let throttled = Err(PortalError::Throttled { retry_after: Some(Duration::from_secs(42)) });
+        let throttled = Err(PortalError::Throttled {
+            retry_after: Some(Duration::from_secs(42)),
+        });
         match decide(&throttled, 0) {
             Decision::RetryAfter { delay, .. } => assert!(delay >= Duration::from_secs(42)),
             other => panic!("expected a retry, got {other:?}"),

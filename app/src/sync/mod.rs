@@ -149,7 +149,8 @@ impl SyncShared {
                     tracing::warn!(error = %e, "catalogue could not be cached");
                     return false;
                 }
-                self.status.send_modify(|s| s.catalogue_fetched_at = Some(now));
+                self.status
+                    .send_modify(|s| s.catalogue_fetched_at = Some(now));
                 self.report_contact(true, None);
                 true
             }

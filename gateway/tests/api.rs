@@ -1,0 +1,321 @@
+//! The `komek-gateway` binary over HTTP: login limits, idempotent actions, the OpenAPI document.
+
+// A test that cannot go on should stop loudly where it is.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+
+use komek_api::{
+    Action, ActionReceipt, ActionSubmission, ApiError, DevOtp, ErrorCode, LoginSession,
+    OtpChallenge, OtpRequest, OtpVerify, SupplierChoice,
+};
+use reqwest::StatusCode;
+use uuid::Uuid;
+
+const IIN: &str = "810314304128";
+const BLIND_PARTICIPANT: &str = "660505315307";
+
+struct Gateway {
+    child: Child,
+    url: String,
+    _dir: tempfile::TempDir,
+}
+
+impl Drop for Gateway {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start() -> Gateway {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_komek-gateway"))
+        .args(["--listen", "127.0.0.1:0", "--dev-endpoints", "--demo-data"])
+        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/../assets/demo"))
+        .arg("--db")
+        .arg(dir.path().join("gateway.db"))
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let url = line
+        .trim()
+        .strip_prefix("listening on ")
+        .unwrap()
+        .to_string();
+    Gateway {
+        child,
+        url,
+        _dir: dir,
+    }
+}
+
+async fn request_code(http: &reqwest::Client, gw: &Gateway, iin: &str) -> reqwest::Response {
+    let body = OtpRequest {
+        iin: iin.into(),
+        device_id: "kiosk-test".into(),
+    };
+    http.post(format!("{}/v1/auth/otp", gw.url))
+        .json(&body)
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn verify(
+    http: &reqwest::Client,
+    gw: &Gateway,
+    challenge: Uuid,
+    code: &str,
+) -> reqwest::Response {
+    let body = OtpVerify {
+        challenge_id: challenge,
+        code: code.into(),
+    };
+    http.post(format!("{}/v1/auth/otp/verify", gw.url))
+        .json(&body)
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn login(http: &reqwest::Client, gw: &Gateway, iin: &str) -> LoginSession {
+    let challenge: OtpChallenge = request_code(http, gw, iin).await.json().await.unwrap();
+    let code: DevOtp = http
+        .get(format!("{}/dev/otp/{}", gw.url, challenge.challenge_id))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    verify(http, gw, challenge.challenge_id, &code.code)
+        .await
+        .json()
+        .await
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn openapi_document_describes_every_endpoint() {
+    let gw = start();
+    let doc: serde_json::Value = reqwest::get(format!("{}/openapi.json", gw.url))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let paths = doc["paths"].as_object().unwrap();
+    for path in [
+        "/v1/auth/otp",
+        "/v1/auth/otp/verify",
+        "/v1/me",
+        "/v1/me/activities",
+        "/v1/catalogue",
+        "/v1/actions",
+        "/healthz",
+    ] {
+        assert!(
+            paths.contains_key(path),
+            "{path} missing from the OpenAPI document"
+        );
+    }
+    assert!(doc["components"]["schemas"]["ActionSubmission"].is_object());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn codes_are_rate_limited_per_iin_and_wrong_codes_burn_the_challenge() {
+    let gw = start();
+    let http = reqwest::Client::new();
+
+    let unknown = request_code(&http, &gw, "000101500007").await;
+    assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        unknown.json::<ApiError>().await.unwrap().code,
+        ErrorCode::UnknownParticipant
+    );
+
+    let first: OtpChallenge = request_code(&http, &gw, IIN).await.json().await.unwrap();
+    assert!(first.phone_hint.starts_with("+7 ***"));
+    for expected_left in (1..5).rev() {
+        let wrong = verify(&http, &gw, first.challenge_id, "000000").await;
+        assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
+        let err: ApiError = wrong.json().await.unwrap();
+        assert_eq!(
+            (err.code, err.attempts_left),
+            (ErrorCode::WrongCode, Some(expected_left))
+        );
+    }
+    let last = verify(&http, &gw, first.challenge_id, "000000").await;
+    assert_eq!(
+        last.json::<ApiError>().await.unwrap().code,
+        ErrorCode::AttemptsExhausted
+    );
+    // Even the right code no longer opens a burnt challenge.
+    let code: DevOtp = http
+        .get(format!("{}/dev/otp/{}", gw.url, first.challenge_id))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let late = verify(&http, &gw, first.challenge_id, &code.code).await;
+    assert_eq!(
+        late.json::<ApiError>().await.unwrap().code,
+        ErrorCode::AttemptsExhausted
+    );
+
+    assert_eq!(request_code(&http, &gw, IIN).await.status(), StatusCode::OK);
+    assert_eq!(request_code(&http, &gw, IIN).await.status(), StatusCode::OK);
+    let throttled = request_code(&http, &gw, IIN).await;
+    assert_eq!(throttled.status(), StatusCode::TOO_MANY_REQUESTS);
+    let retry_after: u64 = throttled.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=600).contains(&retry_after));
+    // Another person is not held up by the first one's limit.
+    assert_eq!(
+        request_code(&http, &gw, BLIND_PARTICIPANT).await.status(),
+        StatusCode::OK
+    );
+}
+
+fn submission(
+    session: &LoginSession,
+    activity_id: &str,
+    item: &str,
+    supplier: &str,
+    price: i64,
+) -> ActionSubmission {
+    ActionSubmission {
+        grant: session.grant.clone(),
+        device_id: "kiosk-test".into(),
+        confirmed_at: chrono::Utc::now(),
+        action: Action::SupplierChoice(SupplierChoice {
+            activity_id: activity_id.into(),
+            item_id: item.into(),
+            supplier_id: supplier.into(),
+            quantity: 1,
+            unit_price_kzt: price,
+            guaranteed_amount_kzt: price,
+        }),
+    }
+}
+
+async fn post_action(
+    http: &reqwest::Client,
+    url: &str,
+    key: Uuid,
+    body: &ActionSubmission,
+) -> (StatusCode, String) {
+    let response = http
+        .post(format!("{url}/v1/actions"))
+        .header(komek_api::IDEMPOTENCY_KEY_HEADER, key.to_string())
+        .json(body)
+        .send()
+        .await
+        .unwrap();
+    (response.status(), response.text().await.unwrap())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_action_is_applied_once_per_key_and_a_repeat_gets_the_same_answer() {
+    let gw = start();
+    let http = reqwest::Client::new();
+    let session = login(&http, &gw, IIN).await;
+    let activities: Vec<komek_api::Activity> = http
+        .get(format!("{}/v1/me/activities", gw.url))
+        .bearer_auth(&session.session_token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let activity = activities
+        .iter()
+        .find(|a| a.status == komek_api::ActivityStatus::AwaitingChoice)
+        .unwrap();
+    let catalogue: komek_api::Catalogue = reqwest::get(format!("{}/v1/catalogue", gw.url))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let (supplier, offer) = catalogue
+        .suppliers
+        .iter()
+        .flat_map(|s| s.offers.iter().map(move |o| (s, o)))
+        .find(|(_, o)| activity.matching_items.contains(&o.item_id))
+        .unwrap();
+    let body = submission(
+        &session,
+        &activity.id,
+        &offer.item_id,
+        &supplier.id,
+        offer.price_kzt,
+    );
+    let key = Uuid::now_v7();
+
+    // Twenty copies at once: one effect, twenty identical answers.
+    let url = gw.url.clone();
+    let mut copies = tokio::task::JoinSet::new();
+    for _ in 0..20 {
+        let (http, body, url) = (http.clone(), body.clone(), url.clone());
+        copies.spawn(async move { post_action(&http, &url, key, &body).await });
+    }
+    let answers = copies.join_all().await;
+    assert!(
+        answers.iter().all(|a| a == &answers[0]),
+        "answers differ: {answers:?}"
+    );
+    assert_eq!(answers[0].0, StatusCode::CREATED);
+    let receipt: ActionReceipt = serde_json::from_str(&answers[0].1).unwrap();
+    assert_eq!(receipt.action_id, key);
+
+    // A different action under the same key is refused.
+    let mut other = body.clone();
+    let Action::SupplierChoice(choice) = &mut other.action;
+    choice.quantity = 2;
+    let (status, text) = post_action(&http, &gw.url, key, &other).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(
+        serde_json::from_str::<ApiError>(&text).unwrap().code,
+        ErrorCode::IdempotencyConflict
+    );
+
+    // The activity is now signed: a second order under a new key is refused, and so is its repeat.
+    let second = Uuid::now_v7();
+    let refused = post_action(&http, &gw.url, second, &body).await;
+    assert_eq!(refused.0, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(post_action(&http, &gw.url, second, &body).await, refused);
+
+    // A made-up grant carries no authority.
+    let mut forged = body.clone();
+    forged.grant = "0".repeat(64);
+    assert_eq!(
+        post_action(&http, &gw.url, Uuid::now_v7(), &forged).await.0,
+        StatusCode::UNAUTHORIZED
+    );
+    // Garbage is refused with a reason, not a crash.
+    let garbage = http
+        .post(format!("{}/v1/actions", gw.url))
+        .header(
+            komek_api::IDEMPOTENCY_KEY_HEADER,
+            Uuid::now_v7().to_string(),
+        )
+        .body("{not json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(garbage.status(), StatusCode::BAD_REQUEST);
+}

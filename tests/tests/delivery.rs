@@ -1,0 +1,224 @@
+//! The kiosk against the real `komek-gateway` process: an order confirmed on the kiosk arrives
+//! at the gateway exactly once, also when the gateway is down at the moment of confirming.
+
+// A test that cannot go on should stop loudly where it is.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use komek_e2e::{GatewayProcess, free_port, wait_until};
+use komek_kiosk::bridge::{Kiosk, SystemClock};
+use komek_kiosk::core::{Core, CoreConfig, Visit};
+use komek_kiosk::domain::{Iin, Order};
+use komek_kiosk::session::Timing;
+use komek_kiosk::store::ActionState;
+use komek_kiosk::{
+    ActivitiesAdapter, ActivityAdapter, ActivityStatus, AppAdapter, AppWindow, DeliveryState,
+    LoginAdapter, ReceiptAdapter, ReviewAdapter, Screen, sync,
+};
+use slint::{ComponentHandle, Model};
+use uuid::Uuid;
+
+const IIN: &str = "810314304128";
+
+struct Rig {
+    core: Arc<Core>,
+    runtime: tokio::runtime::Runtime,
+    dir: tempfile::TempDir,
+}
+
+fn rig(gateway_url: String, dir: tempfile::TempDir) -> Rig {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let core = Arc::new(
+        Core::open(CoreConfig {
+            data_dir: dir.path().join("kiosk"),
+            gateway_url,
+            device_id: "kiosk-e2e".into(),
+            demo: true,
+        })
+        .unwrap(),
+    );
+    sync::spawn_supervised(core.sync().clone(), runtime.handle());
+    Rig { core, runtime, dir }
+}
+
+/// How many orders the gateway holds for this action, read from its own database file.
+fn orders_for(gateway_db: &std::path::Path, action: Uuid) -> i64 {
+    let conn = rusqlite::Connection::open_with_flags(
+        gateway_db,
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+    )
+    .unwrap();
+    conn.query_row(
+        "SELECT COUNT(*) FROM orders WHERE idempotency_key = ?1",
+        [action.to_string()],
+        |r| r.get(0),
+    )
+    .unwrap()
+}
+
+fn log_in(rig: &Rig) -> Visit {
+    let iin = Iin::parse(IIN).unwrap();
+    rig.runtime.block_on(async {
+        let challenge = rig.core.request_code(&iin).await.unwrap();
+        let code = rig.core.demo_code(&challenge).await.expect("demo code");
+        rig.core.verify_code(&challenge, &code).await.unwrap()
+    })
+}
+
+#[test]
+fn an_order_confirmed_on_the_kiosk_arrives_at_the_gateway_exactly_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let gateway_db = dir.path().join("gateway.db");
+    let gateway = GatewayProcess::start(&gateway_db, free_port().unwrap()).unwrap();
+    let rig = rig(gateway.url(), dir);
+
+    let visit = log_in(&rig);
+    let (catalogue, _) = rig
+        .runtime
+        .block_on(rig.core.catalogue())
+        .expect("catalogue");
+    let today = komek_kiosk::bridge::format::astana_today(chrono::Utc::now());
+    let activity = visit
+        .activities
+        .iter()
+        .find(|a| a.can_choose_supplier(today))
+        .expect("an activity awaiting a choice");
+    let choice = catalogue
+        .choices_for(activity)
+        .into_iter()
+        .next()
+        .expect("a supplier");
+    let order = Order::draw_up(activity, &choice, today).unwrap();
+    let id = rig
+        .core
+        .queue_order(&visit, &order, chrono::Utc::now())
+        .unwrap();
+
+    assert!(wait_until(Duration::from_secs(15), || {
+        rig.core
+            .action(id)
+            .is_some_and(|q| q.state == ActionState::Delivered)
+    }));
+    let row = rig.core.action(id).unwrap();
+    assert!(
+        row.reference
+            .as_deref()
+            .is_some_and(|r| r.starts_with("SP-"))
+    );
+    assert_eq!(orders_for(&gateway_db, id), 1);
+
+    // Logging in again shows the activity as signed: the gateway applied the order.
+    let again = log_in(&rig);
+    let signed = again
+        .activities
+        .iter()
+        .find(|a| a.id == activity.id)
+        .unwrap();
+    assert_eq!(
+        signed.status,
+        komek_kiosk::domain::ActivityStatus::ApplicationSigned
+    );
+    drop(rig.dir);
+}
+
+fn type_digits(apply: impl Fn(slint::SharedString), digits: &str) {
+    for d in digits.chars() {
+        apply(d.to_string().into());
+    }
+}
+
+fn pump_until(kiosk: &Kiosk, limit: Duration, done: impl Fn() -> bool) -> bool {
+    let deadline = std::time::Instant::now() + limit;
+    while std::time::Instant::now() < deadline {
+        if done() {
+            return true;
+        }
+        kiosk.pump(Duration::from_millis(50));
+        kiosk.tick();
+    }
+    done()
+}
+
+#[test]
+fn with_the_gateway_down_the_order_waits_in_the_queue_and_is_delivered_once_when_it_returns() {
+    i_slint_backend_testing::init_no_event_loop();
+    let dir = tempfile::tempdir().unwrap();
+    let gateway_db = dir.path().join("gateway.db");
+    let port = free_port().unwrap();
+    let gateway = GatewayProcess::start(&gateway_db, port).unwrap();
+    let rig = rig(gateway.url(), dir);
+    let app = AppWindow::new().unwrap();
+    let kiosk = Kiosk::new(
+        &app,
+        rig.core.clone(),
+        rig.runtime.handle().clone(),
+        Timing::default(),
+        Box::new(SystemClock::default()),
+    );
+    let frame = app.global::<AppAdapter>();
+    let login = app.global::<LoginAdapter>();
+
+    frame.invoke_start("en".into());
+    type_digits(|d| login.invoke_iin_digit(d), IIN);
+    login.invoke_iin_submit();
+    assert!(pump_until(&kiosk, Duration::from_secs(10), || login
+        .get_demo_code()
+        .len()
+        == 6));
+    type_digits(|d| login.invoke_code_digit(d), &login.get_demo_code());
+    login.invoke_code_submit();
+    assert!(pump_until(&kiosk, Duration::from_secs(10), || kiosk
+        .screen()
+        == Screen::Activities));
+    assert!(!frame.get_offline());
+
+    let rows = app.global::<ActivitiesAdapter>().get_rows();
+    let open = rows
+        .iter()
+        .position(|r| r.status == ActivityStatus::AwaitingChoice)
+        .unwrap();
+    app.global::<ActivitiesAdapter>().invoke_open(open as i32);
+    let detail = app.global::<ActivityAdapter>();
+    assert!(pump_until(&kiosk, Duration::from_secs(10), || detail
+        .get_choices()
+        .row_count()
+        > 0));
+    detail.invoke_choose(0);
+    assert_eq!(kiosk.screen(), Screen::Review);
+
+    // The gateway goes away before the person confirms.
+    gateway.kill().unwrap();
+    app.global::<ReviewAdapter>().invoke_confirm();
+    assert_eq!(kiosk.screen(), Screen::Receipt);
+    let id = kiosk.receipt().unwrap();
+    let receipt = app.global::<ReceiptAdapter>();
+    assert!(pump_until(&kiosk, Duration::from_secs(10), || frame.get_offline()));
+    assert_eq!(receipt.get_state(), DeliveryState::Queued);
+    let queued = rig.core.action(id).unwrap();
+    assert_eq!(queued.state, ActionState::Pending);
+    assert!(queued.attempts >= 1, "a delivery was tried and failed");
+    assert!(
+        queued.payload.is_some(),
+        "the action waits with its payload"
+    );
+
+    // The gateway comes back on the same address: the order is delivered, once.
+    let _gateway = GatewayProcess::start(&gateway_db, port).unwrap();
+    rig.core.sync().wake();
+    assert!(pump_until(&kiosk, Duration::from_secs(30), || receipt
+        .get_state()
+        == DeliveryState::Sent));
+    assert!(!frame.get_offline());
+    assert!(receipt.get_portal_reference().starts_with("SP-"));
+    assert_eq!(orders_for(&gateway_db, id), 1);
+    // Further wake-ups deliver nothing again.
+    rig.core.sync().wake();
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(orders_for(&gateway_db, id), 1);
+}
