@@ -174,7 +174,6 @@ fn run_tour(cli: &Cli, runtime: &tokio::runtime::Runtime, dir: &Path) -> anyhow:
         device_id: "kiosk-tour".into(),
         demo: true,
     })?);
-    let _sync = sync::spawn_supervised(core.sync().clone(), runtime.handle());
     let files = tour::run(
         &window,
         core,

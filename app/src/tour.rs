@@ -15,6 +15,7 @@ use crate::bridge::{Kiosk, SystemClock};
 use crate::core::Core;
 use crate::session::Timing;
 use crate::store::ActionState;
+use crate::sync;
 use crate::{
     ActivitiesAdapter, ActivityAdapter, ActivityStatus, AppAdapter, AppWindow, LoginAdapter,
     ReviewAdapter, Screen,
@@ -144,6 +145,7 @@ pub fn run(
         warn_after: Duration::from_secs(3600),
         end_after_warning: Duration::from_secs(60),
     };
+    let runtime_handle = runtime.clone();
     let kiosk = Kiosk::new(
         &app,
         core,
@@ -208,6 +210,8 @@ pub fn run(
     app.global::<ReviewAdapter>().invoke_confirm();
     tour.wait_for("receipt", || kiosk.screen() == Screen::Receipt)?;
     tour.shoot("receipt-saved")?;
+    // Only now may the queue be delivered, so the first receipt shows the action as saved.
+    sync::spawn_supervised(kiosk.core().sync().clone(), &runtime_handle);
     let delivered = || {
         kiosk
             .receipt()
