@@ -81,6 +81,12 @@ fn main() -> anyhow::Result<()> {
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
         )
         .init();
+    // A panic anywhere is logged where the technician looks, not only on a console nobody sees.
+    let default_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        tracing::error!(%info, "panic");
+        default_hook(info);
+    }));
     let cli = Cli::parse();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -174,12 +180,14 @@ fn run_tour(cli: &Cli, runtime: &tokio::runtime::Runtime, dir: &Path) -> anyhow:
         device_id: "kiosk-tour".into(),
         demo: true,
     })?);
+    let stop_gateway = || runtime.block_on(gateway.shutdown());
     let files = tour::run(
         &window,
         core,
         runtime.handle().clone(),
         TOUR_PARTICIPANT,
         dir,
+        stop_gateway,
     )?;
     println!(
         "Rendered {} pictures of every screen (kk, ru, en; default and largest text) to {}",

@@ -127,13 +127,15 @@ impl Tour<'_> {
 }
 
 /// Walks the demo participant `iin` through a whole visit, rendering every screen into `dir`,
-/// and writes `dir/index.html`. Returns the files written.
+/// and writes `dir/index.html`. At the end `stop_gateway` takes the gateway away, to show how
+/// the kiosk tells a person it is offline. Returns the files written.
 pub fn run(
     window: &MinimalSoftwareWindow,
     core: Arc<Core>,
     runtime: tokio::runtime::Handle,
     iin: &str,
     dir: &Path,
+    stop_gateway: impl FnOnce(),
 ) -> Result<Vec<PathBuf>, TourError> {
     std::fs::create_dir_all(dir).map_err(|source| TourError::Write {
         path: dir.to_path_buf(),
@@ -193,6 +195,9 @@ pub fn run(
     login.invoke_code_submit();
     tour.wait_for("activities", || kiosk.screen() == Screen::Activities)?;
     tour.shoot("activities")?;
+    app.global::<AppAdapter>().invoke_toggle_contrast();
+    tour.shoot("activities-high-contrast")?;
+    app.global::<AppAdapter>().invoke_toggle_contrast();
 
     let rows = app.global::<ActivitiesAdapter>().get_rows();
     let open = rows
@@ -220,6 +225,12 @@ pub fn run(
     };
     tour.wait_for("receipt sent", delivered)?;
     tour.shoot("receipt-sent")?;
+
+    stop_gateway();
+    app.global::<crate::ReceiptAdapter>().invoke_to_programme();
+    runtime_handle.block_on(kiosk.core().sync().refresh_catalogue());
+    tour.wait_for("offline", || app.global::<AppAdapter>().get_offline())?;
+    tour.shoot("activities-offline")?;
 
     write_index(dir, &tour.shots)?;
     Ok(tour.shots.into_iter().flat_map(|(_, f)| f).collect())

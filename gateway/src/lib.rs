@@ -111,11 +111,17 @@ impl RunningGateway {
         format!("http://{}", self.addr)
     }
 
+    /// Stops serving: in-flight requests get five seconds to finish, then the task is ended.
     pub async fn shutdown(mut self) {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }
-        let _ = (&mut self.task).await;
+        if tokio::time::timeout(std::time::Duration::from_secs(5), &mut self.task)
+            .await
+            .is_err()
+        {
+            self.task.abort();
+        }
     }
 }
 
@@ -124,6 +130,7 @@ impl Drop for RunningGateway {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }
+        self.task.abort();
     }
 }
 

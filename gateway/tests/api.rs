@@ -85,17 +85,17 @@ async fn verify(
         .unwrap()
 }
 
+/// The code the demo "SMS" carried, from the development endpoint.
+async fn dev_code(http: &reqwest::Client, gw: &Gateway, challenge: Uuid) -> String {
+    let url = format!("{}/dev/otp/{challenge}", gw.url);
+    let otp: DevOtp = http.get(url).send().await.unwrap().json().await.unwrap();
+    otp.code
+}
+
 async fn login(http: &reqwest::Client, gw: &Gateway, iin: &str) -> LoginSession {
     let challenge: OtpChallenge = request_code(http, gw, iin).await.json().await.unwrap();
-    let code: DevOtp = http
-        .get(format!("{}/dev/otp/{}", gw.url, challenge.challenge_id))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    verify(http, gw, challenge.challenge_id, &code.code)
+    let code = dev_code(http, gw, challenge.challenge_id).await;
+    verify(http, gw, challenge.challenge_id, &code)
         .await
         .json()
         .await
@@ -158,15 +158,8 @@ async fn codes_are_rate_limited_per_iin_and_wrong_codes_burn_the_challenge() {
         ErrorCode::AttemptsExhausted
     );
     // Even the right code no longer opens a burnt challenge.
-    let code: DevOtp = http
-        .get(format!("{}/dev/otp/{}", gw.url, first.challenge_id))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let late = verify(&http, &gw, first.challenge_id, &code.code).await;
+    let code = dev_code(&http, &gw, first.challenge_id).await;
+    let late = verify(&http, &gw, first.challenge_id, &code).await;
     assert_eq!(
         late.json::<ApiError>().await.unwrap().code,
         ErrorCode::AttemptsExhausted

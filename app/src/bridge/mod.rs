@@ -57,6 +57,8 @@ enum Update {
     DemoCode(String),
     LoggedIn(Result<Visit, LoginError>),
     Catalogue(Option<(Catalogue, DateTime<Utc>)>),
+    /// The background work panicked; it was logged, and the screen must not wait forever.
+    Failed,
 }
 
 /// The controller of the kiosk window.
@@ -182,6 +184,11 @@ fn wire(app: &AppWindow, inner: &Rc<Inner>) {
             }
         }
     }
+    /// The same for callbacks without arguments.
+    fn act(inner: &Rc<Inner>, f: impl Fn(&Inner) + 'static) -> impl Fn() + 'static {
+        let g = with(inner, move |i, ()| f(i));
+        move || g(())
+    }
     let frame = app.global::<AppAdapter>();
     frame.on_start(with(inner, |i, lang: slint::SharedString| i.start(&lang)));
     frame.on_choose_language(with(inner, |i, lang: slint::SharedString| {
@@ -190,25 +197,13 @@ fn wire(app: &AppWindow, inner: &Rc<Inner>) {
     frame.on_choose_text_size(with(inner, |i, size: i32| {
         i.state.borrow_mut().text_size = size.clamp(0, 2)
     }));
-    frame.on_toggle_contrast({
-        let f = with(inner, |i, ()| {
-            let mut s = i.state.borrow_mut();
-            s.high_contrast = !s.high_contrast;
-        });
-        move || f(())
-    });
-    frame.on_back({
-        let f = with(inner, |i, ()| i.back());
-        move || f(())
-    });
-    frame.on_logout({
-        let f = with(inner, |i, ()| i.end_visit());
-        move || f(())
-    });
-    frame.on_extend({
-        let f = with(inner, |_, ()| {});
-        move || f(())
-    });
+    frame.on_toggle_contrast(act(inner, |i| {
+        let mut s = i.state.borrow_mut();
+        s.high_contrast = !s.high_contrast;
+    }));
+    frame.on_back(act(inner, |i| i.back()));
+    frame.on_logout(act(inner, |i| i.end_visit()));
+    frame.on_extend(act(inner, |_| {}));
     frame.on_input({
         let weak = Rc::downgrade(inner);
         move || {
@@ -229,98 +224,75 @@ fn wire(app: &AppWindow, inner: &Rc<Inner>) {
     let login = app.global::<LoginAdapter>();
     login.on_iin_digit(with(inner, |i, d: slint::SharedString| {
         let mut s = i.state.borrow_mut();
-        if s.login.iin_digits.len() < 12 {
-            s.login.iin_digits.push_str(&d);
-        }
+        type_digit(&mut s.login.iin_digits, &d, 12);
         s.login.problem = None;
     }));
-    login.on_iin_erase({
-        let f = with(inner, |i, ()| {
-            let mut s = i.state.borrow_mut();
-            s.login.iin_digits.pop();
-            s.login.problem = None;
-        });
-        move || f(())
-    });
-    login.on_iin_submit({
-        let f = with(inner, |i, ()| i.submit_iin());
-        move || f(())
-    });
+    login.on_iin_erase(act(inner, |i| {
+        let mut s = i.state.borrow_mut();
+        s.login.iin_digits.pop();
+        s.login.problem = None;
+    }));
+    login.on_iin_submit(act(inner, |i| i.submit_iin()));
     login.on_code_digit(with(inner, |i, d: slint::SharedString| {
         let mut s = i.state.borrow_mut();
-        if s.login.code_digits.len() < 6 {
-            s.login.code_digits.push_str(&d);
-        }
+        type_digit(&mut s.login.code_digits, &d, 6);
         s.login.problem = None;
     }));
-    login.on_code_erase({
-        let f = with(inner, |i, ()| {
-            let mut s = i.state.borrow_mut();
-            s.login.code_digits.pop();
-        });
-        move || f(())
-    });
-    login.on_code_submit({
-        let f = with(inner, |i, ()| i.submit_code());
-        move || f(())
-    });
-    login.on_code_resend({
-        let f = with(inner, |i, ()| i.resend_code());
-        move || f(())
-    });
+    login.on_code_erase(act(inner, |i| {
+        let mut s = i.state.borrow_mut();
+        s.login.code_digits.pop();
+    }));
+    login.on_code_submit(act(inner, |i| i.submit_code()));
+    login.on_code_resend(act(inner, |i| i.resend_code()));
 
     let list = app.global::<ActivitiesAdapter>();
     list.on_open(with(inner, |i, index: i32| i.open_activity(index)));
-    list.on_next_page({
-        let f = with(inner, |i, ()| {
-            let mut s = i.state.borrow_mut();
-            let count = s.session.visit().map_or(0, |v| v.activities.len());
-            if (s.activities_page + 1) * s.activities_per_page() < count {
-                s.activities_page += 1;
-            }
-        });
-        move || f(())
-    });
-    list.on_previous_page({
-        let f = with(inner, |i, ()| {
-            let mut s = i.state.borrow_mut();
-            s.activities_page = s.activities_page.saturating_sub(1);
-        });
-        move || f(())
-    });
+    list.on_next_page(act(inner, |i| {
+        let mut s = i.state.borrow_mut();
+        let count = s.session.visit().map_or(0, |v| v.activities.len());
+        let per_page = s.activities_per_page();
+        turn_page(&mut s.activities_page, true, count, per_page);
+    }));
+    list.on_previous_page(act(inner, |i| {
+        let mut s = i.state.borrow_mut();
+        let per_page = s.activities_per_page();
+        turn_page(&mut s.activities_page, false, 0, per_page);
+    }));
 
     let detail = app.global::<ActivityAdapter>();
     detail.on_choose(with(inner, |i, index: i32| i.choose(index)));
-    detail.on_next_page({
-        let f = with(inner, |i, ()| {
-            let mut s = i.state.borrow_mut();
-            if (s.choices_page + 1) * s.choices_per_page() < s.choices.len() {
-                s.choices_page += 1;
-            }
-        });
-        move || f(())
-    });
-    detail.on_previous_page({
-        let f = with(inner, |i, ()| {
-            let mut s = i.state.borrow_mut();
-            s.choices_page = s.choices_page.saturating_sub(1);
-        });
-        move || f(())
-    });
+    detail.on_next_page(act(inner, |i| {
+        let mut s = i.state.borrow_mut();
+        let (count, per_page) = (s.choices.len(), s.choices_per_page());
+        turn_page(&mut s.choices_page, true, count, per_page);
+    }));
+    detail.on_previous_page(act(inner, |i| {
+        let mut s = i.state.borrow_mut();
+        let per_page = s.choices_per_page();
+        turn_page(&mut s.choices_page, false, 0, per_page);
+    }));
 
-    app.global::<ReviewAdapter>().on_confirm({
-        let f = with(inner, |i, ()| i.confirm());
-        move || f(())
-    });
+    app.global::<ReviewAdapter>()
+        .on_confirm(act(inner, |i| i.confirm()));
     let receipt = app.global::<ReceiptAdapter>();
-    receipt.on_to_programme({
-        let f = with(inner, |i, ()| i.show(Screen::Activities));
-        move || f(())
-    });
-    receipt.on_finish({
-        let f = with(inner, |i, ()| i.end_visit());
-        move || f(())
-    });
+    receipt.on_to_programme(act(inner, |i| i.show(Screen::Activities)));
+    receipt.on_finish(act(inner, |i| i.end_visit()));
+}
+
+/// Appends a keypad digit unless the field is full.
+fn type_digit(field: &mut String, digit: &str, max_len: usize) {
+    if field.len() < max_len && digit.len() == 1 && digit.bytes().all(|b| b.is_ascii_digit()) {
+        field.push_str(digit);
+    }
+}
+
+/// Moves a page forward (while rows remain beyond it) or back (down to the first).
+fn turn_page(page: &mut usize, forward: bool, rows: usize, per_page: usize) {
+    if !forward {
+        *page = page.saturating_sub(1);
+    } else if (*page + 1) * per_page.max(1) < rows {
+        *page += 1;
+    }
 }
 
 fn iin_problem(e: IinError) -> LoginProblem {
@@ -382,8 +354,15 @@ impl Inner {
     {
         let generation = self.state.borrow().generation;
         let tx = self.tx.clone();
+        let runtime = self.runtime.clone();
         self.runtime.spawn(async move {
-            let update = work.await;
+            let update = match runtime.spawn(work).await {
+                Ok(update) => update,
+                Err(e) => {
+                    tracing::error!(error = %e, "background work failed");
+                    Update::Failed
+                }
+            };
             let _ = tx.send((generation, update));
         });
     }
@@ -568,6 +547,13 @@ impl Inner {
                     }
                 }
             }
+            Update::Failed => {
+                let mut s = self.state.borrow_mut();
+                if s.login.busy {
+                    s.login.busy = false;
+                    s.login.problem = Some(LoginProblem::Failed);
+                }
+            }
             Update::Catalogue(catalogue) => {
                 let mut s = self.state.borrow_mut();
                 if catalogue.is_some() {
@@ -697,4 +683,37 @@ impl Inner {
 
 fn render_today(now: DateTime<Utc>) -> chrono::NaiveDate {
     format::astana_today(now)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keypad_digits_fill_a_field_up_to_its_length_and_nothing_else() {
+        let mut field = String::new();
+        for d in ["1", "2", "x", "", "34", "3"] {
+            type_digit(&mut field, d, 3);
+        }
+        assert_eq!(field, "123");
+        type_digit(&mut field, "4", 3);
+        assert_eq!(field, "123");
+    }
+
+    #[test]
+    fn pages_turn_within_the_rows() {
+        let mut page = 0;
+        turn_page(&mut page, false, 10, 4);
+        assert_eq!(page, 0);
+        turn_page(&mut page, true, 10, 4);
+        turn_page(&mut page, true, 10, 4);
+        assert_eq!(page, 2);
+        turn_page(&mut page, true, 10, 4);
+        assert_eq!(page, 2, "no page past the last row");
+        turn_page(&mut page, false, 10, 4);
+        assert_eq!(page, 1);
+        let mut single = 0;
+        turn_page(&mut single, true, 4, 4);
+        assert_eq!(single, 0);
+    }
 }

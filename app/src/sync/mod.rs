@@ -25,7 +25,8 @@ const IDLE_POLL: Duration = Duration::from_secs(20);
 /// What the screens and the technician see of the connection and the queue.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct SyncStatus {
-    /// The last exchange with the gateway got an answer.
+    /// The last exchange with the gateway got an answer (true until one fails: the kiosk does
+    /// not alarm anyone before it has tried).
     pub online: bool,
     pub counts: OutboxCounts,
     pub last_error: Option<String>,
@@ -50,7 +51,7 @@ impl SyncShared {
             .flatten()
             .map(|c| c.fetched_at);
         let (status, _) = watch::channel(SyncStatus {
-            online: false,
+            online: true,
             counts,
             last_error: None,
             catalogue_fetched_at,
