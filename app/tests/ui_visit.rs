@@ -299,6 +299,8 @@ fn the_keyboard_alone_moves_focus_activates_and_goes_back() {
     key(app, Key::Return);
     assert_eq!(rig.kiosk.screen(), Screen::Iin);
     assert_eq!(app.global::<AppAdapter>().get_language(), "ru");
+    // The screen now speaks Russian: the bundled catalogue is in use.
+    button(app, "Продолжить");
     // Escape goes back to the welcome screen.
     key(app, Key::Escape);
     assert_eq!(rig.kiosk.screen(), Screen::Welcome);
