@@ -156,6 +156,10 @@ fn run_kiosk(cli: &Cli, runtime: &tokio::runtime::Runtime) -> anyhow::Result<()>
         Box::new(SystemClock::default()),
     );
     let _timer = kiosk.start_timer();
+    // The layout is made for a 1080p panel; without a window manager to honour full screen
+    // (a bare X server) the window still gets that size.
+    app.window()
+        .set_size(slint::LogicalSize::new(1920.0, 1080.0));
     if !cli.windowed {
         app.window().set_fullscreen(true);
     }

@@ -17,7 +17,10 @@ struct Entry {
 
 fn unquote(s: &str) -> String {
     let inner = s.trim().trim_start_matches('"').trim_end_matches('"');
-    inner.replace("\\\"", "\"").replace("\\n", "\n").replace("\\\\", "\\")
+    inner
+        .replace("\\\"", "\"")
+        .replace("\\n", "\n")
+        .replace("\\\\", "\\")
 }
 
 /// A small reader for the subset of the gettext format the extractor writes.
@@ -68,7 +71,10 @@ fn parse(text: &str) -> BTreeMap<String, Entry> {
 }
 
 fn translations_dir() -> PathBuf {
-    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../assets/translations"))
+    PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../assets/translations"
+    ))
 }
 
 fn placeholders(s: &str) -> (usize, usize) {
@@ -77,10 +83,13 @@ fn placeholders(s: &str) -> (usize, usize) {
 
 #[test]
 fn every_ui_text_is_translated_into_kazakh_and_russian() {
-    let template = parse(&std::fs::read_to_string(translations_dir().join("komek-kiosk.pot")).unwrap());
+    let template =
+        parse(&std::fs::read_to_string(translations_dir().join("komek-kiosk.pot")).unwrap());
     assert!(template.len() > 50, "the template holds the UI's texts");
     for (lang, forms) in [("kk", 2), ("ru", 3)] {
-        let path = translations_dir().join(lang).join("LC_MESSAGES/komek-kiosk.po");
+        let path = translations_dir()
+            .join(lang)
+            .join("LC_MESSAGES/komek-kiosk.po");
         let catalogue = parse(&std::fs::read_to_string(&path).unwrap());
         for (msgid, source) in &template {
             let entry = catalogue
@@ -88,7 +97,11 @@ fn every_ui_text_is_translated_into_kazakh_and_russian() {
                 .unwrap_or_else(|| panic!("{lang}: {msgid:?} is missing"));
             assert!(!entry.fuzzy, "{lang}: {msgid:?} is fuzzy");
             let expected_forms = if source.plural.is_some() { forms } else { 1 };
-            assert_eq!(entry.translations.len(), expected_forms, "{lang}: forms of {msgid:?}");
+            assert_eq!(
+                entry.translations.len(),
+                expected_forms,
+                "{lang}: forms of {msgid:?}"
+            );
             for translated in &entry.translations {
                 assert!(!translated.trim().is_empty(), "{lang}: {msgid:?} is empty");
                 assert_eq!(
