@@ -26,6 +26,7 @@ pub async fn start(db_path: &Path, demo_data: &Path) -> Result<RunningGateway, G
         db_path: db_path.to_path_buf(),
         demo_data: Some(demo_data.to_path_buf()),
         dev_endpoints: true,
+        grant_lifetime: komek_gateway::auth::GRANT_LIFETIME,
     };
     komek_gateway::spawn(config, SocketAddr::from((Ipv4Addr::LOCALHOST, 0))).await
 }

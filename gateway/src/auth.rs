@@ -21,7 +21,7 @@ pub const ATTEMPTS_PER_CHALLENGE: u32 = 5;
 pub const CODES_PER_WINDOW: i64 = 3;
 pub const RATE_WINDOW: Duration = Duration::minutes(10);
 pub const SESSION_LIFETIME: Duration = Duration::minutes(30);
-/// A queued action may be delivered this long after login.
+/// By default a queued action may be delivered this long after login.
 pub const GRANT_LIFETIME: Duration = Duration::hours(72);
 
 pub fn sha256_hex(parts: &[&[u8]]) -> String {
@@ -204,7 +204,7 @@ pub async fn verify_otp(
         "UPDATE otp_challenges SET used = 1 WHERE id = ?1",
         params![req.challenge_id.to_string()],
     )?;
-    let session = start_session(&tx, &iin, &device_id, now)?;
+    let session = start_session(&tx, &iin, &device_id, now, state.config.grant_lifetime)?;
     tx.commit()?;
     tracing::info!(iin = %mask_iin(&iin), "session started");
     Ok(Json(session))
@@ -215,11 +215,12 @@ fn start_session(
     iin: &str,
     device_id: &str,
     now: DateTime<Utc>,
+    grant_lifetime: Duration,
 ) -> Result<LoginSession, Refusal> {
     let session_token = random_token();
     let grant = random_token();
     let session_expires_at = now + SESSION_LIFETIME;
-    let grant_expires_at = now + GRANT_LIFETIME;
+    let grant_expires_at = now + grant_lifetime;
     conn.execute(
         "INSERT INTO sessions (token_hash, iin, expires_at) VALUES (?1, ?2, ?3)",
         params![

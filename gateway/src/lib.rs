@@ -30,6 +30,8 @@ pub struct GatewayConfig {
     pub demo_data: Option<PathBuf>,
     /// Serves `/dev/*` (one-time codes in the clear). Never on a production gateway.
     pub dev_endpoints: bool,
+    /// How long after login a queued action may still be delivered.
+    pub grant_lifetime: chrono::Duration,
 }
 
 #[derive(Clone)]

@@ -25,6 +25,9 @@ struct Cli {
     /// Serve development endpoints (one-time codes in the clear). Never in production.
     #[arg(long, env = "KOMEK_GATEWAY_DEV_ENDPOINTS")]
     dev_endpoints: bool,
+    /// How long after login a kiosk may still deliver a person's queued actions.
+    #[arg(long, env = "KOMEK_GATEWAY_GRANT_LIFETIME_SECS", default_value_t = 72 * 3600)]
+    grant_lifetime_secs: i64,
 }
 
 #[tokio::main]
@@ -40,6 +43,7 @@ async fn main() -> anyhow::Result<()> {
         db_path: cli.db,
         demo_data: cli.demo_data,
         dev_endpoints: cli.dev_endpoints,
+        grant_lifetime: chrono::Duration::seconds(cli.grant_lifetime_secs),
     };
     let gateway = komek_gateway::spawn(config, cli.listen)
         .await

@@ -30,8 +30,13 @@ impl Drop for Gateway {
 }
 
 fn start() -> Gateway {
+    start_with(&[])
+}
+
+fn start_with(extra: &[&str]) -> Gateway {
     let dir = tempfile::tempdir().unwrap();
     let mut child = Command::new(env!("CARGO_BIN_EXE_komek-gateway"))
+        .args(extra)
         .args(["--listen", "127.0.0.1:0", "--dev-endpoints", "--demo-data"])
         .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/../assets/demo"))
         .arg("--db")
@@ -259,10 +264,10 @@ async fn an_action_is_applied_once_per_key_and_a_repeat_gets_the_same_answer() {
     );
     let key = Uuid::now_v7();
 
-    // Twenty copies at once: one effect, twenty identical answers.
+    // Fifty copies at once: one effect, fifty identical answers.
     let url = gw.url.clone();
     let mut copies = tokio::task::JoinSet::new();
-    for _ in 0..20 {
+    for _ in 0..50 {
         let (http, body, url) = (http.clone(), body.clone(), url.clone());
         copies.spawn(async move { post_action(&http, &url, key, &body).await });
     }
@@ -311,4 +316,22 @@ async fn an_action_is_applied_once_per_key_and_a_repeat_gets_the_same_answer() {
         .await
         .unwrap();
     assert_eq!(garbage.status(), StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_action_whose_grant_has_expired_is_refused_with_what_to_do() {
+    let gw = start_with(&["--grant-lifetime-secs", "1"]);
+    let http = reqwest::Client::new();
+    let session = login(&http, &gw, IIN).await;
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    let body = submission(&session, "ipr-0001", "po-001", "sup-01", 1);
+    let (status, text) = post_action(&http, &gw.url, Uuid::now_v7(), &body).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let error: ApiError = serde_json::from_str(&text).unwrap();
+    assert_eq!(error.code, ErrorCode::GrantExpired);
+    assert!(
+        error.message.contains("confirm it again"),
+        "{}",
+        error.message
+    );
 }

@@ -183,30 +183,39 @@ fn unreachable(e: reqwest::Error) -> PortalError {
     PortalError::Unreachable(e.to_string())
 }
 
+/// How a status other than success is classified: 429 → throttled (with `Retry-After`),
+/// 5xx and 408 → server failure, any other → refused for good. Pure, tested on its own.
+pub fn error_for_status(
+    status: u16,
+    retry_after: Option<Duration>,
+    error: Option<api::ApiError>,
+) -> PortalError {
+    if status == StatusCode::TOO_MANY_REQUESTS.as_u16() {
+        PortalError::Throttled { retry_after }
+    } else if status >= 500 || status == StatusCode::REQUEST_TIMEOUT.as_u16() {
+        PortalError::ServerFailure { status }
+    } else {
+        PortalError::Refused { status, error }
+    }
+}
+
 async fn check_status(response: Response) -> Result<Response, PortalError> {
     let status = response.status();
     if status.is_success() {
         return Ok(response);
     }
-    if status == StatusCode::TOO_MANY_REQUESTS {
-        let retry_after = response
-            .headers()
-            .get(header::RETRY_AFTER)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.trim().parse::<u64>().ok())
-            .map(Duration::from_secs);
-        return Err(PortalError::Throttled { retry_after });
-    }
-    if status.is_server_error() || status == StatusCode::REQUEST_TIMEOUT {
-        return Err(PortalError::ServerFailure {
-            status: status.as_u16(),
-        });
-    }
-    let error = response.json::<api::ApiError>().await.ok();
-    Err(PortalError::Refused {
-        status: status.as_u16(),
-        error,
-    })
+    let retry_after = response
+        .headers()
+        .get(header::RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .map(Duration::from_secs);
+    let error = if status.is_client_error() {
+        response.json::<api::ApiError>().await.ok()
+    } else {
+        None
+    };
+    Err(error_for_status(status.as_u16(), retry_after, error))
 }
 
 async fn read<T: DeserializeOwned>(

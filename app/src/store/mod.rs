@@ -3,6 +3,7 @@
 
 mod cache;
 mod outbox;
+mod seal;
 
 use std::path::Path;
 
@@ -10,6 +11,7 @@ use chrono::{DateTime, SecondsFormat, Utc};
 
 pub use cache::{Cache, Cached};
 pub use outbox::{ActionState, Outbox, OutboxCounts, QueuedAction};
+pub use seal::DeviceKey;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -36,10 +38,12 @@ impl StoreError {
     }
 }
 
-/// Opens both databases under `data_dir`, creating the directory when needed.
+/// Opens both databases under `data_dir`, creating the directory and the device key
+/// (`device.key`, mode 0600) when needed.
 pub fn open(data_dir: &Path) -> Result<(Outbox, Cache), StoreError> {
     std::fs::create_dir_all(data_dir)?;
-    let outbox = Outbox::open(&data_dir.join("outbox.db"))?;
+    let key = DeviceKey::load_or_create(&data_dir.join("device.key"))?;
+    let outbox = Outbox::open(&data_dir.join("outbox.db"), key)?;
     let cache = Cache::open(&data_dir.join("cache.db"))?;
     Ok((outbox, cache))
 }

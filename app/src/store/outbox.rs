@@ -8,6 +8,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use rusqlite_migration::{M, Migrations};
 use uuid::Uuid;
 
+use super::seal::DeviceKey;
 use super::{StoreError, ts};
 
 /// The outbox schema. Never edit a migration that has shipped: add a new one.
@@ -68,8 +69,11 @@ pub struct QueuedAction {
     pub id: Uuid,
     pub participant_key: String,
     pub kind: String,
-    /// The JSON body to deliver; purged once the action is settled.
+    /// The JSON body to deliver, unsealed; purged once the action is settled.
     pub payload: Option<String>,
+    /// The sealed payload is there but does not open with this device's key (key file
+    /// replaced, or the row damaged): it can never be delivered.
+    pub payload_unreadable: bool,
     pub state: ActionState,
     pub attempts: u32,
     pub next_attempt_at: DateTime<Utc>,
@@ -88,17 +92,19 @@ pub struct OutboxCounts {
 
 pub struct Outbox {
     conn: Connection,
+    key: DeviceKey,
 }
 
 impl Outbox {
-    pub fn open(path: &Path) -> Result<Self, StoreError> {
+    /// Opens the outbox; payloads are sealed with `key` at rest.
+    pub fn open(path: &Path, key: DeviceKey) -> Result<Self, StoreError> {
         let mut conn = Connection::open(path)?;
         // WAL keeps readers off the writer; FULL makes every commit survive a power cut.
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         migrations().to_latest(&mut conn)?;
-        Ok(Outbox { conn })
+        Ok(Outbox { conn, key })
     }
 
     /// Commits a new action. When this returns `Ok` the action survives a crash or power loss.
@@ -110,10 +116,13 @@ impl Outbox {
         payload: &str,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
+        let sealed = self
+            .key
+            .seal(payload.as_bytes(), id.to_string().as_bytes())?;
         self.conn.execute(
             "INSERT INTO outbox (id, participant_key, kind, payload, state, next_attempt_at, created_at)
              VALUES (?1, ?2, ?3, ?4, 'pending', ?5, ?5)",
-            params![id.to_string(), participant_key, kind, payload, ts(now)],
+            params![id.to_string(), participant_key, kind, sealed, ts(now)],
         )?;
         Ok(())
     }
@@ -137,8 +146,11 @@ impl Outbox {
             params![ts(now), i64::try_from(limit).unwrap_or(i64::MAX)],
             row_to_raw,
         )?;
-        rows.map(|r| r.map_err(StoreError::from).and_then(RawRow::into_action))
-            .collect()
+        rows.map(|r| {
+            r.map_err(StoreError::from)
+                .and_then(|raw| raw.into_action(&self.key))
+        })
+        .collect()
     }
 
     /// When the next pending action falls due, to sleep until then.
@@ -165,7 +177,7 @@ impl Outbox {
                 row_to_raw,
             )
             .optional()?;
-        raw.map(RawRow::into_action).transpose()
+        raw.map(|raw| raw.into_action(&self.key)).transpose()
     }
 
     /// Accepted by the gateway: keep the reference, purge the payload.
@@ -243,7 +255,7 @@ struct RawRow {
     id: String,
     participant_key: String,
     kind: String,
-    payload: Option<String>,
+    payload: Option<Vec<u8>>,
     state: String,
     attempts: u32,
     next_attempt_at: String,
@@ -268,13 +280,20 @@ fn row_to_raw(r: &rusqlite::Row<'_>) -> rusqlite::Result<RawRow> {
 }
 
 impl RawRow {
-    fn into_action(self) -> Result<QueuedAction, StoreError> {
+    fn into_action(self, key: &DeviceKey) -> Result<QueuedAction, StoreError> {
+        let opened = self.payload.as_deref().map(|sealed| {
+            key.open(sealed, self.id.as_bytes())
+                .ok()
+                .and_then(|bytes| String::from_utf8(bytes).ok())
+        });
+        let payload_unreadable = matches!(opened, Some(None));
         Ok(QueuedAction {
             id: Uuid::parse_str(&self.id)
                 .map_err(|e| StoreError::Corrupt(format!("outbox id: {e}")))?,
             participant_key: self.participant_key,
             kind: self.kind,
-            payload: self.payload,
+            payload: opened.flatten(),
+            payload_unreadable,
             state: ActionState::parse(&self.state)?,
             attempts: self.attempts,
             next_attempt_at: parse_time(&self.next_attempt_at)?,
@@ -302,7 +321,7 @@ mod tests {
 
     fn outbox() -> (tempfile::TempDir, Outbox) {
         let dir = tempfile::tempdir().unwrap();
-        let outbox = Outbox::open(&dir.path().join("outbox.db")).unwrap();
+        let outbox = Outbox::open(&dir.path().join("outbox.db"), DeviceKey::ephemeral()).unwrap();
         (dir, outbox)
     }
 
@@ -310,12 +329,14 @@ mod tests {
     fn enqueued_action_survives_reopening_the_file() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("outbox.db");
+        let key_path = dir.path().join("device.key");
         let id = Uuid::now_v7();
-        Outbox::open(&path)
-            .unwrap()
+        let outbox = Outbox::open(&path, DeviceKey::load_or_create(&key_path).unwrap()).unwrap();
+        outbox
             .enqueue(id, "p1", "supplier_choice", "{}", at(0))
             .unwrap();
-        let again = Outbox::open(&path).unwrap();
+        drop(outbox);
+        let again = Outbox::open(&path, DeviceKey::load_or_create(&key_path).unwrap()).unwrap();
         let row = again.get(id).unwrap().unwrap();
         assert_eq!(row.state, ActionState::Pending);
         assert_eq!(row.payload.as_deref(), Some("{}"));
@@ -383,5 +404,78 @@ mod tests {
                 parked: 1
             }
         );
+    }
+
+    #[test]
+    fn payloads_are_sealed_at_rest_and_unreadable_ones_are_flagged() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("outbox.db");
+        let id = Uuid::now_v7();
+        let outbox = Outbox::open(&path, DeviceKey::ephemeral()).unwrap();
+        outbox
+            .enqueue(id, "p1", "k", r#"{"phone":"+77011234567"}"#, at(0))
+            .unwrap();
+        let raw: Vec<u8> = outbox
+            .conn
+            .query_row(
+                "SELECT payload FROM outbox WHERE id = ?1",
+                [id.to_string()],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert!(
+            !raw.windows(8).any(|w| w == b"77011234"),
+            "payload stored in clear"
+        );
+        assert_eq!(
+            outbox.get(id).unwrap().unwrap().payload.as_deref(),
+            Some(r#"{"phone":"+77011234567"}"#)
+        );
+        drop(outbox);
+        // Opened with another key (the key file was replaced): flagged, never delivered as garbage.
+        let other = Outbox::open(&path, DeviceKey::ephemeral()).unwrap();
+        let row = other.get(id).unwrap().unwrap();
+        assert_eq!((row.payload, row.payload_unreadable), (None, true));
+    }
+
+    #[test]
+    fn a_full_disk_refuses_the_action_cleanly_and_keeps_what_was_saved() {
+        let (_dir, outbox) = outbox();
+        // Cap the file so that it fills up, as a full disk would.
+        let pages: i64 = outbox
+            .conn
+            .query_row("PRAGMA page_count", [], |r| r.get(0))
+            .unwrap();
+        outbox
+            .conn
+            .pragma_update(None, "max_page_count", pages + 2)
+            .unwrap();
+        let big = "x".repeat(2000);
+        let mut saved = Vec::new();
+        let error = loop {
+            let id = Uuid::now_v7();
+            match outbox.enqueue(id, "p", "k", &big, at(0)) {
+                Ok(()) => saved.push(id),
+                Err(e) => break e,
+            }
+            assert!(saved.len() < 1000, "the cap never filled");
+        };
+        assert!(error.is_disk_full(), "{error}");
+        assert_eq!(
+            outbox.counts().unwrap().pending,
+            saved.len() as u64,
+            "nothing half-written"
+        );
+        for id in &saved {
+            assert_eq!(
+                outbox.get(*id).unwrap().unwrap().payload.as_deref(),
+                Some(big.as_str())
+            );
+        }
+        let check: String = outbox
+            .conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(check, "ok");
     }
 }

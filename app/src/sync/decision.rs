@@ -142,4 +142,42 @@ mod tests {
         assert!(backoff_delay(0) < Duration::from_secs(3));
         assert!(backoff_delay(30) >= RETRY_CAP);
     }
+
+    mod properties {
+        use super::*;
+        use crate::portal::error_for_status;
+        use proptest::prelude::*;
+
+        proptest! {
+            #[test]
+            fn every_delay_is_within_the_bounds(attempt in any::<u32>()) {
+                let d = backoff_delay(attempt);
+                prop_assert!(d >= FIRST_RETRY && d <= RETRY_CAP * 2);
+            }
+
+            #[test]
+            fn delays_do_not_shrink_on_average_as_attempts_grow(attempt in 0u32..40) {
+                // Jitter makes single draws noisy; the mean of many must not fall.
+                let mean = |a: u32| (0..64).map(|_| backoff_delay(a).as_secs_f64()).sum::<f64>() / 64.0;
+                prop_assert!(mean(attempt + 1) + 0.5 >= mean(attempt) * 0.9);
+            }
+
+            #[test]
+            fn statuses_are_classified_park_or_retry(status in 400u16..600, attempt in 0u32..100) {
+                let decision = decide(&Err(error_for_status(status, None, None)), attempt);
+                let transient = status >= 500 || status == 408 || status == 429;
+                prop_assert_eq!(matches!(decision, Decision::RetryAfter { .. }), transient);
+                prop_assert_eq!(matches!(decision, Decision::Park { .. }), !transient);
+            }
+
+            #[test]
+            fn retry_after_is_never_shortened(secs in 0u64..600, attempt in 0u32..100) {
+                let after = Duration::from_secs(secs);
+                match decide(&Err(error_for_status(429, Some(after), None)), attempt) {
+                    Decision::RetryAfter { delay, .. } => prop_assert!(delay >= after.min(RETRY_CAP * 2)),
+                    other => prop_assert!(false, "expected a retry, got {:?}", other),
+                }
+            }
+        }
+    }
 }

@@ -114,6 +114,12 @@ impl SyncShared {
         let mut tried = 0;
         for action in due {
             let Some(payload) = action.payload.as_deref() else {
+                if action.payload_unreadable {
+                    let reason = "the saved action cannot be read with this kiosk's key; \
+                                  the person must do it again";
+                    self.outbox().mark_parked(action.id, reason, Utc::now())?;
+                    tracing::error!(action = %action.id, "action parked: payload unreadable");
+                }
                 continue;
             };
             let answer = self.portal.submit_action(action.id, payload).await;
