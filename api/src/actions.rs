@@ -23,6 +23,15 @@ pub struct ActionSubmission {
 pub enum Action {
     /// The order for an activity and the application for compensation to the chosen supplier.
     SupplierChoice(SupplierChoice),
+    /// A new phone number for notifications and/or an e-mail address (Rules item 6).
+    ContactChange(ContactChange),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ContactChange {
+    /// `+7` and ten digits.
+    pub phone: Option<String>,
+    pub email: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]

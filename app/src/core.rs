@@ -251,30 +251,47 @@ impl Core {
         order: &Order,
         now: DateTime<Utc>,
     ) -> Result<Uuid, StoreError> {
+        let action = api::Action::SupplierChoice(api::SupplierChoice {
+            activity_id: order.activity_id.clone(),
+            item_id: order.item_id.clone(),
+            supplier_id: order.supplier_id.clone(),
+            quantity: order.quantity,
+            unit_price_kzt: order.unit_price_kzt,
+            guaranteed_amount_kzt: order.guaranteed_amount_kzt,
+        });
+        self.queue_action(&visit.iin, &visit.credentials.grant, action, now)
+    }
+
+    /// Commits any action with the authority it travels with. When this returns `Ok` the
+    /// action survives a crash or a power cut, and the screen may say "saved".
+    pub fn queue_action(
+        &self,
+        participant: &Iin,
+        grant: &str,
+        action: api::Action,
+        now: DateTime<Utc>,
+    ) -> Result<Uuid, StoreError> {
         let id = Uuid::now_v7();
+        let kind = match &action {
+            api::Action::SupplierChoice(_) => "supplier_choice",
+            api::Action::ContactChange(_) => "contact_change",
+        };
         let submission = api::ActionSubmission {
-            grant: visit.credentials.grant.clone(),
+            grant: grant.to_string(),
             device_id: self.config.device_id.clone(),
             confirmed_at: now,
-            action: api::Action::SupplierChoice(api::SupplierChoice {
-                activity_id: order.activity_id.clone(),
-                item_id: order.item_id.clone(),
-                supplier_id: order.supplier_id.clone(),
-                quantity: order.quantity,
-                unit_price_kzt: order.unit_price_kzt,
-                guaranteed_amount_kzt: order.guaranteed_amount_kzt,
-            }),
+            action,
         };
         let payload = serde_json::to_string(&submission)
             .map_err(|e| StoreError::Corrupt(format!("action could not be encoded: {e}")))?;
         self.shared.outbox().enqueue(
             id,
-            &participant_key(&visit.iin, &self.config.device_id),
-            "supplier_choice",
+            &participant_key(participant, &self.config.device_id),
+            kind,
             &payload,
             now,
         )?;
-        tracing::info!(action = %id, iin = %visit.iin, "order queued");
+        tracing::info!(action = %id, %kind, iin = %participant, "action queued");
         self.shared.wake();
         Ok(id)
     }

@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Response};
 use chrono::{Months, Utc};
 use komek_api::{
     Action, ActionReceipt, ActionSubmission, ActivityStatus, ErrorCode, IDEMPOTENCY_KEY_HEADER,
-    SupplierChoice,
+    SupplierChoice, ContactChange,
 };
 use rusqlite::{OptionalExtension, Transaction, params};
 use uuid::Uuid;
@@ -111,6 +111,7 @@ fn apply(
 ) -> Result<ActionReceipt, Refusal> {
     match &submission.action {
         Action::SupplierChoice(choice) => apply_supplier_choice(tx, key, iin, choice),
+        Action::ContactChange(change) => apply_contact_change(tx, key, iin, change),
     }
 }
 
@@ -185,6 +186,52 @@ fn apply_supplier_choice(
     Ok(ActionReceipt {
         action_id: key,
         reference,
+        accepted_at: now,
+    })
+}
+
+fn valid_phone(phone: &str) -> bool {
+    phone.len() == 12 && phone.starts_with("+7") && phone[1..].bytes().all(|b| b.is_ascii_digit())
+}
+
+fn valid_email(email: &str) -> bool {
+    let mut parts = email.split('@');
+    matches!((parts.next(), parts.next(), parts.next()), (Some(user), Some(domain), None)
+        if !user.is_empty() && domain.contains('.') && !email.contains(char::is_whitespace))
+}
+
+fn apply_contact_change(
+    tx: &Transaction<'_>,
+    key: Uuid,
+    iin: &str,
+    change: &ContactChange,
+) -> Result<ActionReceipt, Refusal> {
+    if change.phone.is_none() && change.email.is_none() {
+        return Err(invalid("nothing to change"));
+    }
+    if change.phone.as_deref().is_some_and(|p| !valid_phone(p)) {
+        return Err(invalid("the phone must be +7 and ten digits"));
+    }
+    if change.email.as_deref().is_some_and(|e| !valid_email(e)) {
+        return Err(invalid("the e-mail address is not valid"));
+    }
+    let now = Utc::now();
+    tx.execute(
+        "INSERT INTO contact_changes (idempotency_key, participant_iin, phone, email, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![key.to_string(), iin, change.phone, change.email, crate::db::ts(now)],
+    )?;
+    let seq = tx.last_insert_rowid();
+    if let Some(phone) = &change.phone {
+        tx.execute(
+            "UPDATE participants SET phone = ?2 WHERE iin = ?1",
+            params![iin, phone],
+        )?;
+    }
+    let today = (now + chrono::Duration::hours(5)).date_naive();
+    Ok(ActionReceipt {
+        action_id: key,
+        reference: format!("CC-{}-{seq:06}", today.format("%Y%m%d")),
         accepted_at: now,
     })
 }

@@ -68,6 +68,16 @@ fn migrations() -> Migrations<'static> {
             unit_price_kzt  INTEGER NOT NULL,
             created_at      TEXT NOT NULL
         );",
+    ),
+    M::up(
+        "CREATE TABLE contact_changes (
+            seq             INTEGER PRIMARY KEY AUTOINCREMENT,
+            idempotency_key TEXT NOT NULL UNIQUE,
+            participant_iin TEXT NOT NULL,
+            phone           TEXT,
+            email           TEXT,
+            created_at      TEXT NOT NULL
+        );",
     )])
 }
 

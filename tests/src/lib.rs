@@ -116,3 +116,66 @@ pub fn wait_until(limit: Duration, mut done: impl FnMut() -> bool) -> bool {
     }
     done()
 }
+
+/// Logs a demo participant in through the development endpoint and returns the grant, bound
+/// to `device_id`, that queued actions carry.
+pub fn login_grant(gateway_url: &str, iin: &str, device_id: &str) -> anyhow::Result<String> {
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    runtime.block_on(async {
+        let http = reqwest::Client::new();
+        let challenge: komek_api::OtpChallenge = http
+            .post(format!("{gateway_url}/v1/auth/otp"))
+            .json(&komek_api::OtpRequest { iin: iin.into(), device_id: device_id.into() })
+            .send()
+            .await?
+            .error_for_status()?
+            .json()
+            .await?;
+        let code: komek_api::DevOtp = http
+            .get(format!("{gateway_url}/dev/otp/{}", challenge.challenge_id))
+            .send()
+            .await?
+            .error_for_status()?
+            .json()
+            .await?;
+        let session: komek_api::LoginSession = http
+            .post(format!("{gateway_url}/v1/auth/otp/verify"))
+            .json(&komek_api::OtpVerify { challenge_id: challenge.challenge_id, code: code.code })
+            .send()
+            .await?
+            .error_for_status()?
+            .json()
+            .await?;
+        Ok(session.grant)
+    })
+}
+
+/// A small deterministic generator for fault schedules: the seed is printed, so a failing run
+/// can be repeated.
+pub struct Dice(u64);
+
+impl Dice {
+    pub fn new(seed: u64) -> Self {
+        Dice(seed.max(1))
+    }
+
+    pub fn from_clock() -> Self {
+        let seed = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos() as u64)
+            .unwrap_or(1);
+        Self::new(seed)
+    }
+
+    pub fn seed(&self) -> u64 {
+        self.0
+    }
+
+    /// A number in `0..n` (xorshift64*).
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D) % n.max(1)
+    }
+}
