@@ -7,8 +7,8 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{Months, Utc};
 use komek_api::{
-    Action, ActionReceipt, ActionSubmission, ActivityStatus, ErrorCode, IDEMPOTENCY_KEY_HEADER,
-    SupplierChoice, ContactChange,
+    Action, ActionReceipt, ActionSubmission, ActivityStatus, ContactChange, ErrorCode,
+    IDEMPOTENCY_KEY_HEADER, SupplierChoice,
 };
 use rusqlite::{OptionalExtension, Transaction, params};
 use uuid::Uuid;
@@ -219,7 +219,13 @@ fn apply_contact_change(
     tx.execute(
         "INSERT INTO contact_changes (idempotency_key, participant_iin, phone, email, created_at)
          VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![key.to_string(), iin, change.phone, change.email, crate::db::ts(now)],
+        params![
+            key.to_string(),
+            iin,
+            change.phone,
+            change.email,
+            crate::db::ts(now)
+        ],
     )?;
     let seq = tx.last_insert_rowid();
     if let Some(phone) = &change.phone {

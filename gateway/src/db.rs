@@ -11,8 +11,9 @@ use crate::error::GatewayError;
 
 /// Never edit a migration that has shipped: add a new one.
 fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(
-        "CREATE TABLE participants (
+    Migrations::new(vec![
+        M::up(
+            "CREATE TABLE participants (
             iin         TEXT PRIMARY KEY,
             body        TEXT NOT NULL,
             phone       TEXT NOT NULL
@@ -68,9 +69,9 @@ fn migrations() -> Migrations<'static> {
             unit_price_kzt  INTEGER NOT NULL,
             created_at      TEXT NOT NULL
         );",
-    ),
-    M::up(
-        "CREATE TABLE contact_changes (
+        ),
+        M::up(
+            "CREATE TABLE contact_changes (
             seq             INTEGER PRIMARY KEY AUTOINCREMENT,
             idempotency_key TEXT NOT NULL UNIQUE,
             participant_iin TEXT NOT NULL,
@@ -78,7 +79,8 @@ fn migrations() -> Migrations<'static> {
             email           TEXT,
             created_at      TEXT NOT NULL
         );",
-    )])
+        ),
+    ])
 }
 
 /// One connection behind a mutex: every handler's work is a short transaction, and holding the

@@ -120,12 +120,17 @@ pub fn wait_until(limit: Duration, mut done: impl FnMut() -> bool) -> bool {
 /// Logs a demo participant in through the development endpoint and returns the grant, bound
 /// to `device_id`, that queued actions carry.
 pub fn login_grant(gateway_url: &str, iin: &str, device_id: &str) -> anyhow::Result<String> {
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
     runtime.block_on(async {
         let http = reqwest::Client::new();
         let challenge: komek_api::OtpChallenge = http
             .post(format!("{gateway_url}/v1/auth/otp"))
-            .json(&komek_api::OtpRequest { iin: iin.into(), device_id: device_id.into() })
+            .json(&komek_api::OtpRequest {
+                iin: iin.into(),
+                device_id: device_id.into(),
+            })
             .send()
             .await?
             .error_for_status()?
@@ -140,7 +145,10 @@ pub fn login_grant(gateway_url: &str, iin: &str, device_id: &str) -> anyhow::Res
             .await?;
         let session: komek_api::LoginSession = http
             .post(format!("{gateway_url}/v1/auth/otp/verify"))
-            .json(&komek_api::OtpVerify { challenge_id: challenge.challenge_id, code: code.code })
+            .json(&komek_api::OtpVerify {
+                challenge_id: challenge.challenge_id,
+                code: code.code,
+            })
             .send()
             .await?
             .error_for_status()?

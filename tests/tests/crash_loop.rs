@@ -21,7 +21,16 @@ fn agent(data: &std::path::Path, url: &str, grant: &str, enqueue: u64) -> Comman
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_queue-agent"));
     cmd.arg("--data-dir")
         .arg(data)
-        .args(["--gateway-url", url, "--device-id", DEVICE, "--iin", IIN, "--grant", grant])
+        .args([
+            "--gateway-url",
+            url,
+            "--device-id",
+            DEVICE,
+            "--iin",
+            IIN,
+            "--grant",
+            grant,
+        ])
         .args(["--enqueue", &enqueue.to_string()])
         .env("RUST_LOG", "off")
         .stdout(Stdio::piped())
@@ -31,8 +40,14 @@ fn agent(data: &std::path::Path, url: &str, grant: &str, enqueue: u64) -> Comman
 
 #[test]
 fn killed_at_random_moments_the_queue_still_delivers_every_action_exactly_once() {
-    let kills: usize = std::env::var("KOMEK_CRASH_KILLS").ok().and_then(|v| v.parse().ok()).unwrap_or(200);
-    let mut dice = match std::env::var("KOMEK_CRASH_SEED").ok().and_then(|v| v.parse().ok()) {
+    let kills: usize = std::env::var("KOMEK_CRASH_KILLS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(200);
+    let mut dice = match std::env::var("KOMEK_CRASH_SEED")
+        .ok()
+        .and_then(|v| v.parse().ok())
+    {
         Some(seed) => Dice::new(seed),
         None => Dice::from_clock(),
     };
@@ -47,7 +62,9 @@ fn killed_at_random_moments_the_queue_still_delivers_every_action_exactly_once()
     let mut printed: BTreeSet<String> = BTreeSet::new();
     let started = Instant::now();
     for _ in 0..kills {
-        let mut child = agent(&data, &gateway.url(), &grant, 1 + dice.below(4)).spawn().unwrap();
+        let mut child = agent(&data, &gateway.url(), &grant, 1 + dice.below(4))
+            .spawn()
+            .unwrap();
         let stdout = child.stdout.take().unwrap();
         let (tx, rx) = mpsc::channel::<String>();
         let reader = std::thread::spawn(move || {
@@ -61,9 +78,16 @@ fn killed_at_random_moments_the_queue_still_delivers_every_action_exactly_once()
         child.kill().unwrap();
         child.wait().unwrap();
         reader.join().unwrap();
-        printed.extend(rx.try_iter().filter_map(|l| l.strip_prefix("queued ").map(String::from)));
+        printed.extend(
+            rx.try_iter()
+                .filter_map(|l| l.strip_prefix("queued ").map(String::from)),
+        );
     }
-    eprintln!("crash loop: {} actions reported committed in {:?}", printed.len(), started.elapsed());
+    eprintln!(
+        "crash loop: {} actions reported committed in {:?}",
+        printed.len(),
+        started.elapsed()
+    );
 
     // A last run with no kill drains whatever is left.
     let status = agent(&data, &gateway.url(), &grant, 0).status().unwrap();
@@ -77,9 +101,15 @@ fn killed_at_random_moments_the_queue_still_delivers_every_action_exactly_once()
         .unwrap()
         .collect::<Result<_, _>>()
         .unwrap();
-    assert!(states.values().all(|s| s == "delivered"), "every action delivered, none parked");
+    assert!(
+        states.values().all(|s| s == "delivered"),
+        "every action delivered, none parked"
+    );
     let queued: BTreeSet<String> = states.keys().cloned().collect();
-    assert!(printed.is_subset(&queued), "an action reported as saved was lost");
+    assert!(
+        printed.is_subset(&queued),
+        "an action reported as saved was lost"
+    );
 
     let gateway_conn = rusqlite::Connection::open_with_flags(
         &gateway_db,
@@ -94,7 +124,18 @@ fn killed_at_random_moments_the_queue_still_delivers_every_action_exactly_once()
         .collect::<Result<_, _>>()
         .unwrap();
     let applied_set: BTreeSet<String> = applied.iter().cloned().collect();
-    assert_eq!(applied.len(), applied_set.len(), "an action was applied twice");
-    assert_eq!(applied_set, queued, "the gateway holds exactly the kiosk's actions");
-    assert!(queued.len() >= kills / 4, "the loop queued too little to mean anything: {}", queued.len());
+    assert_eq!(
+        applied.len(),
+        applied_set.len(),
+        "an action was applied twice"
+    );
+    assert_eq!(
+        applied_set, queued,
+        "the gateway holds exactly the kiosk's actions"
+    );
+    assert!(
+        queued.len() >= kills / 4,
+        "the loop queued too little to mean anything: {}",
+        queued.len()
+    );
 }

@@ -3,6 +3,7 @@
 
 mod cache;
 mod outbox;
+mod salvage;
 mod seal;
 
 use std::path::Path;

@@ -8,6 +8,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use rusqlite_migration::{M, Migrations};
 use uuid::Uuid;
 
+use super::salvage;
 use super::seal::DeviceKey;
 use super::{StoreError, ts};
 
@@ -96,15 +97,36 @@ pub struct Outbox {
 }
 
 impl Outbox {
-    /// Opens the outbox; payloads are sealed with `key` at rest.
+    /// Opens the outbox; payloads are sealed with `key` at rest. A damaged file is kept aside
+    /// (`outbox.db.damaged-<time>`) and every row still readable in it is carried into a new
+    /// one: the kiosk goes on, and the technician has the original.
     pub fn open(path: &Path, key: DeviceKey) -> Result<Self, StoreError> {
+        let problem = match Self::open_checked(path) {
+            Ok(conn) => return Ok(Outbox { conn, key }),
+            Err(problem) => problem,
+        };
+        let aside = salvage::move_aside(path)?;
+        let conn = Self::open_checked(path)?;
+        let (carried, lost) = salvage::carry_rows(&aside, &conn);
+        tracing::error!(
+            %problem, damaged = %aside.display(), carried, lost,
+            "outbox damaged: readable actions carried into a new outbox"
+        );
+        Ok(Outbox { conn, key })
+    }
+
+    fn open_checked(path: &Path) -> Result<Connection, StoreError> {
         let mut conn = Connection::open(path)?;
+        let check: String = conn.query_row("PRAGMA quick_check", [], |r| r.get(0))?;
+        if check != "ok" {
+            return Err(StoreError::Corrupt(check));
+        }
         // WAL keeps readers off the writer; FULL makes every commit survive a power cut.
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         migrations().to_latest(&mut conn)?;
-        Ok(Outbox { conn, key })
+        Ok(conn)
     }
 
     /// Commits a new action. When this returns `Ok` the action survives a crash or power loss.
@@ -477,5 +499,85 @@ mod tests {
             .query_row("PRAGMA integrity_check", [], |r| r.get(0))
             .unwrap();
         assert_eq!(check, "ok");
+    }
+
+    fn damaged_files(dir: &Path) -> usize {
+        std::fs::read_dir(dir)
+            .unwrap()
+            .filter_map(Result::ok)
+            .map(|e| e.file_name().to_string_lossy().to_string())
+            .filter(|n| {
+                n.starts_with("outbox.db.damaged-") && !n.ends_with("-wal") && !n.ends_with("-shm")
+            })
+            .count()
+    }
+
+    #[test]
+    fn a_damaged_outbox_is_kept_aside_and_its_readable_actions_carried_over() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("outbox.db");
+        let key_path = dir.path().join("device.key");
+        let outbox = Outbox::open(&path, DeviceKey::load_or_create(&key_path).unwrap()).unwrap();
+        let body = "y".repeat(1500);
+        let ids: Vec<Uuid> = (0..60).map(|_| Uuid::now_v7()).collect();
+        for id in &ids {
+            outbox.enqueue(*id, "p", "k", &body, at(0)).unwrap();
+        }
+        outbox
+            .conn
+            .pragma_update(None, "wal_checkpoint", "TRUNCATE")
+            .unwrap();
+        let page_size: i64 = outbox
+            .conn
+            .query_row("PRAGMA page_size", [], |r| r.get(0))
+            .unwrap();
+        let page_size = page_size as usize;
+        drop(outbox);
+        // A bad sector: one leaf page in the middle of the table is overwritten.
+        let mut bytes = std::fs::read(&path).unwrap();
+        let page = bytes.len() / page_size / 2;
+        bytes[page * page_size..(page + 1) * page_size].fill(0xA5);
+        std::fs::write(&path, &bytes).unwrap();
+
+        let outbox = Outbox::open(&path, DeviceKey::load_or_create(&key_path).unwrap()).unwrap();
+        assert_eq!(
+            damaged_files(dir.path()),
+            1,
+            "the damaged file is kept for the technician"
+        );
+        let pending = outbox.counts().unwrap().pending;
+        assert!(pending >= 40 && pending < 60, "carried {pending} of 60");
+        let readable = ids
+            .iter()
+            .filter(|id| outbox.get(**id).unwrap().is_some())
+            .count() as u64;
+        assert_eq!(readable, pending);
+        for id in &ids {
+            if let Some(row) = outbox.get(*id).unwrap() {
+                assert_eq!(
+                    row.payload.as_deref(),
+                    Some(body.as_str()),
+                    "carried rows still open"
+                );
+            }
+        }
+        let check: String = outbox
+            .conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(check, "ok");
+        outbox
+            .enqueue(Uuid::now_v7(), "p", "k", "{}", at(1))
+            .unwrap();
+    }
+
+    #[test]
+    fn a_garbage_outbox_file_gives_way_to_a_new_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("outbox.db");
+        std::fs::write(&path, b"not a database at all ".repeat(500)).unwrap();
+        let outbox = Outbox::open(&path, DeviceKey::ephemeral()).unwrap();
+        assert_eq!(damaged_files(dir.path()), 1);
+        assert_eq!(outbox.counts().unwrap(), OutboxCounts::default());
     }
 }
