@@ -546,7 +546,7 @@ mod tests {
             "the damaged file is kept for the technician"
         );
         let pending = outbox.counts().unwrap().pending;
-        assert!(pending >= 40 && pending < 60, "carried {pending} of 60");
+        assert!((40..60).contains(&pending), "carried {pending} of 60");
         let readable = ids
             .iter()
             .filter(|id| outbox.get(**id).unwrap().is_some())
