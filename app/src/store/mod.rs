@@ -2,6 +2,8 @@
 //! own SQLite file under the data directory.
 
 mod cache;
+#[cfg(test)]
+mod fault_tests;
 mod outbox;
 mod salvage;
 mod seal;

@@ -92,7 +92,7 @@ pub struct OutboxCounts {
 }
 
 pub struct Outbox {
-    conn: Connection,
+    pub(super) conn: Connection,
     key: DeviceKey,
 }
 
@@ -499,85 +499,5 @@ mod tests {
             .query_row("PRAGMA integrity_check", [], |r| r.get(0))
             .unwrap();
         assert_eq!(check, "ok");
-    }
-
-    fn damaged_files(dir: &Path) -> usize {
-        std::fs::read_dir(dir)
-            .unwrap()
-            .filter_map(Result::ok)
-            .map(|e| e.file_name().to_string_lossy().to_string())
-            .filter(|n| {
-                n.starts_with("outbox.db.damaged-") && !n.ends_with("-wal") && !n.ends_with("-shm")
-            })
-            .count()
-    }
-
-    #[test]
-    fn a_damaged_outbox_is_kept_aside_and_its_readable_actions_carried_over() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("outbox.db");
-        let key_path = dir.path().join("device.key");
-        let outbox = Outbox::open(&path, DeviceKey::load_or_create(&key_path).unwrap()).unwrap();
-        let body = "y".repeat(1500);
-        let ids: Vec<Uuid> = (0..60).map(|_| Uuid::now_v7()).collect();
-        for id in &ids {
-            outbox.enqueue(*id, "p", "k", &body, at(0)).unwrap();
-        }
-        outbox
-            .conn
-            .pragma_update(None, "wal_checkpoint", "TRUNCATE")
-            .unwrap();
-        let page_size: i64 = outbox
-            .conn
-            .query_row("PRAGMA page_size", [], |r| r.get(0))
-            .unwrap();
-        let page_size = page_size as usize;
-        drop(outbox);
-        // A bad sector: one leaf page in the middle of the table is overwritten.
-        let mut bytes = std::fs::read(&path).unwrap();
-        let page = bytes.len() / page_size / 2;
-        bytes[page * page_size..(page + 1) * page_size].fill(0xA5);
-        std::fs::write(&path, &bytes).unwrap();
-
-        let outbox = Outbox::open(&path, DeviceKey::load_or_create(&key_path).unwrap()).unwrap();
-        assert_eq!(
-            damaged_files(dir.path()),
-            1,
-            "the damaged file is kept for the technician"
-        );
-        let pending = outbox.counts().unwrap().pending;
-        assert!((40..60).contains(&pending), "carried {pending} of 60");
-        let readable = ids
-            .iter()
-            .filter(|id| outbox.get(**id).unwrap().is_some())
-            .count() as u64;
-        assert_eq!(readable, pending);
-        for id in &ids {
-            if let Some(row) = outbox.get(*id).unwrap() {
-                assert_eq!(
-                    row.payload.as_deref(),
-                    Some(body.as_str()),
-                    "carried rows still open"
-                );
-            }
-        }
-        let check: String = outbox
-            .conn
-            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
-            .unwrap();
-        assert_eq!(check, "ok");
-        outbox
-            .enqueue(Uuid::now_v7(), "p", "k", "{}", at(1))
-            .unwrap();
-    }
-
-    #[test]
-    fn a_garbage_outbox_file_gives_way_to_a_new_one() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("outbox.db");
-        std::fs::write(&path, b"not a database at all ".repeat(500)).unwrap();
-        let outbox = Outbox::open(&path, DeviceKey::ephemeral()).unwrap();
-        assert_eq!(damaged_files(dir.path()), 1);
-        assert_eq!(outbox.counts().unwrap(), OutboxCounts::default());
     }
 }
