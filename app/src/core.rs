@@ -24,6 +24,8 @@ pub struct CoreConfig {
     pub device_id: String,
     /// The gateway is a development one (the embedded demo): one-time codes can be shown.
     pub demo: bool,
+    /// How long one request may take (`portal::DEFAULT_REQUEST_TIMEOUT` normally).
+    pub request_timeout: std::time::Duration,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -129,7 +131,7 @@ pub struct Core {
 impl Core {
     pub fn open(config: CoreConfig) -> Result<Self, CoreError> {
         let (outbox, cache) = store::open(&config.data_dir)?;
-        let portal = PortalClient::new(&config.gateway_url)?;
+        let portal = PortalClient::new(&config.gateway_url, config.request_timeout)?;
         Ok(Core {
             shared: SyncShared::new(outbox, cache, portal),
             config,

@@ -134,6 +134,7 @@ fn run_kiosk(cli: &Cli, runtime: &tokio::runtime::Runtime) -> anyhow::Result<()>
         gateway_url,
         device_id,
         demo,
+        request_timeout: komek_kiosk::portal::DEFAULT_REQUEST_TIMEOUT,
     })?);
     let _sync = sync::spawn_supervised(core.sync().clone(), runtime.handle());
 
@@ -183,6 +184,7 @@ fn run_tour(cli: &Cli, runtime: &tokio::runtime::Runtime, dir: &Path) -> anyhow:
         gateway_url: gateway.url(),
         device_id: "kiosk-tour".into(),
         demo: true,
+        request_timeout: komek_kiosk::portal::DEFAULT_REQUEST_TIMEOUT,
     })?);
     let stop_gateway = || runtime.block_on(gateway.shutdown());
     let files = tour::run(

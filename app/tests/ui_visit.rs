@@ -67,6 +67,7 @@ fn rig(timing: Timing) -> Rig {
             gateway_url: gateway.url(),
             device_id: "kiosk-ui-test".into(),
             demo: true,
+            request_timeout: komek_kiosk::portal::DEFAULT_REQUEST_TIMEOUT,
         })
         .unwrap(),
     );

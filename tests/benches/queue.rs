@@ -121,6 +121,7 @@ fn main() -> anyhow::Result<()> {
         gateway_url: gateway.url(),
         device_id: DEVICE.into(),
         demo: false,
+        request_timeout: komek_kiosk::portal::DEFAULT_REQUEST_TIMEOUT,
     })?);
     let iin = Iin::parse(IIN).map_err(|e| anyhow::anyhow!("{e}"))?;
     for i in 0..DRAIN {

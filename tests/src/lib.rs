@@ -9,6 +9,8 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 
+pub mod proxy;
+
 /// The `komek-gateway` binary built beside this test (cargo builds every workspace binary
 /// before running the tests of a workspace).
 pub fn gateway_binary() -> anyhow::Result<PathBuf> {

@@ -40,6 +40,7 @@ fn rig(gateway_url: String, dir: tempfile::TempDir) -> Rig {
             gateway_url,
             device_id: "kiosk-e2e".into(),
             demo: true,
+            request_timeout: komek_kiosk::portal::DEFAULT_REQUEST_TIMEOUT,
         })
         .unwrap(),
     );

@@ -49,6 +49,9 @@ impl PortalError {
     }
 }
 
+/// How long one request to the gateway may take before it counts as failed.
+pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(15);
+
 #[derive(Clone)]
 pub struct PortalClient {
     http: reqwest::Client,
@@ -56,10 +59,10 @@ pub struct PortalClient {
 }
 
 impl PortalClient {
-    pub fn new(base_url: &str) -> Result<Self, PortalError> {
+    pub fn new(base_url: &str, timeout: Duration) -> Result<Self, PortalError> {
         let http = reqwest::Client::builder()
-            .connect_timeout(Duration::from_secs(3))
-            .timeout(Duration::from_secs(15))
+            .connect_timeout(Duration::from_secs(3).min(timeout))
+            .timeout(timeout)
             .user_agent(concat!("komek-kiosk/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| PortalError::Unreachable(e.to_string()))?;

@@ -157,9 +157,8 @@ impl Outbox {
             "SELECT o.id, o.participant_key, o.kind, o.payload, o.state, o.attempts,
                     o.next_attempt_at, o.created_at, o.reference, o.last_error
              FROM outbox o
-             WHERE o.state = 'pending'
-               AND o.seq = (SELECT MIN(seq) FROM outbox p
-                            WHERE p.state = 'pending' AND p.participant_key = o.participant_key)
+             WHERE o.seq IN (SELECT MIN(seq) FROM outbox
+                             WHERE state = 'pending' GROUP BY participant_key)
                AND o.next_attempt_at <= ?1
              ORDER BY o.seq
              LIMIT ?2",
@@ -179,9 +178,8 @@ impl Outbox {
     pub fn next_due_at(&self) -> Result<Option<DateTime<Utc>>, StoreError> {
         let at: Option<String> = self.conn.query_row(
             "SELECT MIN(o.next_attempt_at) FROM outbox o
-             WHERE o.state = 'pending'
-               AND o.seq = (SELECT MIN(seq) FROM outbox p
-                            WHERE p.state = 'pending' AND p.participant_key = o.participant_key)",
+             WHERE o.seq IN (SELECT MIN(seq) FROM outbox
+                             WHERE state = 'pending' GROUP BY participant_key)",
             [],
             |r| r.get(0),
         )?;

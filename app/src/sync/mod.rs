@@ -175,12 +175,20 @@ impl SyncShared {
     pub async fn run(self: Arc<Self>) {
         let mut catalogue_refreshed_at: Option<tokio::time::Instant> = None;
         loop {
-            if let Err(e) = self.drain_due().await {
-                tracing::error!(error = %e, "outbox could not be read");
-            }
+            let tried = match self.drain_due().await {
+                Ok(tried) => tried,
+                Err(e) => {
+                    tracing::error!(error = %e, "outbox could not be read");
+                    0
+                }
+            };
             let stale = catalogue_refreshed_at.is_none_or(|t| t.elapsed() >= CATALOGUE_REFRESH);
             if stale && self.refresh_catalogue().await {
                 catalogue_refreshed_at = Some(tokio::time::Instant::now());
+            }
+            if tried > 0 {
+                // The next action of each participant may be due right behind the one sent.
+                continue;
             }
             let until_due = match self.outbox().next_due_at() {
                 Ok(Some(at)) => (at - Utc::now()).to_std().unwrap_or(Duration::ZERO),

@@ -32,6 +32,13 @@ fn main() -> anyhow::Result<()> {
         gateway_url: arg("--gateway-url")?,
         device_id: arg("--device-id")?,
         demo: false,
+        request_timeout: arg("--timeout-ms")
+            .ok()
+            .and_then(|ms| ms.parse().ok())
+            .map_or(
+                komek_kiosk::portal::DEFAULT_REQUEST_TIMEOUT,
+                Duration::from_millis,
+            ),
     })?);
     let iin = Iin::parse(&arg("--iin")?).map_err(|e| anyhow::anyhow!("{e}"))?;
     let grant = arg("--grant")?;
