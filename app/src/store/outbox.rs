@@ -174,6 +174,28 @@ impl Outbox {
         .collect()
     }
 
+    /// The oldest pending action of one participant, if it is due at `now` (an index lookup,
+    /// for sending a participant's queue in a row).
+    pub fn next_due_of(
+        &self,
+        participant_key: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<QueuedAction>, StoreError> {
+        let raw = self
+            .conn
+            .query_row(
+                "SELECT id, participant_key, kind, payload, state, attempts, next_attempt_at,
+                        created_at, reference, last_error
+                 FROM outbox WHERE state = 'pending' AND participant_key = ?1
+                 ORDER BY seq LIMIT 1",
+                params![participant_key],
+                row_to_raw,
+            )
+            .optional()?;
+        let next = raw.map(|raw| raw.into_action(&self.key)).transpose()?;
+        Ok(next.filter(|a| a.next_attempt_at <= now))
+    }
+
     /// When the next pending action falls due, to sleep until then.
     pub fn next_due_at(&self) -> Result<Option<DateTime<Utc>>, StoreError> {
         let at: Option<String> = self.conn.query_row(
@@ -388,7 +410,25 @@ mod tests {
         outbox.mark_parked(b1, "refused", at(11)).unwrap();
         assert_eq!(ids(outbox.due(at(10), 10).unwrap()), Vec::<Uuid>::new());
         assert_eq!(ids(outbox.due(at(100), 10).unwrap()), vec![a1]);
+        assert_eq!(
+            outbox.next_due_of("a", at(10)).unwrap(),
+            None,
+            "a1 waits until 100"
+        );
+        assert_eq!(
+            outbox.next_due_of("a", at(100)).unwrap().map(|q| q.id),
+            Some(a1)
+        );
         outbox.mark_delivered(a1, "REF-1", at(101)).unwrap();
+        assert_eq!(
+            outbox.next_due_of("a", at(101)).unwrap().map(|q| q.id),
+            Some(a2)
+        );
+        assert_eq!(
+            outbox.next_due_of("b", at(101)).unwrap(),
+            None,
+            "b1 is parked"
+        );
         assert_eq!(ids(outbox.due(at(101), 10).unwrap()), vec![a2]);
     }
 

@@ -19,6 +19,8 @@ use crate::store::{Cache, Outbox, OutboxCounts, StoreError};
 pub const CATALOGUE_KEY: &str = "catalogue";
 /// How often the catalogue is refreshed while the gateway answers.
 pub const CATALOGUE_REFRESH: Duration = Duration::from_secs(15 * 60);
+/// How many of one participant's actions are sent in a row before others get their turn.
+const PER_PARTICIPANT_ROUND: usize = 256;
 /// The longest the worker sleeps without looking at the queue.
 const IDLE_POLL: Duration = Duration::from_secs(20);
 
@@ -110,41 +112,62 @@ impl SyncShared {
 
     /// Tries every action that is due now, once. Returns how many were tried.
     pub async fn drain_due(&self) -> Result<usize, StoreError> {
-        let due = self.outbox().due(Utc::now(), 64)?;
+        let heads = self.outbox().due(Utc::now(), 64)?;
         let mut tried = 0;
-        for action in due {
-            let Some(payload) = action.payload.as_deref() else {
-                if action.payload_unreadable {
-                    let reason = "the saved action cannot be read with this kiosk's key; \
-                                  the person must do it again";
-                    self.outbox().mark_parked(action.id, reason, Utc::now())?;
-                    tracing::error!(action = %action.id, "action parked: payload unreadable");
-                }
-                continue;
-            };
-            let answer = self.portal.submit_action(action.id, payload).await;
-            let reachable = !matches!(answer, Err(crate::portal::PortalError::Unreachable(_)));
-            self.report_contact(reachable, answer.as_ref().err().map(ToString::to_string));
-            let now = Utc::now();
-            match decide(&answer, action.attempts) {
-                Decision::Delivered { reference } => {
-                    self.outbox().mark_delivered(action.id, &reference, now)?;
-                    tracing::info!(action = %action.id, %reference, "action delivered");
-                }
-                Decision::Park { reason } => {
-                    self.outbox().mark_parked(action.id, &reason, now)?;
-                    tracing::warn!(action = %action.id, %reason, "action parked");
-                }
-                Decision::RetryAfter { delay, reason } => {
-                    let at = now + chrono::Duration::from_std(delay).unwrap_or_default();
-                    self.outbox().mark_retry(action.id, at, &reason)?;
-                    tracing::info!(action = %action.id, ?delay, %reason, "action will be retried");
+        for head in heads {
+            // Go on down this participant's queue while it moves, without a new scan; a few
+            // hundred at a time so that other participants get their turn.
+            let mut next = Some(head);
+            let mut sent_for_participant = 0;
+            while let Some(action) = next.take() {
+                let settled = self.deliver(&action).await?;
+                tried += 1;
+                sent_for_participant += 1;
+                if settled && sent_for_participant < PER_PARTICIPANT_ROUND {
+                    next = self
+                        .outbox()
+                        .next_due_of(&action.participant_key, Utc::now())?;
                 }
             }
-            tried += 1;
         }
         self.refresh_counts();
         Ok(tried)
+    }
+
+    /// One delivery attempt and its bookkeeping. True when the action is settled (delivered or
+    /// parked), so the participant's next action may follow.
+    async fn deliver(&self, action: &crate::store::QueuedAction) -> Result<bool, StoreError> {
+        let Some(payload) = action.payload.as_deref() else {
+            if action.payload_unreadable {
+                let reason = "the saved action cannot be read with this kiosk's key; \
+                              the person must do it again";
+                self.outbox().mark_parked(action.id, reason, Utc::now())?;
+                tracing::error!(action = %action.id, "action parked: payload unreadable");
+            }
+            return Ok(true);
+        };
+        let answer = self.portal.submit_action(action.id, payload).await;
+        let reachable = !matches!(answer, Err(crate::portal::PortalError::Unreachable(_)));
+        self.report_contact(reachable, answer.as_ref().err().map(ToString::to_string));
+        let now = Utc::now();
+        Ok(match decide(&answer, action.attempts) {
+            Decision::Delivered { reference } => {
+                self.outbox().mark_delivered(action.id, &reference, now)?;
+                tracing::info!(action = %action.id, %reference, "action delivered");
+                true
+            }
+            Decision::Park { reason } => {
+                self.outbox().mark_parked(action.id, &reason, now)?;
+                tracing::warn!(action = %action.id, %reason, "action parked");
+                true
+            }
+            Decision::RetryAfter { delay, reason } => {
+                let at = now + chrono::Duration::from_std(delay).unwrap_or_default();
+                self.outbox().mark_retry(action.id, at, &reason)?;
+                tracing::info!(action = %action.id, ?delay, %reason, "action will be retried");
+                false
+            }
+        })
     }
 
     /// Fetches the catalogue and caches it. A failure leaves the old copy in place.
