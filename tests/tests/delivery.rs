@@ -199,7 +199,9 @@ fn with_the_gateway_down_the_order_waits_in_the_queue_and_is_delivered_once_when
     assert_eq!(kiosk.screen(), Screen::Receipt);
     let id = kiosk.receipt().unwrap();
     let receipt = app.global::<ReceiptAdapter>();
-    assert!(pump_until(&kiosk, Duration::from_secs(10), || frame.get_offline()));
+    assert!(pump_until(&kiosk, Duration::from_secs(10), || {
+        frame.get_offline() && rig.core.action(id).is_some_and(|q| q.attempts >= 1)
+    }));
     assert_eq!(receipt.get_state(), DeliveryState::Queued);
     let queued = rig.core.action(id).unwrap();
     assert_eq!(queued.state, ActionState::Pending);

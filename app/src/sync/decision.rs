@@ -10,6 +10,8 @@ use crate::portal::PortalError;
 
 /// Retry delays start here and double, with jitter, up to the cap.
 pub const FIRST_RETRY: Duration = Duration::from_secs(1);
+/// No retry comes sooner than this, however the jitter falls.
+pub const MIN_RETRY: Duration = Duration::from_millis(100);
 pub const RETRY_CAP: Duration = Duration::from_secs(300);
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,20 +24,21 @@ pub enum Decision {
     RetryAfter { delay: Duration, reason: String },
 }
 
-/// The delay before retry number `attempt` (0 for the first retry): exponential from
-/// `FIRST_RETRY`, capped at `RETRY_CAP`, with jitter so a fleet of kiosks coming back online
-/// does not knock on the gateway in step.
+/// The delay before retry number `attempt` (0 for the first retry), with full jitter: drawn
+/// uniformly below a ceiling that doubles from `FIRST_RETRY` (backon's exponential schedule)
+/// up to `RETRY_CAP`, never under `MIN_RETRY`. A fleet of kiosks that come back online
+/// together spreads out instead of knocking on the gateway in step.
 pub fn backoff_delay(attempt: u32) -> Duration {
-    ExponentialBuilder::default()
+    let ceiling = ExponentialBuilder::default()
         .with_min_delay(FIRST_RETRY)
         .with_max_delay(RETRY_CAP)
         .with_factor(2.0)
-        .with_jitter()
         .without_max_times()
         .build()
         .nth(usize::try_from(attempt).unwrap_or(usize::MAX).min(64))
         .unwrap_or(RETRY_CAP)
-        .min(RETRY_CAP * 2)
+        .min(RETRY_CAP);
+    ceiling.mul_f64(rand::random::<f64>()).max(MIN_RETRY)
 }
 
 pub fn decide(answer: &Result<ActionReceipt, PortalError>, attempt: u32) -> Decision {
@@ -49,7 +52,7 @@ pub fn decide(answer: &Result<ActionReceipt, PortalError>, attempt: u32) -> Deci
         Err(PortalError::Throttled {
             retry_after: Some(after),
         }) => Decision::RetryAfter {
-            delay: (*after).max(backoff_delay(attempt)).min(RETRY_CAP * 2),
+            delay: (*after).max(backoff_delay(attempt)).min(RETRY_CAP),
             reason: "throttled by the gateway".into(),
         },
         Err(e) => Decision::RetryAfter {
@@ -135,12 +138,17 @@ mod tests {
     fn backoff_grows_and_stays_capped() {
         for attempt in 0..200 {
             let d = backoff_delay(attempt);
-            assert!(d >= FIRST_RETRY, "attempt {attempt}: {d:?}");
-            assert!(d <= RETRY_CAP * 2, "attempt {attempt}: {d:?}");
+            assert!(d >= MIN_RETRY, "attempt {attempt}: {d:?}");
+            assert!(d <= RETRY_CAP, "attempt {attempt}: {d:?}");
         }
         // Late attempts sit near the cap, early ones near the start.
-        assert!(backoff_delay(0) < Duration::from_secs(3));
-        assert!(backoff_delay(30) >= RETRY_CAP);
+        assert!(backoff_delay(0) <= FIRST_RETRY);
+        // Full jitter: late attempts spread over the whole range up to the cap.
+        let late: Vec<f64> = (0..400).map(|_| backoff_delay(30).as_secs_f64()).collect();
+        let mean = late.iter().sum::<f64>() / late.len() as f64;
+        let cap = RETRY_CAP.as_secs_f64();
+        assert!((0.4 * cap..0.6 * cap).contains(&mean), "mean {mean}");
+        assert!(late.iter().any(|d| *d < 0.2 * cap) && late.iter().any(|d| *d > 0.8 * cap));
     }
 
     mod properties {
@@ -152,14 +160,14 @@ mod tests {
             #[test]
             fn every_delay_is_within_the_bounds(attempt in any::<u32>()) {
                 let d = backoff_delay(attempt);
-                prop_assert!(d >= FIRST_RETRY && d <= RETRY_CAP * 2);
+                prop_assert!(d >= MIN_RETRY && d <= RETRY_CAP);
             }
 
             #[test]
             fn delays_do_not_shrink_on_average_as_attempts_grow(attempt in 0u32..40) {
                 // Jitter makes single draws noisy; the mean of many must not fall.
-                let mean = |a: u32| (0..64).map(|_| backoff_delay(a).as_secs_f64()).sum::<f64>() / 64.0;
-                prop_assert!(mean(attempt + 1) + 0.5 >= mean(attempt) * 0.9);
+                let mean = |a: u32| (0..256).map(|_| backoff_delay(a).as_secs_f64()).sum::<f64>() / 256.0;
+                prop_assert!(mean(attempt + 1) * 1.25 + 0.2 >= mean(attempt));
             }
 
             #[test]
@@ -174,7 +182,7 @@ mod tests {
             fn retry_after_is_never_shortened(secs in 0u64..600, attempt in 0u32..100) {
                 let after = Duration::from_secs(secs);
                 match decide(&Err(error_for_status(429, Some(after), None)), attempt) {
-                    Decision::RetryAfter { delay, .. } => prop_assert!(delay >= after.min(RETRY_CAP * 2)),
+                    Decision::RetryAfter { delay, .. } => prop_assert!(delay >= after.min(RETRY_CAP)),
                     other => prop_assert!(false, "expected a retry, got {:?}", other),
                 }
             }

@@ -147,10 +147,8 @@ impl SyncShared {
             return Ok(true);
         };
         let answer = self.portal.submit_action(action.id, payload).await;
-        let reachable = !matches!(answer, Err(crate::portal::PortalError::Unreachable(_)));
-        self.report_contact(reachable, answer.as_ref().err().map(ToString::to_string));
         let now = Utc::now();
-        Ok(match decide(&answer, action.attempts) {
+        let settled = match decide(&answer, action.attempts) {
             Decision::Delivered { reference } => {
                 self.outbox().mark_delivered(action.id, &reference, now)?;
                 tracing::info!(action = %action.id, %reference, "action delivered");
@@ -167,7 +165,11 @@ impl SyncShared {
                 tracing::info!(action = %action.id, ?delay, %reason, "action will be retried");
                 false
             }
-        })
+        };
+        // Reported after the row is updated, so whoever sees "offline" also sees the attempt.
+        let reachable = !matches!(answer, Err(crate::portal::PortalError::Unreachable(_)));
+        self.report_contact(reachable, answer.as_ref().err().map(ToString::to_string));
+        Ok(settled)
     }
 
     /// Fetches the catalogue and caches it. A failure leaves the old copy in place.
