@@ -6,6 +6,7 @@
 
 pub mod bridge;
 pub mod core;
+pub mod diagnostics;
 pub mod domain;
 pub mod embedded;
 pub mod portal;

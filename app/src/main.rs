@@ -34,6 +34,10 @@ struct Cli {
     /// Render every screen of a demo visit to PNG files in this folder, then exit.
     #[arg(long)]
     tour: Option<PathBuf>,
+    /// Print the technician's report (queue, parked actions, damaged files; nothing
+    /// personal), then exit.
+    #[arg(long)]
+    diagnose: bool,
     /// Idle seconds before the "are you still there?" warning.
     #[arg(long, env = "KOMEK_IDLE_WARNING_SECS", default_value_t = 120)]
     idle_warning_secs: u64,
@@ -94,6 +98,11 @@ fn main() -> anyhow::Result<()> {
         .build()
         .context("starting the async runtime")?;
 
+    if cli.diagnose {
+        let data_dir = cli.data_dir.clone().unwrap_or_else(default_data_dir);
+        print!("{}", komek_kiosk::diagnostics::report(&data_dir)?);
+        return Ok(());
+    }
     if let Some(dir) = &cli.tour {
         return run_tour(&cli, &runtime, dir);
     }

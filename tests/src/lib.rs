@@ -50,8 +50,14 @@ impl GatewayProcess {
     /// Starts the gateway on `127.0.0.1:port` with the demo data and development endpoints,
     /// and waits until it says it listens.
     pub fn start(db: &Path, port: u16) -> anyhow::Result<Self> {
+        Self::start_with(db, port, &[])
+    }
+
+    /// The same, with extra command-line flags.
+    pub fn start_with(db: &Path, port: u16, extra: &[&str]) -> anyhow::Result<Self> {
         let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
         let mut child = Command::new(gateway_binary()?)
+            .args(extra)
             .arg("--listen")
             .arg(addr.to_string())
             .arg("--db")

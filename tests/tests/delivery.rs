@@ -225,3 +225,70 @@ fn with_the_gateway_down_the_order_waits_in_the_queue_and_is_delivered_once_when
     std::thread::sleep(Duration::from_millis(300));
     assert_eq!(orders_for(&gateway_db, id), 1);
 }
+
+#[test]
+fn an_action_refused_for_good_is_parked_the_person_is_told_and_staff_see_why() {
+    i_slint_backend_testing::init_no_event_loop();
+    let dir = tempfile::tempdir().unwrap();
+    let gateway_db = dir.path().join("gateway.db");
+    // Grants that expire two seconds after login: the action will arrive too late.
+    let gateway = GatewayProcess::start_with(
+        &gateway_db,
+        free_port().unwrap(),
+        &["--grant-lifetime-secs", "2"],
+    )
+    .unwrap();
+    let rig = rig(gateway.url(), dir);
+    let app = AppWindow::new().unwrap();
+    let kiosk = Kiosk::new(
+        &app,
+        rig.core.clone(),
+        rig.runtime.handle().clone(),
+        Timing::default(),
+        Box::new(SystemClock::default()),
+    );
+    let login = app.global::<LoginAdapter>();
+    app.global::<AppAdapter>().invoke_start("en".into());
+    type_digits(|d| login.invoke_iin_digit(d), IIN);
+    login.invoke_iin_submit();
+    assert!(pump_until(&kiosk, Duration::from_secs(10), || login
+        .get_demo_code()
+        .len()
+        == 6));
+    type_digits(|d| login.invoke_code_digit(d), &login.get_demo_code());
+    login.invoke_code_submit();
+    assert!(pump_until(&kiosk, Duration::from_secs(10), || kiosk
+        .screen()
+        == Screen::Activities));
+    let rows = app.global::<ActivitiesAdapter>().get_rows();
+    let open = rows
+        .iter()
+        .position(|r| r.status == ActivityStatus::AwaitingChoice)
+        .unwrap();
+    app.global::<ActivitiesAdapter>().invoke_open(open as i32);
+    let detail = app.global::<ActivityAdapter>();
+    assert!(pump_until(&kiosk, Duration::from_secs(10), || detail
+        .get_choices()
+        .row_count()
+        > 0));
+    detail.invoke_choose(0);
+    std::thread::sleep(Duration::from_millis(2500));
+    app.global::<ReviewAdapter>().invoke_confirm();
+
+    let receipt = app.global::<ReceiptAdapter>();
+    assert!(pump_until(&kiosk, Duration::from_secs(10), || {
+        receipt.get_state() == DeliveryState::Refused
+    }));
+    let id = kiosk.receipt().unwrap();
+    let parked = rig.core.action(id).unwrap();
+    assert_eq!(parked.state, ActionState::Parked);
+    assert_eq!(parked.attempts, 1, "refused for good: not retried");
+    assert_eq!(orders_for(&gateway_db, id), 0);
+    let report = komek_kiosk::diagnostics::report(&rig.core.config().data_dir).unwrap();
+    assert!(report.contains(&id.to_string()), "{report}");
+    assert!(
+        report.contains("grant of this action has expired"),
+        "{report}"
+    );
+    assert!(!report.contains(IIN), "no IIN in the technician's report");
+}

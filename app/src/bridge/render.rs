@@ -201,22 +201,16 @@ pub fn render(
     let receipt = app.global::<ReceiptAdapter>();
     if let Some(id) = state.receipt {
         let queued = core.action(id);
-        let (delivery, reference, refusal) = match &queued {
-            Some(q) if q.state == ActionState::Delivered => (
-                DeliveryState::Sent,
-                q.reference.clone().unwrap_or_default(),
-                String::new(),
-            ),
-            Some(q) if q.state == ActionState::Parked => (
-                DeliveryState::Refused,
-                String::new(),
-                q.last_error.clone().unwrap_or_default(),
-            ),
-            _ => (DeliveryState::Queued, String::new(), String::new()),
+        // The reason of a refusal is for staff (`--diagnose`), not read out to the person.
+        let (delivery, reference) = match &queued {
+            Some(q) if q.state == ActionState::Delivered => {
+                (DeliveryState::Sent, q.reference.clone().unwrap_or_default())
+            }
+            Some(q) if q.state == ActionState::Parked => (DeliveryState::Refused, String::new()),
+            _ => (DeliveryState::Queued, String::new()),
         };
         receipt.set_state(delivery);
         receipt.set_portal_reference(reference.into());
-        receipt.set_refusal(refusal.into());
         receipt.set_kiosk_reference(kiosk_reference(id).into());
         if let Some((_, choice)) = &state.order {
             receipt.set_item_name(choice.item.name.get(lang).into());

@@ -274,6 +274,24 @@ impl Outbox {
         Ok(())
     }
 
+    /// The most recently parked actions, newest first, for the technician.
+    pub fn parked(&self, limit: usize) -> Result<Vec<QueuedAction>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, participant_key, kind, payload, state, attempts, next_attempt_at,
+                    created_at, reference, last_error
+             FROM outbox WHERE state = 'parked' ORDER BY seq DESC LIMIT ?1",
+        )?;
+        let rows = stmt.query_map(
+            params![i64::try_from(limit).unwrap_or(i64::MAX)],
+            row_to_raw,
+        )?;
+        rows.map(|r| {
+            r.map_err(StoreError::from)
+                .and_then(|raw| raw.into_action(&self.key))
+        })
+        .collect()
+    }
+
     pub fn counts(&self) -> Result<OutboxCounts, StoreError> {
         let mut counts = OutboxCounts::default();
         let mut stmt = self
