@@ -113,6 +113,29 @@ impl Drop for GatewayProcess {
     }
 }
 
+/// The idempotency keys of the contact changes the gateway applied, read from its database.
+pub fn applied_contact_changes(gateway_db: &Path) -> anyhow::Result<Vec<String>> {
+    let conn = rusqlite::Connection::open_with_flags(
+        gateway_db,
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+    )?;
+    let mut stmt = conn.prepare("SELECT idempotency_key FROM contact_changes")?;
+    let keys = stmt
+        .query_map([], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    Ok(keys)
+}
+
+/// (id, state, attempts) of every row of a kiosk's outbox.
+pub fn outbox_rows(data_dir: &Path) -> anyhow::Result<Vec<(String, String, i64)>> {
+    let conn = rusqlite::Connection::open(data_dir.join("outbox.db"))?;
+    let mut stmt = conn.prepare("SELECT id, state, attempts FROM outbox ORDER BY seq")?;
+    let rows = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<Result<_, _>>()?;
+    Ok(rows)
+}
+
 /// Polls `done` every 50 ms for up to `limit`.
 pub fn wait_until(limit: Duration, mut done: impl FnMut() -> bool) -> bool {
     let deadline = Instant::now() + limit;

@@ -6,13 +6,15 @@
 // A test that cannot go on should stop loudly where it is.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use komek_e2e::{Dice, GatewayProcess, free_port, login_grant};
+use komek_e2e::{
+    Dice, GatewayProcess, applied_contact_changes, free_port, login_grant, outbox_rows,
+};
 
 const IIN: &str = "960822408713";
 const DEVICE: &str = "kiosk-crash-loop";
@@ -93,36 +95,18 @@ fn killed_at_random_moments_the_queue_still_delivers_every_action_exactly_once()
     let status = agent(&data, &gateway.url(), &grant, 0).status().unwrap();
     assert!(status.success());
 
-    let outbox = rusqlite::Connection::open(data.join("outbox.db")).unwrap();
-    let states: BTreeMap<String, String> = outbox
-        .prepare("SELECT id, state FROM outbox")
-        .unwrap()
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
+    let rows = outbox_rows(&data).unwrap();
     assert!(
-        states.values().all(|s| s == "delivered"),
+        rows.iter().all(|(_, state, _)| state == "delivered"),
         "every action delivered, none parked"
     );
-    let queued: BTreeSet<String> = states.keys().cloned().collect();
+    let queued: BTreeSet<String> = rows.into_iter().map(|(id, _, _)| id).collect();
     assert!(
         printed.is_subset(&queued),
         "an action reported as saved was lost"
     );
 
-    let gateway_conn = rusqlite::Connection::open_with_flags(
-        &gateway_db,
-        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
-    )
-    .unwrap();
-    let applied: Vec<String> = gateway_conn
-        .prepare("SELECT idempotency_key FROM contact_changes")
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
+    let applied = applied_contact_changes(&gateway_db).unwrap();
     let applied_set: BTreeSet<String> = applied.iter().cloned().collect();
     assert_eq!(
         applied.len(),

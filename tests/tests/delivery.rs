@@ -134,6 +134,37 @@ fn type_digits(apply: impl Fn(slint::SharedString), digits: &str) {
     }
 }
 
+/// Logs the demo participant in through the UI's adapters, opens the activity awaiting a
+/// choice and chooses its first offer: the review screen is up.
+fn walk_to_review(app: &AppWindow, kiosk: &Kiosk) {
+    let login = app.global::<LoginAdapter>();
+    app.global::<AppAdapter>().invoke_start("en".into());
+    type_digits(|d| login.invoke_iin_digit(d), IIN);
+    login.invoke_iin_submit();
+    assert!(pump_until(kiosk, Duration::from_secs(10), || login
+        .get_demo_code()
+        .len()
+        == 6));
+    type_digits(|d| login.invoke_code_digit(d), &login.get_demo_code());
+    login.invoke_code_submit();
+    assert!(pump_until(kiosk, Duration::from_secs(10), || kiosk
+        .screen()
+        == Screen::Activities));
+    let rows = app.global::<ActivitiesAdapter>().get_rows();
+    let open = rows
+        .iter()
+        .position(|r| r.status == ActivityStatus::AwaitingChoice)
+        .unwrap();
+    app.global::<ActivitiesAdapter>().invoke_open(open as i32);
+    let detail = app.global::<ActivityAdapter>();
+    assert!(pump_until(kiosk, Duration::from_secs(10), || detail
+        .get_choices()
+        .row_count()
+        > 0));
+    detail.invoke_choose(0);
+    assert_eq!(kiosk.screen(), Screen::Review);
+}
+
 fn pump_until(kiosk: &Kiosk, limit: Duration, done: impl Fn() -> bool) -> bool {
     let deadline = std::time::Instant::now() + limit;
     while std::time::Instant::now() < deadline {
@@ -163,35 +194,9 @@ fn with_the_gateway_down_the_order_waits_in_the_queue_and_is_delivered_once_when
         Box::new(SystemClock::default()),
     );
     let frame = app.global::<AppAdapter>();
-    let login = app.global::<LoginAdapter>();
 
-    frame.invoke_start("en".into());
-    type_digits(|d| login.invoke_iin_digit(d), IIN);
-    login.invoke_iin_submit();
-    assert!(pump_until(&kiosk, Duration::from_secs(10), || login
-        .get_demo_code()
-        .len()
-        == 6));
-    type_digits(|d| login.invoke_code_digit(d), &login.get_demo_code());
-    login.invoke_code_submit();
-    assert!(pump_until(&kiosk, Duration::from_secs(10), || kiosk
-        .screen()
-        == Screen::Activities));
+    walk_to_review(&app, &kiosk);
     assert!(!frame.get_offline());
-
-    let rows = app.global::<ActivitiesAdapter>().get_rows();
-    let open = rows
-        .iter()
-        .position(|r| r.status == ActivityStatus::AwaitingChoice)
-        .unwrap();
-    app.global::<ActivitiesAdapter>().invoke_open(open as i32);
-    let detail = app.global::<ActivityAdapter>();
-    assert!(pump_until(&kiosk, Duration::from_secs(10), || detail
-        .get_choices()
-        .row_count()
-        > 0));
-    detail.invoke_choose(0);
-    assert_eq!(kiosk.screen(), Screen::Review);
 
     // The gateway goes away before the person confirms.
     gateway.kill().unwrap();
@@ -247,31 +252,7 @@ fn an_action_refused_for_good_is_parked_the_person_is_told_and_staff_see_why() {
         Timing::default(),
         Box::new(SystemClock::default()),
     );
-    let login = app.global::<LoginAdapter>();
-    app.global::<AppAdapter>().invoke_start("en".into());
-    type_digits(|d| login.invoke_iin_digit(d), IIN);
-    login.invoke_iin_submit();
-    assert!(pump_until(&kiosk, Duration::from_secs(10), || login
-        .get_demo_code()
-        .len()
-        == 6));
-    type_digits(|d| login.invoke_code_digit(d), &login.get_demo_code());
-    login.invoke_code_submit();
-    assert!(pump_until(&kiosk, Duration::from_secs(10), || kiosk
-        .screen()
-        == Screen::Activities));
-    let rows = app.global::<ActivitiesAdapter>().get_rows();
-    let open = rows
-        .iter()
-        .position(|r| r.status == ActivityStatus::AwaitingChoice)
-        .unwrap();
-    app.global::<ActivitiesAdapter>().invoke_open(open as i32);
-    let detail = app.global::<ActivityAdapter>();
-    assert!(pump_until(&kiosk, Duration::from_secs(10), || detail
-        .get_choices()
-        .row_count()
-        > 0));
-    detail.invoke_choose(0);
+    walk_to_review(&app, &kiosk);
     std::thread::sleep(Duration::from_millis(2500));
     app.global::<ReviewAdapter>().invoke_confirm();
 

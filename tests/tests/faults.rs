@@ -10,7 +10,9 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use komek_e2e::proxy::{Fault, FaultProxy};
-use komek_e2e::{GatewayProcess, free_port, login_grant, wait_until};
+use komek_e2e::{
+    GatewayProcess, applied_contact_changes, free_port, login_grant, outbox_rows, wait_until,
+};
 
 const IIN: &str = "170912500976";
 const DEVICE: &str = "kiosk-faults";
@@ -63,14 +65,7 @@ fn through_every_kind_of_network_fault_each_action_arrives_exactly_once() {
     assert!(agent.wait().unwrap().success());
     eprintln!("drained through the faults in {:?}", started.elapsed());
 
-    let outbox = rusqlite::Connection::open(data.join("outbox.db")).unwrap();
-    let rows: Vec<(String, String, i64)> = outbox
-        .prepare("SELECT id, state, attempts FROM outbox")
-        .unwrap()
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
+    let rows = outbox_rows(&data).unwrap();
     assert_eq!(rows.len(), 8);
     assert!(
         rows.iter().all(|(_, state, _)| state == "delivered"),
@@ -79,18 +74,7 @@ fn through_every_kind_of_network_fault_each_action_arrives_exactly_once() {
     let retried = rows.iter().filter(|(_, _, attempts)| *attempts > 1).count();
     assert!(retried >= 4, "the faults were met: {rows:?}");
 
-    let gateway_conn = rusqlite::Connection::open_with_flags(
-        &gateway_db,
-        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
-    )
-    .unwrap();
-    let applied: Vec<String> = gateway_conn
-        .prepare("SELECT idempotency_key FROM contact_changes")
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
+    let applied = applied_contact_changes(&gateway_db).unwrap();
     let queued: BTreeSet<String> = rows.into_iter().map(|(id, _, _)| id).collect();
     assert_eq!(applied.len(), 8, "each action applied once");
     assert_eq!(applied.into_iter().collect::<BTreeSet<_>>(), queued);

@@ -153,25 +153,17 @@ impl Outbox {
     /// actions reach the portal in the order they were taken; one participant's retry never
     /// holds back another's.
     pub fn due(&self, now: DateTime<Utc>, limit: usize) -> Result<Vec<QueuedAction>, StoreError> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT o.id, o.participant_key, o.kind, o.payload, o.state, o.attempts,
-                    o.next_attempt_at, o.created_at, o.reference, o.last_error
-             FROM outbox o
-             WHERE o.seq IN (SELECT MIN(seq) FROM outbox
-                             WHERE state = 'pending' GROUP BY participant_key)
-               AND o.next_attempt_at <= ?1
-             ORDER BY o.seq
-             LIMIT ?2",
-        )?;
-        let rows = stmt.query_map(
+        self.actions(
+            &format!(
+                "SELECT {ROW} FROM outbox
+                 WHERE seq IN (SELECT MIN(seq) FROM outbox
+                               WHERE state = 'pending' GROUP BY participant_key)
+                   AND next_attempt_at <= ?1
+                 ORDER BY seq
+                 LIMIT ?2"
+            ),
             params![ts(now), i64::try_from(limit).unwrap_or(i64::MAX)],
-            row_to_raw,
-        )?;
-        rows.map(|r| {
-            r.map_err(StoreError::from)
-                .and_then(|raw| raw.into_action(&self.key))
-        })
-        .collect()
+        )
     }
 
     /// The oldest pending action of one participant, if it is due at `now` (an index lookup,
@@ -184,10 +176,10 @@ impl Outbox {
         let raw = self
             .conn
             .query_row(
-                "SELECT id, participant_key, kind, payload, state, attempts, next_attempt_at,
-                        created_at, reference, last_error
-                 FROM outbox WHERE state = 'pending' AND participant_key = ?1
-                 ORDER BY seq LIMIT 1",
+                &format!(
+                    "SELECT {ROW} FROM outbox WHERE state = 'pending' AND participant_key = ?1
+                     ORDER BY seq LIMIT 1"
+                ),
                 params![participant_key],
                 row_to_raw,
             )
@@ -212,9 +204,7 @@ impl Outbox {
         let raw = self
             .conn
             .query_row(
-                "SELECT id, participant_key, kind, payload, state, attempts, next_attempt_at,
-                        created_at, reference, last_error
-                 FROM outbox WHERE id = ?1",
+                &format!("SELECT {ROW} FROM outbox WHERE id = ?1"),
                 params![id.to_string()],
                 row_to_raw,
             )
@@ -276,15 +266,20 @@ impl Outbox {
 
     /// The most recently parked actions, newest first, for the technician.
     pub fn parked(&self, limit: usize) -> Result<Vec<QueuedAction>, StoreError> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT id, participant_key, kind, payload, state, attempts, next_attempt_at,
-                    created_at, reference, last_error
-             FROM outbox WHERE state = 'parked' ORDER BY seq DESC LIMIT ?1",
-        )?;
-        let rows = stmt.query_map(
+        self.actions(
+            &format!("SELECT {ROW} FROM outbox WHERE state = 'parked' ORDER BY seq DESC LIMIT ?1"),
             params![i64::try_from(limit).unwrap_or(i64::MAX)],
-            row_to_raw,
-        )?;
+        )
+    }
+
+    /// Runs a query selecting `ROW` and unseals what it finds.
+    fn actions(
+        &self,
+        sql: &str,
+        params: impl rusqlite::Params,
+    ) -> Result<Vec<QueuedAction>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(sql)?;
+        let rows = stmt.query_map(params, row_to_raw)?;
         rows.map(|r| {
             r.map_err(StoreError::from)
                 .and_then(|raw| raw.into_action(&self.key))
@@ -310,6 +305,10 @@ impl Outbox {
         Ok(counts)
     }
 }
+
+/// The columns `row_to_raw` reads, in its order.
+const ROW: &str = "id, participant_key, kind, payload, state, attempts, next_attempt_at, \
+                   created_at, reference, last_error";
 
 struct RawRow {
     id: String,
