@@ -44,6 +44,9 @@ struct Cli {
     /// Seconds the warning stays before the visit ends and is wiped.
     #[arg(long, env = "KOMEK_IDLE_END_SECS", default_value_t = 30)]
     idle_end_secs: u64,
+    /// The most the outbox file may grow to, in MiB, so queued actions never fill the disk.
+    #[arg(long, env = "KOMEK_OUTBOX_MAX_MB", default_value_t = 256)]
+    outbox_max_mb: u64,
     /// Run in a window instead of full screen (development).
     #[arg(long, env = "KOMEK_WINDOWED")]
     windowed: bool,
@@ -145,6 +148,9 @@ fn run_kiosk(cli: &Cli, runtime: &tokio::runtime::Runtime) -> anyhow::Result<()>
         demo,
         request_timeout: komek_kiosk::portal::DEFAULT_REQUEST_TIMEOUT,
     })?);
+    core.sync()
+        .outbox()
+        .set_max_bytes(cli.outbox_max_mb.saturating_mul(1024 * 1024))?;
     let _sync = sync::spawn_supervised(core.sync().clone(), runtime.handle());
 
     let app = match komek_kiosk::AppWindow::new() {

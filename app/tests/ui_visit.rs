@@ -313,3 +313,49 @@ fn the_keyboard_alone_moves_focus_activates_and_goes_back() {
     key(app, Key::Return);
     assert_eq!(app.global::<AppAdapter>().get_language(), "ru");
 }
+
+#[test]
+fn when_the_disk_is_full_the_person_is_told_the_application_was_not_saved() {
+    let rig = rig(Timing::default());
+    let app = &rig.app;
+    log_in(&rig);
+    press_containing(app, "Awaiting your choice of supplier");
+    let detail = app.global::<ActivityAdapter>();
+    wait(&rig, "the suppliers", || {
+        detail.get_choices().row_count() > 0
+    });
+    press_containing(app, "Delivery in");
+    // The disk fills up: cap the file at its size, then fill what room is left in its pages.
+    {
+        let outbox = rig.core.sync().outbox();
+        outbox.set_max_bytes(0).unwrap();
+        for size in [4000, 1000, 250, 60, 10] {
+            let filler = "f".repeat(size);
+            while outbox
+                .enqueue(
+                    uuid::Uuid::now_v7(),
+                    "filler",
+                    "filler",
+                    &filler,
+                    chrono::Utc::now(),
+                )
+                .is_ok()
+            {}
+        }
+    }
+    let before = rig.core.sync().outbox().counts().unwrap();
+    press(app, "Confirm and sign");
+    assert_eq!(
+        rig.kiosk.screen(),
+        Screen::Review,
+        "no receipt for an unsaved action"
+    );
+    assert!(has_label_containing(app, "was NOT saved"));
+    assert!(has_label_containing(app, "ask staff"));
+    assert_eq!(
+        rig.core.sync().outbox().counts().unwrap(),
+        before,
+        "nothing half-written"
+    );
+    assert!(rig.kiosk.receipt().is_none());
+}

@@ -129,6 +129,18 @@ impl Outbox {
         Ok(conn)
     }
 
+    /// Caps the outbox file at about `bytes` (never below its current size), so a flood of
+    /// actions cannot fill the disk the system needs; past the cap an enqueue fails as on a
+    /// full disk (`StoreError::is_disk_full`).
+    pub fn set_max_bytes(&self, bytes: u64) -> Result<(), StoreError> {
+        let page_size: i64 = self.conn.query_row("PRAGMA page_size", [], |r| r.get(0))?;
+        let pages_now: i64 = self.conn.query_row("PRAGMA page_count", [], |r| r.get(0))?;
+        let wanted = i64::try_from(bytes).unwrap_or(i64::MAX) / page_size.max(1);
+        self.conn
+            .pragma_update(None, "max_page_count", wanted.max(pages_now))?;
+        Ok(())
+    }
+
     /// Commits a new action. When this returns `Ok` the action survives a crash or power loss.
     pub fn enqueue(
         &self,
@@ -519,14 +531,7 @@ mod tests {
     fn a_full_disk_refuses_the_action_cleanly_and_keeps_what_was_saved() {
         let (_dir, outbox) = outbox();
         // Cap the file so that it fills up, as a full disk would.
-        let pages: i64 = outbox
-            .conn
-            .query_row("PRAGMA page_count", [], |r| r.get(0))
-            .unwrap();
-        outbox
-            .conn
-            .pragma_update(None, "max_page_count", pages + 2)
-            .unwrap();
+        outbox.set_max_bytes(0).unwrap();
         let big = "x".repeat(2000);
         let mut saved = Vec::new();
         let error = loop {
