@@ -1,0 +1,184 @@
+//! The accessibility numbers of the brief, checked on every screen of a visit in every
+//! language: every control a labelled button, every target at least 72 px with 16 px between
+//! targets, text sizes, and the contrast of every text colour on its background in both themes.
+
+// A test that cannot go on should stop loudly where it is.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use common::*;
+use i_slint_backend_testing::ElementHandle;
+use komek_kiosk::session::Timing;
+use komek_kiosk::{ActivityAdapter, AppAdapter, AppWindow, Screen, Theme};
+use slint::{ComponentHandle, Model};
+
+const LANGS: [&str; 3] = ["kk", "ru", "en"];
+const MIN_TARGET: f32 = 72.0;
+const MIN_GAP: f32 = 16.0;
+
+/// Every button on screen, once per item (several handles can stand for one item).
+fn targets(app: &AppWindow) -> Vec<(String, (f32, f32, f32, f32))> {
+    let mut seen: Vec<(String, (f32, f32, f32, f32))> = Vec::new();
+    for b in buttons(app) {
+        let (p, s) = (b.absolute_position(), b.size());
+        let rect = (p.x, p.y, s.width, s.height);
+        if s.width <= 0.0 || s.height <= 0.0 || seen.iter().any(|(_, r)| *r == rect) {
+            continue; // hidden (a pager with one page), or already counted
+        }
+        seen.push((label(&b), rect));
+    }
+    seen
+}
+
+fn label(b: &ElementHandle) -> String {
+    b.accessible_label()
+        .map(|l| l.to_string())
+        .unwrap_or_default()
+}
+
+/// The distance between two rectangles, negative when they overlap.
+fn gap(a: (f32, f32, f32, f32), b: (f32, f32, f32, f32)) -> f32 {
+    let dx = (b.0 - (a.0 + a.2)).max(a.0 - (b.0 + b.2));
+    let dy = (b.1 - (a.1 + a.3)).max(a.1 - (b.1 + b.3));
+    dx.max(dy)
+}
+
+fn check_screen(app: &AppWindow, screen: &str) {
+    let frame = app.global::<AppAdapter>();
+    for lang in LANGS {
+        frame.invoke_choose_language(lang.into());
+        let found = targets(app);
+        assert!(
+            found.len() >= 4,
+            "{screen}/{lang}: only {} controls",
+            found.len()
+        );
+        for (label, (_, _, w, h)) in &found {
+            assert!(
+                !label.trim().is_empty(),
+                "{screen}/{lang}: a button without a label"
+            );
+            assert!(
+                *w >= MIN_TARGET && *h >= MIN_TARGET,
+                "{screen}/{lang}: {label:?} is {w}×{h} px"
+            );
+        }
+        for (i, (la, ra)) in found.iter().enumerate() {
+            for (lb, rb) in &found[i + 1..] {
+                let g = gap(*ra, *rb);
+                assert!(
+                    g >= MIN_GAP - 0.5,
+                    "{screen}/{lang}: {la:?} and {lb:?} are {g} px apart"
+                );
+            }
+        }
+    }
+    frame.invoke_choose_language("en".into());
+}
+
+#[test]
+fn every_screen_has_labelled_targets_of_72_px_with_16_px_between_them() {
+    let rig = rig(Timing::default());
+    let app = &rig.app;
+    app.window().set_size(slint::PhysicalSize::new(1920, 1080));
+
+    check_screen(app, "welcome");
+    press(app, "English");
+    check_screen(app, "iin");
+    type_digits(app, IIN);
+    press(app, "Continue");
+    wait(&rig, "the code screen", || {
+        rig.kiosk.screen() == Screen::Code
+    });
+    check_screen(app, "code");
+    let code = app.global::<komek_kiosk::LoginAdapter>();
+    wait(&rig, "the demo code", || code.get_demo_code().len() == 6);
+    type_digits(app, &code.get_demo_code());
+    press(app, "Log in");
+    wait(&rig, "the programme", || {
+        rig.kiosk.screen() == Screen::Activities
+    });
+    check_screen(app, "activities");
+    press_containing(app, "Awaiting your choice of supplier");
+    let detail = app.global::<ActivityAdapter>();
+    wait(&rig, "the suppliers", || {
+        detail.get_choices().row_count() > 0
+    });
+    check_screen(app, "activity");
+    press_containing(app, "Delivery in");
+    check_screen(app, "review");
+    press(app, "Confirm and sign");
+    assert_eq!(rig.kiosk.screen(), Screen::Receipt);
+    check_screen(app, "receipt");
+}
+
+/// WCAG relative luminance of an sRGB colour.
+fn luminance(c: slint::Color) -> f64 {
+    let channel = |v: u8| {
+        let v = f64::from(v) / 255.0;
+        if v <= 0.039_28 {
+            v / 12.92
+        } else {
+            ((v + 0.055) / 1.055).powf(2.4)
+        }
+    };
+    0.2126 * channel(c.red()) + 0.7152 * channel(c.green()) + 0.0722 * channel(c.blue())
+}
+
+fn contrast(a: slint::Color, b: slint::Color) -> f64 {
+    let (la, lb) = (luminance(a), luminance(b));
+    (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
+}
+
+#[test]
+fn text_sizes_and_the_contrast_of_both_themes_meet_the_brief() {
+    i_slint_backend_testing::init_no_event_loop();
+    let app = AppWindow::new().unwrap();
+    let theme = app.global::<Theme>();
+
+    theme.set_text_size(0);
+    let body = theme.get_body();
+    assert!(
+        body >= 24.0 && theme.get_small() >= 24.0,
+        "body {body}, small {}",
+        theme.get_small()
+    );
+    assert!(theme.get_target() >= MIN_TARGET && theme.get_gap() >= MIN_GAP);
+    theme.set_text_size(2);
+    assert!(
+        theme.get_body() >= 2.0 * body,
+        "the largest size doubles the body text"
+    );
+
+    for (high_contrast, required) in [(false, 4.5), (true, 7.0)] {
+        theme.set_high_contrast(high_contrast);
+        let p = theme.get_palette();
+        let pairs = [
+            ("text on background", p.text, p.background),
+            ("text on surface", p.text, p.surface),
+            ("muted text on background", p.muted_text, p.background),
+            ("muted text on surface", p.muted_text, p.surface),
+            ("on-primary on primary", p.on_primary, p.primary),
+            ("on-secondary on secondary", p.on_secondary, p.secondary),
+            ("on-warning on warning", p.on_warning, p.warning),
+        ];
+        for (what, fg, bg) in pairs {
+            let ratio = contrast(fg, bg);
+            assert!(
+                ratio >= required,
+                "{what}: {ratio:.2}:1 in the {} theme",
+                if high_contrast {
+                    "high-contrast"
+                } else {
+                    "default"
+                }
+            );
+        }
+        // The focus ring must stand out from what it surrounds.
+        assert!(
+            contrast(p.focus, p.background) >= 3.0,
+            "focus ring {high_contrast}"
+        );
+    }
+}

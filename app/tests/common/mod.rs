@@ -1,0 +1,174 @@
+//! What the UI tests share: a kiosk on the headless testing backend against the gateway
+//! running in-process on loopback (real HTTP, real SQLite files), and ways to press things by
+//! their accessible labels.
+
+// Each test file uses a part of this.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+
+use std::cell::Cell;
+use std::rc::Rc;
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use i_slint_backend_testing::{AccessibleRole, ElementHandle, ElementQuery};
+use komek_kiosk::bridge::{Clock, Kiosk};
+use komek_kiosk::core::{Core, CoreConfig};
+use komek_kiosk::session::Timing;
+use komek_kiosk::{AppWindow, LoginAdapter, Screen, embedded, sync};
+use slint::ComponentHandle;
+
+/// Ерлан Жақсылықов, demo participant with a prosthesis awaiting a supplier choice.
+pub const IIN: &str = "810314304128";
+
+#[derive(Clone)]
+pub struct TestClock(pub Rc<Cell<Duration>>);
+
+impl Clock for TestClock {
+    fn monotonic(&self) -> Duration {
+        self.0.get()
+    }
+    fn now(&self) -> DateTime<Utc> {
+        Utc::now()
+    }
+}
+
+pub struct Rig {
+    pub app: AppWindow,
+    pub kiosk: Kiosk,
+    pub core: Arc<Core>,
+    pub clock: TestClock,
+    pub _gateway: komek_gateway::RunningGateway,
+    pub _runtime: tokio::runtime::Runtime,
+    pub _dir: tempfile::TempDir,
+}
+
+pub fn rig(timing: Timing) -> Rig {
+    i_slint_backend_testing::init_no_event_loop();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let gateway = runtime
+        .block_on(embedded::start(
+            &dir.path().join("gateway.db"),
+            &embedded::demo_data_dir(None),
+        ))
+        .unwrap();
+    let core = Arc::new(
+        Core::open(CoreConfig {
+            data_dir: dir.path().join("kiosk"),
+            gateway_url: gateway.url(),
+            device_id: "kiosk-ui-test".into(),
+            demo: true,
+            request_timeout: komek_kiosk::portal::DEFAULT_REQUEST_TIMEOUT,
+        })
+        .unwrap(),
+    );
+    sync::spawn_supervised(core.sync().clone(), runtime.handle());
+    let app = AppWindow::new().unwrap();
+    let clock = TestClock(Rc::new(Cell::new(Duration::ZERO)));
+    let kiosk = Kiosk::new(
+        &app,
+        core.clone(),
+        runtime.handle().clone(),
+        timing,
+        Box::new(clock.clone()),
+    );
+    Rig {
+        app,
+        kiosk,
+        core,
+        clock,
+        _gateway: gateway,
+        _runtime: runtime,
+        _dir: dir,
+    }
+}
+
+pub fn buttons(app: &AppWindow) -> Vec<ElementHandle> {
+    ElementQuery::from_root(app)
+        .match_descendants()
+        .match_accessible_role(AccessibleRole::Button)
+        .find_all()
+}
+
+/// Where an element is: several element handles (a component's root and the base it
+/// inherits) can stand for one item on screen.
+pub fn place(e: &ElementHandle) -> (i64, i64, i64, i64) {
+    let (p, s) = (e.absolute_position(), e.size());
+    (p.x as i64, p.y as i64, s.width as i64, s.height as i64)
+}
+
+/// The one button on screen with exactly this label.
+pub fn button(app: &AppWindow, label: &str) -> ElementHandle {
+    let found: Vec<_> = buttons(app)
+        .into_iter()
+        .filter(|b| b.accessible_label().is_some_and(|l| l == label))
+        .collect();
+    let mut places: Vec<_> = found.iter().map(place).collect();
+    places.dedup();
+    assert_eq!(places.len(), 1, "buttons labelled {label:?}: {places:?}");
+    found.into_iter().next().unwrap()
+}
+
+pub fn press(app: &AppWindow, label: &str) {
+    button(app, label).invoke_accessible_default_action();
+}
+
+/// The first button whose label contains `part`.
+pub fn press_containing(app: &AppWindow, part: &str) {
+    let b = buttons(app)
+        .into_iter()
+        .find(|b| b.accessible_label().is_some_and(|l| l.contains(part)))
+        .unwrap_or_else(|| panic!("no button whose label contains {part:?}"));
+    b.invoke_accessible_default_action();
+}
+
+pub fn has_label_containing(app: &AppWindow, part: &str) -> bool {
+    ElementQuery::from_root(app)
+        .match_descendants()
+        .match_predicate({
+            let part = part.to_string();
+            move |e| e.accessible_label().is_some_and(|l| l.contains(&part))
+        })
+        .find_first()
+        .is_some()
+}
+
+pub fn type_digits(app: &AppWindow, digits: &str) {
+    for d in digits.chars() {
+        press(app, &d.to_string());
+    }
+}
+
+pub fn wait(rig: &Rig, what: &str, done: impl Fn() -> bool) {
+    for _ in 0..200 {
+        if done() {
+            return;
+        }
+        rig.kiosk.pump(Duration::from_millis(50));
+        rig.kiosk.tick();
+    }
+    panic!("timed out waiting for {what}");
+}
+
+pub fn log_in(rig: &Rig) {
+    let app = &rig.app;
+    press(app, "English");
+    assert_eq!(rig.kiosk.screen(), Screen::Iin);
+    type_digits(app, IIN);
+    press(app, "Continue");
+    wait(rig, "the code screen", || {
+        rig.kiosk.screen() == Screen::Code
+    });
+    let login = app.global::<LoginAdapter>();
+    wait(rig, "the demo code", || login.get_demo_code().len() == 6);
+    type_digits(app, &login.get_demo_code());
+    press(app, "Log in");
+    wait(rig, "the programme", || {
+        rig.kiosk.screen() == Screen::Activities
+    });
+}
