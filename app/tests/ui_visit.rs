@@ -142,6 +142,17 @@ fn the_keyboard_alone_moves_focus_activates_and_goes_back() {
     assert_eq!(app.global::<AppAdapter>().get_language(), "ru");
     // The screen now speaks Russian: the bundled catalogue is in use.
     button(app, "Продолжить");
+    // Digits typed on a keyboard go straight into the IIN; Backspace erases.
+    for c in ["8", "1", "x", "0"] {
+        let text: slint::SharedString = c.into();
+        app.window()
+            .dispatch_event(WindowEvent::KeyPressed { text: text.clone() });
+        app.window()
+            .dispatch_event(WindowEvent::KeyReleased { text });
+    }
+    key(app, Key::Backspace);
+    let login = app.global::<LoginAdapter>();
+    assert_eq!(login.get_iin_display(), "81");
     // Escape goes back to the welcome screen.
     key(app, Key::Escape);
     assert_eq!(rig.kiosk.screen(), Screen::Welcome);
