@@ -96,6 +96,8 @@ impl Tour<'_> {
     /// Renders the screen on display in every language and size, then restores English at
     /// the default size to go on with the visit.
     fn shoot(&mut self, screen_id: &str) -> Result<(), TourError> {
+        // Refresh what the screen shows of the world (delivery, connection) first.
+        self.kiosk.tick();
         let frame = self.app.global::<AppAdapter>();
         let mut files = Vec::new();
         for lang in LANGS {

@@ -65,6 +65,8 @@ fn a_whole_visit_by_accessible_labels_queues_the_order_and_wipes_at_logout() {
             .action(id)
             .is_some_and(|q| q.state == ActionState::Delivered)
     });
+    // The receipt shows what the outbox knows at its next refresh.
+    rig.kiosk.tick();
     let reference = rig.core.action(id).and_then(|q| q.reference).unwrap();
     assert!(reference.starts_with("SP-"));
     assert!(has_label_containing(
