@@ -134,6 +134,20 @@ fn type_digits(apply: impl Fn(slint::SharedString), digits: &str) {
     }
 }
 
+/// The kiosk window on the headless testing backend, driven by `rig`'s core.
+fn window(rig: &Rig) -> (AppWindow, Kiosk) {
+    i_slint_backend_testing::init_no_event_loop();
+    let app = AppWindow::new().unwrap();
+    let kiosk = Kiosk::new(
+        &app,
+        rig.core.clone(),
+        rig.runtime.handle().clone(),
+        Timing::default(),
+        Box::new(SystemClock::default()),
+    );
+    (app, kiosk)
+}
+
 /// Logs the demo participant in through the UI's adapters, opens the activity awaiting a
 /// choice and chooses its first offer: the review screen is up.
 fn walk_to_review(app: &AppWindow, kiosk: &Kiosk) {
@@ -179,20 +193,12 @@ fn pump_until(kiosk: &Kiosk, limit: Duration, done: impl Fn() -> bool) -> bool {
 
 #[test]
 fn with_the_gateway_down_the_order_waits_in_the_queue_and_is_delivered_once_when_it_returns() {
-    i_slint_backend_testing::init_no_event_loop();
     let dir = tempfile::tempdir().unwrap();
     let gateway_db = dir.path().join("gateway.db");
     let port = free_port().unwrap();
     let gateway = GatewayProcess::start(&gateway_db, port).unwrap();
     let rig = rig(gateway.url(), dir);
-    let app = AppWindow::new().unwrap();
-    let kiosk = Kiosk::new(
-        &app,
-        rig.core.clone(),
-        rig.runtime.handle().clone(),
-        Timing::default(),
-        Box::new(SystemClock::default()),
-    );
+    let (app, kiosk) = window(&rig);
     let frame = app.global::<AppAdapter>();
 
     walk_to_review(&app, &kiosk);
@@ -233,7 +239,6 @@ fn with_the_gateway_down_the_order_waits_in_the_queue_and_is_delivered_once_when
 
 #[test]
 fn an_action_refused_for_good_is_parked_the_person_is_told_and_staff_see_why() {
-    i_slint_backend_testing::init_no_event_loop();
     let dir = tempfile::tempdir().unwrap();
     let gateway_db = dir.path().join("gateway.db");
     // Grants that expire two seconds after login: the action will arrive too late.
@@ -244,14 +249,7 @@ fn an_action_refused_for_good_is_parked_the_person_is_told_and_staff_see_why() {
     )
     .unwrap();
     let rig = rig(gateway.url(), dir);
-    let app = AppWindow::new().unwrap();
-    let kiosk = Kiosk::new(
-        &app,
-        rig.core.clone(),
-        rig.runtime.handle().clone(),
-        Timing::default(),
-        Box::new(SystemClock::default()),
-    );
+    let (app, kiosk) = window(&rig);
     walk_to_review(&app, &kiosk);
     std::thread::sleep(Duration::from_millis(2500));
     app.global::<ReviewAdapter>().invoke_confirm();
