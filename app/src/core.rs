@@ -154,18 +154,12 @@ impl Core {
         &self.shared.portal
     }
 
-    fn contact<T>(&self, result: &Result<T, PortalError>) {
-        let reachable = !matches!(result, Err(PortalError::Unreachable(_)));
-        self.shared
-            .report_contact(reachable, result.as_ref().err().map(ToString::to_string));
-    }
-
     pub async fn request_code(&self, iin: &Iin) -> Result<Challenge, LoginError> {
         let answer = self
             .portal()
             .request_code(&iin.digits(), &self.config.device_id)
             .await;
-        self.contact(&answer);
+        self.shared.report_outcome(&answer);
         let c = answer?;
         tracing::info!(iin = %iin, "one-time code requested");
         Ok(Challenge {
@@ -194,7 +188,7 @@ impl Core {
         code: &str,
     ) -> Result<Visit, LoginError> {
         let answer = self.portal().verify_code(challenge.id, code).await;
-        self.contact(&answer);
+        self.shared.report_outcome(&answer);
         let session = answer?;
         let profile = self.portal().profile(&session.session_token).await?;
         let activities = self.portal().activities(&session.session_token).await?;

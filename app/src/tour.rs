@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use slint::platform::software_renderer::{MinimalSoftwareWindow, RepaintBufferType};
 use slint::platform::{Platform, PlatformError, WindowAdapter};
@@ -116,15 +116,11 @@ impl Tour<'_> {
     }
 
     fn wait_for(&self, what: &'static str, done: impl Fn() -> bool) -> Result<(), TourError> {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while !done() {
-            if Instant::now() > deadline {
-                return Err(TourError::Stuck(what));
-            }
-            self.kiosk.pump(Duration::from_millis(100));
-            self.kiosk.tick();
+        if self.kiosk.pump_until(Duration::from_secs(20), done) {
+            Ok(())
+        } else {
+            Err(TourError::Stuck(what))
         }
-        Ok(())
     }
 }
 

@@ -127,7 +127,7 @@ fn apply_supplier_choice(
         return Err(invalid("the activity does not await a supplier choice"));
     }
     // The portal is the authority on the two-month window (Rules item 10).
-    let today = (Utc::now() + chrono::Duration::hours(5)).date_naive();
+    let today = crate::db::astana_date(Utc::now());
     let window_passed = activity
         .notice_date
         .and_then(|notice| notice.checked_add_months(Months::new(2)))
@@ -234,7 +234,7 @@ fn apply_contact_change(
             params![iin, phone],
         )?;
     }
-    let today = (now + chrono::Duration::hours(5)).date_naive();
+    let today = crate::db::astana_date(now);
     Ok(ActionReceipt {
         action_id: key,
         reference: format!("CC-{}-{seq:06}", today.format("%Y%m%d")),

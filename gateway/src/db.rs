@@ -114,3 +114,9 @@ impl Db {
 pub fn ts(t: chrono::DateTime<chrono::Utc>) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
 }
+
+/// The date in Astana (UTC+5 since 1 March 2024, no daylight saving), which every rule of
+/// the portal counts in.
+pub fn astana_date(t: chrono::DateTime<chrono::Utc>) -> chrono::NaiveDate {
+    (t + chrono::Duration::hours(5)).date_naive()
+}

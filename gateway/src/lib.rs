@@ -77,7 +77,7 @@ async fn openapi() -> axum::Json<utoipa::openapi::OpenApi> {
 pub fn build(config: GatewayConfig) -> Result<Router, GatewayError> {
     let db = Db::open(&config.db_path)?;
     if let Some(dir) = &config.demo_data {
-        let today = (chrono::Utc::now() + chrono::Duration::hours(5)).date_naive();
+        let today = db::astana_date(chrono::Utc::now());
         demo::load(&mut db.lock(), dir, today)?;
     }
     let dev_endpoints = config.dev_endpoints;

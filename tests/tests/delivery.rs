@@ -155,14 +155,10 @@ fn walk_to_review(app: &AppWindow, kiosk: &Kiosk) {
     app.global::<AppAdapter>().invoke_start("en".into());
     type_digits(|d| login.invoke_iin_digit(d), IIN);
     login.invoke_iin_submit();
-    assert!(pump_until(kiosk, Duration::from_secs(10), || login
-        .get_demo_code()
-        .len()
-        == 6));
+    assert!(kiosk.pump_until(Duration::from_secs(10), || login.get_demo_code().len() == 6));
     type_digits(|d| login.invoke_code_digit(d), &login.get_demo_code());
     login.invoke_code_submit();
-    assert!(pump_until(kiosk, Duration::from_secs(10), || kiosk
-        .screen()
+    assert!(kiosk.pump_until(Duration::from_secs(10), || kiosk.screen()
         == Screen::Activities));
     let rows = app.global::<ActivitiesAdapter>().get_rows();
     let open = rows
@@ -171,24 +167,12 @@ fn walk_to_review(app: &AppWindow, kiosk: &Kiosk) {
         .unwrap();
     app.global::<ActivitiesAdapter>().invoke_open(open as i32);
     let detail = app.global::<ActivityAdapter>();
-    assert!(pump_until(kiosk, Duration::from_secs(10), || detail
-        .get_choices()
-        .row_count()
-        > 0));
+    assert!(
+        kiosk.pump_until(Duration::from_secs(10), || detail.get_choices().row_count()
+            > 0)
+    );
     detail.invoke_choose(0);
     assert_eq!(kiosk.screen(), Screen::Review);
-}
-
-fn pump_until(kiosk: &Kiosk, limit: Duration, done: impl Fn() -> bool) -> bool {
-    let deadline = std::time::Instant::now() + limit;
-    while std::time::Instant::now() < deadline {
-        if done() {
-            return true;
-        }
-        kiosk.pump(Duration::from_millis(50));
-        kiosk.tick();
-    }
-    done()
 }
 
 #[test]
@@ -210,7 +194,7 @@ fn with_the_gateway_down_the_order_waits_in_the_queue_and_is_delivered_once_when
     assert_eq!(kiosk.screen(), Screen::Receipt);
     let id = kiosk.receipt().unwrap();
     let receipt = app.global::<ReceiptAdapter>();
-    assert!(pump_until(&kiosk, Duration::from_secs(10), || {
+    assert!(kiosk.pump_until(Duration::from_secs(10), || {
         frame.get_offline() && rig.core.action(id).is_some_and(|q| q.attempts >= 1)
     }));
     assert_eq!(receipt.get_state(), DeliveryState::Queued);
@@ -225,9 +209,10 @@ fn with_the_gateway_down_the_order_waits_in_the_queue_and_is_delivered_once_when
     // The gateway comes back on the same address: the order is delivered, once.
     let _gateway = GatewayProcess::start(&gateway_db, port).unwrap();
     rig.core.sync().wake();
-    assert!(pump_until(&kiosk, Duration::from_secs(30), || receipt
-        .get_state()
-        == DeliveryState::Sent));
+    assert!(
+        kiosk.pump_until(Duration::from_secs(30), || receipt.get_state()
+            == DeliveryState::Sent)
+    );
     assert!(!frame.get_offline());
     assert!(receipt.get_portal_reference().starts_with("SP-"));
     assert_eq!(orders_for(&gateway_db, id), 1);
@@ -255,7 +240,7 @@ fn an_action_refused_for_good_is_parked_the_person_is_told_and_staff_see_why() {
     app.global::<ReviewAdapter>().invoke_confirm();
 
     let receipt = app.global::<ReceiptAdapter>();
-    assert!(pump_until(&kiosk, Duration::from_secs(10), || {
+    assert!(kiosk.pump_until(Duration::from_secs(10), || {
         receipt.get_state() == DeliveryState::Refused
     }));
     let id = kiosk.receipt().unwrap();

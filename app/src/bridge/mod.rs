@@ -130,6 +130,20 @@ impl Kiosk {
         }
     }
 
+    /// Pumps background work and the idle clock until `done` holds or `limit` passes (for
+    /// tests and the tour, which have no event loop). Returns whether `done` came to hold.
+    pub fn pump_until(&self, limit: Duration, done: impl Fn() -> bool) -> bool {
+        let deadline = Instant::now() + limit;
+        while Instant::now() < deadline {
+            if done() {
+                return true;
+            }
+            self.pump(Duration::from_millis(50));
+            self.tick();
+        }
+        done()
+    }
+
     /// Advances the idle clock and refreshes what changes by itself (connection, delivery).
     pub fn tick(&self) {
         self.inner.tick();
@@ -605,7 +619,7 @@ impl Inner {
     }
 
     fn choose(&self, index_on_page: i32) {
-        let today = render_today(self.clock.now());
+        let today = format::astana_today(self.clock.now());
         let mut s = self.state.borrow_mut();
         let index =
             s.choices_page * s.choices_per_page() + usize::try_from(index_on_page).unwrap_or(0);
@@ -679,10 +693,6 @@ impl Inner {
         }
         self.render();
     }
-}
-
-fn render_today(now: DateTime<Utc>) -> chrono::NaiveDate {
-    format::astana_today(now)
 }
 
 #[cfg(test)]

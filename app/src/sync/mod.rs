@@ -7,12 +7,12 @@ mod decision;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use tokio::sync::{Notify, watch};
 
 pub use decision::{Decision, FIRST_RETRY, RETRY_CAP, backoff_delay, decide};
 
-use crate::portal::PortalClient;
+use crate::portal::{PortalClient, PortalError};
 use crate::store::{Cache, Outbox, OutboxCounts, StoreError};
 
 /// The cache key of the catalogue document.
@@ -32,7 +32,6 @@ pub struct SyncStatus {
     pub online: bool,
     pub counts: OutboxCounts,
     pub last_error: Option<String>,
-    pub catalogue_fetched_at: Option<DateTime<Utc>>,
 }
 
 /// What the UI thread and the worker share.
@@ -47,16 +46,10 @@ pub struct SyncShared {
 impl SyncShared {
     pub fn new(outbox: Outbox, cache: Cache, portal: PortalClient) -> Arc<Self> {
         let counts = outbox.counts().unwrap_or_default();
-        let catalogue_fetched_at = cache
-            .get(CATALOGUE_KEY)
-            .ok()
-            .flatten()
-            .map(|c| c.fetched_at);
         let (status, _) = watch::channel(SyncStatus {
             online: true,
             counts,
             last_error: None,
-            catalogue_fetched_at,
         });
         Arc::new(SyncShared {
             outbox: Mutex::new(outbox),
@@ -90,8 +83,11 @@ impl SyncShared {
         self.status.borrow().clone()
     }
 
-    /// Records whether the gateway answered, from any exchange (login, reads, delivery).
-    pub fn report_contact(&self, online: bool, error: Option<String>) {
+    /// Records what an exchange with the gateway (login, read, delivery) says of the
+    /// connection: any answer, even a refusal, means the gateway is reachable.
+    pub fn report_outcome<T>(&self, result: &Result<T, PortalError>) {
+        let online = !matches!(result, Err(PortalError::Unreachable(_)));
+        let error = result.as_ref().err().map(ToString::to_string);
         self.status.send_if_modified(|s| {
             let changed = s.online != online || s.last_error != error;
             s.online = online;
@@ -167,28 +163,23 @@ impl SyncShared {
             }
         };
         // Reported after the row is updated, so whoever sees "offline" also sees the attempt.
-        let reachable = !matches!(answer, Err(crate::portal::PortalError::Unreachable(_)));
-        self.report_contact(reachable, answer.as_ref().err().map(ToString::to_string));
+        self.report_outcome(&answer);
         Ok(settled)
     }
 
     /// Fetches the catalogue and caches it. A failure leaves the old copy in place.
     pub async fn refresh_catalogue(&self) -> bool {
-        match self.portal.catalogue_json().await {
-            Ok((_, text)) => {
-                let now = Utc::now();
-                if let Err(e) = self.cache().put(CATALOGUE_KEY, &text, now) {
+        let answer = self.portal.catalogue_json().await;
+        self.report_outcome(&answer);
+        match answer {
+            Ok((_, text)) => match self.cache().put(CATALOGUE_KEY, &text, Utc::now()) {
+                Ok(()) => true,
+                Err(e) => {
                     tracing::warn!(error = %e, "catalogue could not be cached");
-                    return false;
+                    false
                 }
-                self.status
-                    .send_modify(|s| s.catalogue_fetched_at = Some(now));
-                self.report_contact(true, None);
-                true
-            }
+            },
             Err(e) => {
-                let reachable = !matches!(e, crate::portal::PortalError::Unreachable(_));
-                self.report_contact(reachable, Some(e.to_string()));
                 tracing::info!(error = %e, "catalogue refresh failed, keeping the cached copy");
                 false
             }

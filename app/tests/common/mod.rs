@@ -145,14 +145,10 @@ pub fn type_digits(app: &AppWindow, digits: &str) {
 }
 
 pub fn wait(rig: &Rig, what: &str, done: impl Fn() -> bool) {
-    for _ in 0..200 {
-        if done() {
-            return;
-        }
-        rig.kiosk.pump(Duration::from_millis(50));
-        rig.kiosk.tick();
-    }
-    panic!("timed out waiting for {what}");
+    assert!(
+        rig.kiosk.pump_until(Duration::from_secs(10), done),
+        "timed out waiting for {what}"
+    );
 }
 
 pub fn log_in(rig: &Rig) {
