@@ -6,6 +6,7 @@ use std::fmt::Write;
 use std::path::Path;
 
 use crate::bridge::format::astana_time;
+use crate::speech::{HEALTH_FILE, Health};
 use crate::store::{self, StoreError};
 use crate::sync::CATALOGUE_KEY;
 
@@ -58,7 +59,29 @@ pub fn report(data_dir: &Path) -> Result<String, StoreError> {
     for name in kept {
         let _ = writeln!(out, "damaged file kept: {name}");
     }
+    speech_health(data_dir, &mut out);
     Ok(out)
+}
+
+/// The speech worker's last word on its voices and audio (written as it changes).
+fn speech_health(data_dir: &Path, out: &mut String) {
+    let read = std::fs::read(data_dir.join(HEALTH_FILE))
+        .ok()
+        .and_then(|bytes| serde_json::from_slice::<Health>(&bytes).ok());
+    let Some(h) = read else {
+        let _ = writeln!(out, "speech: no report yet (the kiosk has not spoken)");
+        return;
+    };
+    let problem = h
+        .dispatcher_problem
+        .map(|p| format!(" ({p})"))
+        .unwrap_or_default();
+    let _ = writeln!(
+        out,
+        "speech-dispatcher: {}{problem}; wedged {} times; espeak-ng spoke {} times instead",
+        h.dispatcher, h.wedged_count, h.fallback_count
+    );
+    let _ = writeln!(out, "speech audio output: {}", h.audio);
 }
 
 #[cfg(test)]
@@ -102,6 +125,7 @@ mod tests {
         assert!(report.contains("the login grant has expired"), "{report}");
         assert!(report.contains("damaged file kept: outbox.db.damaged-20261123T000000"));
         assert!(report.contains("catalogue: not cached yet"));
+        assert!(report.contains("speech: no report yet"), "{report}");
         for secret in ["7011234567", "810314304128", "k1", "k2"] {
             assert!(!report.contains(secret), "{secret} in {report}");
         }

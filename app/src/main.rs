@@ -7,9 +7,12 @@ use std::time::Duration;
 
 use anyhow::Context;
 use clap::Parser;
+use komek_kiosk::bridge::keys::KeyMap;
 use komek_kiosk::bridge::{Kiosk, SystemClock};
 use komek_kiosk::core::{Core, CoreConfig};
+use komek_kiosk::domain::Lang;
 use komek_kiosk::session::Timing;
+use komek_kiosk::speech::{HeadphonePolicy, Speech, SpeechConfig, check as speech_check, prompts};
 use komek_kiosk::{embedded, sync, tour};
 use slint::ComponentHandle;
 
@@ -41,9 +44,31 @@ struct Cli {
     /// Idle seconds before the "are you still there?" warning.
     #[arg(long, env = "KOMEK_IDLE_WARNING_SECS", default_value_t = 120)]
     idle_warning_secs: u64,
-    /// Seconds the warning stays before the visit ends and is wiped.
-    #[arg(long, env = "KOMEK_IDLE_END_SECS", default_value_t = 30)]
+    /// Seconds the warning stays before the visit ends and is wiped (at least 20, so a slow
+    /// reader or a person with limited hand use can react).
+    #[arg(long, env = "KOMEK_IDLE_END_SECS", default_value_t = 30,
+          value_parser = clap::value_parser!(u64).range(20..))]
     idle_end_secs: u64,
+    /// The tactile keys: `up=Up,Left;down=Down,Right;enter=Return;back=Escape;help=F1,?;speech=F2`
+    /// (functions not named keep these defaults). Keys: Up, Down, Left, Right, Return, Escape,
+    /// Backspace, Tab, Space, Home, End, PageUp, PageDown, Insert, Delete, F1..F12, or a character.
+    #[arg(long, env = "KOMEK_TACTILE_KEYS")]
+    tactile_keys: Option<KeyMap>,
+    /// The rendered speech prompts (scripts/render-prompts); default: installed or source tree.
+    #[arg(long, env = "KOMEK_SPEECH_PROMPTS")]
+    speech_prompts: Option<PathBuf>,
+    /// Seconds an utterance may take to begin (or to end past its length) before
+    /// speech-dispatcher counts as wedged and espeak-ng speaks instead.
+    #[arg(long, env = "KOMEK_SPEECH_WATCHDOG_SECS", default_value_t = 3)]
+    speech_watchdog_secs: u64,
+    /// Headphones: `detect` (ALSA "Headphone Jack"), `always` (headset only), `never`
+    /// (loudspeaker only). Digits of an IIN are spoken only in headphones.
+    #[arg(long, env = "KOMEK_HEADPHONES", default_value = "detect")]
+    headphones: HeadphonePolicy,
+    /// Speak a sentence in this language (kk, ru, en) through the kiosk's speech path, report
+    /// which voice spoke and how speech-dispatcher fared, then exit (for technicians).
+    #[arg(long)]
+    speech_check: Option<String>,
     /// The most the outbox file may grow to, in MiB, so queued actions never fill the disk.
     #[arg(long, env = "KOMEK_OUTBOX_MAX_MB", default_value_t = 256)]
     outbox_max_mb: u64,
@@ -74,6 +99,14 @@ fn device_id(data_dir: &Path) -> anyhow::Result<String> {
     Ok(id)
 }
 
+fn speech_config(cli: &Cli, data_dir: &Path) -> SpeechConfig {
+    let mut config = SpeechConfig::new(prompts::default_dir(cli.speech_prompts.as_deref()));
+    config.health_dir = Some(data_dir.to_path_buf());
+    config.watchdog = Duration::from_secs(cli.speech_watchdog_secs.max(1));
+    config.headphones = cli.headphones;
+    config
+}
+
 fn has_display() -> bool {
     ["DISPLAY", "WAYLAND_DISPLAY"]
         .iter()
@@ -101,6 +134,19 @@ fn main() -> anyhow::Result<()> {
         .build()
         .context("starting the async runtime")?;
 
+    if let Some(lang) = &cli.speech_check {
+        let lang = Lang::from_code(lang).context("--speech-check takes kk, ru or en")?;
+        let data_dir = cli.data_dir.clone().unwrap_or_else(default_data_dir);
+        std::fs::create_dir_all(&data_dir)
+            .with_context(|| format!("creating {}", data_dir.display()))?;
+        let report = speech_check::run(speech_config(&cli, &data_dir), lang);
+        print!("{report}");
+        return if report.spoke() {
+            Ok(())
+        } else {
+            anyhow::bail!("no voice could speak")
+        };
+    }
     if cli.diagnose {
         let data_dir = cli.data_dir.clone().unwrap_or_else(default_data_dir);
         print!("{}", komek_kiosk::diagnostics::report(&data_dir)?);
@@ -164,12 +210,15 @@ fn run_kiosk(cli: &Cli, runtime: &tokio::runtime::Runtime) -> anyhow::Result<()>
         warn_after: Duration::from_secs(cli.idle_warning_secs),
         end_after_warning: Duration::from_secs(cli.idle_end_secs),
     };
+    let speech = Speech::start(speech_config(cli, &data_dir));
     let kiosk = Kiosk::new(
         &app,
         core,
         runtime.handle().clone(),
         timing,
         Box::new(SystemClock::default()),
+        speech,
+        cli.tactile_keys.clone().unwrap_or_default(),
     );
     let _timer = kiosk.start_timer();
     // The layout is made for a 1080p panel; without a window manager to honour full screen

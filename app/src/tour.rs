@@ -152,6 +152,10 @@ pub fn run(
         runtime,
         timing,
         Box::new(SystemClock::default()),
+        crate::speech::Speech::silent(crate::speech::SpeechConfig::new(
+            crate::speech::prompts::default_dir(None),
+        )),
+        Default::default(),
     );
     let mut tour = Tour {
         app: &app,
@@ -179,6 +183,10 @@ pub fn run(
     login.invoke_iin_erase();
     login.invoke_iin_digit(iin.chars().last().unwrap_or('0').to_string().into());
     tour.shoot("iin")?;
+    let speech = app.global::<crate::SpeechAdapter>();
+    speech.invoke_open_settings();
+    tour.shoot("speech-settings")?;
+    speech.invoke_close_settings();
     login.invoke_iin_submit();
     tour.wait_for("code", || kiosk.screen() == Screen::Code)?;
     tour.wait_for("demo code", || !login.get_demo_code().is_empty())?;

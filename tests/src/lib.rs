@@ -14,16 +14,21 @@ pub mod proxy;
 /// The `komek-gateway` binary built beside this test (cargo builds every workspace binary
 /// before running the tests of a workspace).
 pub fn gateway_binary() -> anyhow::Result<PathBuf> {
+    workspace_binary("komek-gateway")
+}
+
+/// A binary of the workspace built beside this test (`komek-gateway`, `komek-kiosk`).
+pub fn workspace_binary(name: &str) -> anyhow::Result<PathBuf> {
     let exe = std::env::current_exe()?;
     // target/<profile>/deps/<test> → target/<profile>/komek-gateway
     let profile_dir = exe
         .parent()
         .and_then(Path::parent)
         .context("test binary has no profile directory")?;
-    let bin = profile_dir.join("komek-gateway");
+    let bin = profile_dir.join(name);
     if !bin.is_file() {
         bail!(
-            "{} not found: build it first with `cargo build -p komek-gateway` (the README's test command does)",
+            "{} not found: build it first with `cargo build --workspace --bins` (the README's test command does)",
             bin.display()
         );
     }

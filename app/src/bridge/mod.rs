@@ -3,10 +3,13 @@
 //! `Update` through a channel that the UI thread drains, so the UI thread never waits.
 
 pub mod format;
+pub mod keys;
 mod render;
+mod speaking;
 mod state;
+mod tactile;
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
 use std::sync::Arc;
 use std::sync::mpsc;
@@ -22,10 +25,12 @@ use state::State;
 use crate::core::{Challenge, Core, LoginError, Visit};
 use crate::domain::{Catalogue, Iin, IinError, Lang, Order, OrderError};
 use crate::session::{Session, Tick, Timing};
+use crate::speech::Speech;
 use crate::{
     ActivitiesAdapter, ActivityAdapter, AppAdapter, AppWindow, LoginAdapter, LoginProblem,
     ReceiptAdapter, ReviewAdapter, SaveProblem, Screen,
 };
+use keys::KeyMap;
 
 /// Where the bridge reads time; tests pass a clock they move by hand.
 pub trait Clock {
@@ -75,6 +80,12 @@ struct Inner {
     tx: mpsc::Sender<(u64, Update)>,
     rx: mpsc::Receiver<(u64, Update)>,
     warning_seconds: RefCell<u64>,
+    speech: Speech,
+    keys: KeyMap,
+    /// Set while the bridge itself sends a key to the window, so it passes straight through.
+    synthetic_key: Cell<bool>,
+    /// The label of the control that has the focus (what speech says; what tests check).
+    focused_label: RefCell<String>,
 }
 
 impl Kiosk {
@@ -84,6 +95,8 @@ impl Kiosk {
         runtime: tokio::runtime::Handle,
         timing: Timing,
         clock: Box<dyn Clock>,
+        speech: Speech,
+        keys: KeyMap,
     ) -> Self {
         let (tx, rx) = mpsc::channel();
         let inner = Rc::new(Inner {
@@ -95,6 +108,10 @@ impl Kiosk {
             tx,
             rx,
             warning_seconds: RefCell::new(0),
+            speech,
+            keys,
+            synthetic_key: Cell::new(false),
+            focused_label: RefCell::new(String::new()),
         });
         wire(app, &inner);
         inner.select_translation(Lang::Kk);
@@ -162,6 +179,19 @@ impl Kiosk {
         &self.inner.core
     }
 
+    pub fn speech(&self) -> &Speech {
+        &self.inner.speech
+    }
+
+    pub fn keys(&self) -> &KeyMap {
+        &self.inner.keys
+    }
+
+    /// The label of the control that last took the focus.
+    pub fn focused_label(&self) -> String {
+        self.inner.focused_label.borrow().clone()
+    }
+
     pub fn receipt(&self) -> Option<uuid::Uuid> {
         self.inner.state.borrow().receipt
     }
@@ -185,24 +215,25 @@ impl Kiosk {
     }
 }
 
+fn with<A>(inner: &Rc<Inner>, f: impl Fn(&Inner, A) + 'static) -> impl Fn(A) + 'static {
+    let weak: Weak<Inner> = Rc::downgrade(inner);
+    move |arg| {
+        if let Some(inner) = weak.upgrade() {
+            inner.input();
+            f(&inner, arg);
+            inner.render();
+        }
+    }
+}
+/// The same for callbacks without arguments.
+fn act(inner: &Rc<Inner>, f: impl Fn(&Inner) + 'static) -> impl Fn() + 'static {
+    let g = with(inner, move |i, ()| f(i));
+    move || g(())
+}
+
 /// Connects every adapter callback to the controller through a weak reference, so the window
 /// and the controller do not keep each other alive.
 fn wire(app: &AppWindow, inner: &Rc<Inner>) {
-    fn with<A>(inner: &Rc<Inner>, f: impl Fn(&Inner, A) + 'static) -> impl Fn(A) + 'static {
-        let weak: Weak<Inner> = Rc::downgrade(inner);
-        move |arg| {
-            if let Some(inner) = weak.upgrade() {
-                inner.input();
-                f(&inner, arg);
-                inner.render();
-            }
-        }
-    }
-    /// The same for callbacks without arguments.
-    fn act(inner: &Rc<Inner>, f: impl Fn(&Inner) + 'static) -> impl Fn() + 'static {
-        let g = with(inner, move |i, ()| f(i));
-        move || g(())
-    }
     let frame = app.global::<AppAdapter>();
     frame.on_start(with(inner, |i, lang: slint::SharedString| i.start(&lang)));
     frame.on_choose_language(with(inner, |i, lang: slint::SharedString| {
@@ -218,44 +249,25 @@ fn wire(app: &AppWindow, inner: &Rc<Inner>) {
     frame.on_back(act(inner, |i| i.back()));
     frame.on_logout(act(inner, |i| i.end_visit()));
     frame.on_extend(act(inner, |_| {}));
-    frame.on_input({
+    frame.on_key({
         let weak = Rc::downgrade(inner);
-        move || {
-            if let Some(i) = weak.upgrade() {
-                i.input();
-            }
+        move |text, pressed| {
+            let Some(i) = weak.upgrade() else {
+                return false;
+            };
+            let used = i.key(&text, pressed);
+            i.render();
+            used
         }
     });
-    frame.on_move_focus({
-        let weak = Rc::downgrade(inner);
-        move |forward| {
-            if let Some(i) = weak.upgrade() {
-                i.move_focus(forward);
-            }
-        }
-    });
+    speaking::wire(app, inner);
 
     let login = app.global::<LoginAdapter>();
-    login.on_iin_digit(with(inner, |i, d: slint::SharedString| {
-        let mut s = i.state.borrow_mut();
-        type_digit(&mut s.login.iin_digits, &d, 12);
-        s.login.problem = None;
-    }));
-    login.on_iin_erase(act(inner, |i| {
-        let mut s = i.state.borrow_mut();
-        s.login.iin_digits.pop();
-        s.login.problem = None;
-    }));
+    login.on_iin_digit(with(inner, |i, d: slint::SharedString| i.iin_digit(&d)));
+    login.on_iin_erase(act(inner, |i| i.iin_erase()));
     login.on_iin_submit(act(inner, |i| i.submit_iin()));
-    login.on_code_digit(with(inner, |i, d: slint::SharedString| {
-        let mut s = i.state.borrow_mut();
-        type_digit(&mut s.login.code_digits, &d, 6);
-        s.login.problem = None;
-    }));
-    login.on_code_erase(act(inner, |i| {
-        let mut s = i.state.borrow_mut();
-        s.login.code_digits.pop();
-    }));
+    login.on_code_digit(with(inner, |i, d: slint::SharedString| i.code_digit(&d)));
+    login.on_code_erase(act(inner, |i| i.code_erase()));
     login.on_code_submit(act(inner, |i| i.submit_code()));
     login.on_code_resend(act(inner, |i| i.resend_code()));
 
@@ -293,11 +305,14 @@ fn wire(app: &AppWindow, inner: &Rc<Inner>) {
     receipt.on_finish(act(inner, |i| i.end_visit()));
 }
 
-/// Appends a keypad digit unless the field is full.
-fn type_digit(field: &mut String, digit: &str, max_len: usize) {
-    if field.len() < max_len && digit.len() == 1 && digit.bytes().all(|b| b.is_ascii_digit()) {
+/// Appends a keypad digit unless the field is full; says whether it did.
+fn type_digit(field: &mut String, digit: &str, max_len: usize) -> bool {
+    let fits =
+        field.len() < max_len && digit.len() == 1 && digit.bytes().all(|b| b.is_ascii_digit());
+    if fits {
         field.push_str(digit);
     }
+    fits
 }
 
 /// Moves a page forward (while rows remain beyond it) or back (down to the first).
@@ -345,11 +360,46 @@ impl Inner {
         }
     }
 
+    /// A key or touch: the person is still here, and whatever is being said stops.
     fn input(&self) {
         self.state
             .borrow_mut()
             .session
             .input(self.clock.monotonic());
+        self.speech.stop();
+    }
+
+    fn iin_digit(&self, digit: &str) {
+        let typed = {
+            let mut s = self.state.borrow_mut();
+            s.login.problem = None;
+            type_digit(&mut s.login.iin_digits, digit, 12)
+        };
+        self.digit_feedback(Some(digit).filter(|_| typed), typed);
+    }
+
+    fn iin_erase(&self) {
+        let erased = {
+            let mut s = self.state.borrow_mut();
+            s.login.problem = None;
+            s.login.iin_digits.pop().is_some()
+        };
+        self.erase_feedback(erased);
+    }
+
+    fn code_digit(&self, digit: &str) {
+        let typed = {
+            let mut s = self.state.borrow_mut();
+            s.login.problem = None;
+            type_digit(&mut s.login.code_digits, digit, 6)
+        };
+        // The digits of a one-time code are never spoken, only marked by a tone.
+        self.digit_feedback(None, typed);
+    }
+
+    fn code_erase(&self) {
+        let erased = self.state.borrow_mut().login.code_digits.pop().is_some();
+        self.erase_feedback(erased);
     }
 
     fn select_translation(&self, lang: Lang) {
@@ -383,6 +433,7 @@ impl Inner {
 
     fn show(&self, screen: Screen) {
         self.state.borrow_mut().screen = screen;
+        self.say_screen();
         // Focus goes back to the window, so the next Tab or Down starts at the screen's top.
         if let Some(app) = self.app.upgrade() {
             app.invoke_focus_root();
@@ -442,6 +493,10 @@ impl Inner {
         if let Some(app) = self.app.upgrade() {
             render::clear_personal(&app);
         }
+        self.speech.stop();
+        self.speech.set(crate::speech::Settings::default());
+        self.speech.forget();
+        self.focused_label.borrow_mut().clear();
         self.select_translation(Lang::Kk);
         self.show(Screen::Welcome);
     }
@@ -449,12 +504,18 @@ impl Inner {
     fn move_focus(&self, forward: bool) {
         if let Some(app) = self.app.upgrade() {
             let key = if forward { Key::Tab } else { Key::Backtab };
-            let text: slint::SharedString = key.into();
-            app.window()
-                .dispatch_event(WindowEvent::KeyPressed { text: text.clone() });
-            app.window()
-                .dispatch_event(WindowEvent::KeyReleased { text });
+            self.send_key(&app, key.into());
         }
+    }
+
+    /// Sends a key to the window as if pressed, past the tactile mapping.
+    fn send_key(&self, app: &AppWindow, text: slint::SharedString) {
+        self.synthetic_key.set(true);
+        app.window()
+            .dispatch_event(WindowEvent::KeyPressed { text: text.clone() });
+        app.window()
+            .dispatch_event(WindowEvent::KeyReleased { text });
+        self.synthetic_key.set(false);
     }
 
     fn submit_iin(&self) {
@@ -685,12 +746,20 @@ impl Inner {
         let tick = self.state.borrow_mut().session.tick(now);
         match tick {
             Tick::Ended => {
+                *self.warning_seconds.borrow_mut() = 0;
                 tracing::info!("idle time ran out");
                 self.end_visit();
             }
-            Tick::Warning { seconds_left } => *self.warning_seconds.borrow_mut() = seconds_left,
-            Tick::Quiet => {}
+            Tick::Warning { seconds_left } => {
+                let first = *self.warning_seconds.borrow() == 0;
+                *self.warning_seconds.borrow_mut() = seconds_left;
+                if first {
+                    self.warning_started();
+                }
+            }
+            Tick::Quiet => *self.warning_seconds.borrow_mut() = 0,
         }
+        self.check_headphones();
         self.render();
     }
 }

@@ -9,11 +9,12 @@ use super::format;
 use super::state::{State, page_count};
 use crate::core::Core;
 use crate::domain::{self, ActivityStatus as Status, ChoiceWindow, Lang};
+use crate::speech::{Rate, Volume};
 use crate::store::ActionState;
 use crate::{
     ActivitiesAdapter, ActivityAdapter, ActivityRow, ActivityStatus, AppAdapter, AppWindow,
     ChoiceRow, DeliveryState, LoginAdapter, LoginProblem, ReceiptAdapter, ReviewAdapter, Screen,
-    Theme, WindowState,
+    SpeechAdapter, Theme, WindowState,
 };
 
 /// The catalogue counts as stale, and shows its date, after this long without a refresh.
@@ -120,6 +121,20 @@ pub fn render(
     frame.set_warning_visible(state.session.is_warning());
     frame.set_warning_seconds(i32::try_from(warning_seconds).unwrap_or(0));
     frame.set_demo(core.config().demo);
+
+    let speech = app.global::<SpeechAdapter>();
+    let spoken = &state.speech;
+    speech.set_enabled(spoken.enabled);
+    speech.set_exploring(spoken.exploring);
+    speech.set_screen_off(spoken.enabled && spoken.screen_off);
+    speech.set_settings_open(spoken.settings_open);
+    speech.set_rate(match spoken.settings.rate {
+        Rate::Slow => 0,
+        Rate::Normal => 1,
+        Rate::Fast => 2,
+    });
+    speech.set_volume(i32::from(spoken.settings.volume.step()));
+    speech.set_volume_steps(i32::from(Volume::STEPS));
 
     let login = app.global::<LoginAdapter>();
     login.set_iin_display(format::iin_groups(&state.login.iin_digits).into());

@@ -7,6 +7,7 @@ use uuid::Uuid;
 use crate::core::{Challenge, Visit};
 use crate::domain::{Catalogue, Choice, Lang, Order};
 use crate::session::Session;
+use crate::speech::Settings;
 use crate::{LoginProblem, SaveProblem, Screen};
 
 pub struct State {
@@ -27,6 +28,23 @@ pub struct State {
     pub order: Option<(Order, Choice)>,
     pub save_problem: SaveProblem,
     pub receipt: Option<Uuid>,
+    pub speech: SpeechState,
+}
+
+/// Speech mode as the person set it; every visit starts from the default (off, normal speed,
+/// middle volume, screen on).
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct SpeechState {
+    pub enabled: bool,
+    /// Help is held down.
+    pub exploring: bool,
+    /// Something was touched while Help was held (so releasing Help does not repeat the prompt).
+    pub explored: bool,
+    pub screen_off: bool,
+    pub settings_open: bool,
+    pub settings: Settings,
+    /// Headphones were plugged in at the last look.
+    pub headphones: bool,
 }
 
 #[derive(Default)]
@@ -58,6 +76,7 @@ impl State {
             order: None,
             save_problem: SaveProblem::None,
             receipt: None,
+            speech: SpeechState::default(),
         }
     }
 
@@ -78,13 +97,18 @@ impl State {
         self.order = None;
         self.save_problem = SaveProblem::None;
         self.receipt = None;
+        // Headphones still plugged in stay known, so the next person is not told again.
+        self.speech = SpeechState {
+            headphones: self.speech.headphones,
+            ..SpeechState::default()
+        };
         visit
     }
 
     /// Rows per page, fewer at larger text so that nothing is cut off.
     pub fn activities_per_page(&self) -> usize {
         match self.text_size {
-            0 => 4,
+            0 => CARD_SLOTS,
             1 => 3,
             _ => 2,
         }
@@ -92,14 +116,33 @@ impl State {
 
     pub fn choices_per_page(&self) -> usize {
         match self.text_size {
-            0 => 4,
+            0 => CARD_SLOTS,
             1 => 2,
             _ => 1,
         }
     }
 }
 
+/// The card slots of the list screens (ui/views/activities.slint, activity.slint): no page
+/// may hold more rows than there are slots.
+pub const CARD_SLOTS: usize = 4;
+
 /// How many pages `len` rows take, at least one.
 pub fn page_count(len: usize, per_page: usize) -> usize {
     len.div_ceil(per_page.max(1)).max(1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_page_holds_more_rows_than_the_screens_have_card_slots() {
+        let mut state = State::new(Session::new(Default::default()));
+        for size in 0..=2 {
+            state.text_size = size;
+            assert!(state.activities_per_page() <= CARD_SLOTS);
+            assert!(state.choices_per_page() <= CARD_SLOTS);
+        }
+    }
 }

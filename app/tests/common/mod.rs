@@ -76,6 +76,10 @@ pub fn rig(timing: Timing) -> Rig {
         runtime.handle().clone(),
         timing,
         Box::new(clock.clone()),
+        komek_kiosk::speech::Speech::silent(komek_kiosk::speech::SpeechConfig::new(
+            komek_kiosk::speech::prompts::default_dir(None),
+        )),
+        Default::default(),
     );
     Rig {
         app,

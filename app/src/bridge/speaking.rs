@@ -1,0 +1,324 @@
+//! What the kiosk says, and when: the screen's prompt when it opens and when Help is pressed,
+//! the focused control (label, role, state), messages as they appear, tones for digits that
+//! must stay private, and the speech settings. Nothing is said while speech is off.
+
+use std::rc::Rc;
+
+use slint::ComponentHandle;
+
+use super::Inner;
+use crate::domain::Lang;
+use crate::speech::{Rate, Tone, Utterance};
+use crate::{AppWindow, Screen, SpeechAdapter, Spoken};
+
+/// The prompt of each screen, by its id in assets/speech/prompts.toml.
+pub fn screen_prompt(screen: Screen) -> &'static str {
+    match screen {
+        Screen::Welcome => "welcome",
+        Screen::Iin => "iin",
+        Screen::Code => "code",
+        Screen::Activities => "activities",
+        Screen::Activity => "activity",
+        Screen::Review => "review",
+        Screen::Receipt => "receipt",
+    }
+}
+
+/// Role and state words after a control's label: "Continue, button", "English, button,
+/// selected", "Next page, button, unavailable".
+fn role_and_state(spoken: &Spoken, lang: Lang) -> String {
+    let button = match lang {
+        Lang::Kk => "батырма",
+        Lang::Ru => "кнопка",
+        Lang::En => "button",
+    };
+    let mut words = vec![button];
+    if spoken.checkable {
+        words.push(match (lang, spoken.checked) {
+            (Lang::Kk, true) => "таңдалған",
+            (Lang::Kk, false) => "таңдалмаған",
+            (Lang::Ru, true) => "выбрано",
+            (Lang::Ru, false) => "не выбрано",
+            (Lang::En, true) => "selected",
+            (Lang::En, false) => "not selected",
+        });
+    }
+    if !spoken.enabled {
+        words.push(match lang {
+            Lang::Kk => "қолжетімсіз",
+            Lang::Ru => "недоступно",
+            Lang::En => "unavailable",
+        });
+    }
+    words.join(", ")
+}
+
+/// Connects the speech adapter's callbacks. These are not a person's input by themselves
+/// (a message appearing, the focus moving after a screen change), so they leave the idle
+/// clock alone; the settings buttons go through `with`, which counts as input.
+pub(super) fn wire(app: &AppWindow, inner: &Rc<Inner>) {
+    use super::{act, with};
+    fn hook<A>(inner: &Rc<Inner>, f: impl Fn(&Inner, A) + 'static) -> impl Fn(A) + 'static {
+        let weak = Rc::downgrade(inner);
+        move |arg| {
+            if let Some(inner) = weak.upgrade() {
+                f(&inner, arg);
+            }
+        }
+    }
+    let speech = app.global::<SpeechAdapter>();
+    speech.on_focused(hook(inner, |i, spoken: Spoken| i.focused(&spoken)));
+    speech.on_touched(hook(inner, |i, spoken: Spoken| i.touched(&spoken)));
+    speech.on_announce(hook(inner, |i, text: slint::SharedString| {
+        i.announce(&text)
+    }));
+    speech.on_toggle_speech(act(inner, |i| i.toggle_speech()));
+    speech.on_open_settings(act(inner, |i| i.open_speech_settings()));
+    speech.on_close_settings(act(inner, |i| i.close_speech_settings()));
+    speech.on_choose_rate(with(inner, |i, rate: i32| {
+        let rate = usize::try_from(rate)
+            .ok()
+            .and_then(|r| Rate::ALL.get(r).copied())
+            .unwrap_or_default();
+        i.change_settings(|s| s.rate = rate);
+    }));
+    speech.on_louder(act(inner, |i| {
+        i.change_settings(|s| s.volume = s.volume.louder())
+    }));
+    speech.on_quieter(act(inner, |i| {
+        i.change_settings(|s| s.volume = s.volume.quieter())
+    }));
+    speech.on_toggle_screen(act(inner, |i| {
+        let mut s = i.state.borrow_mut();
+        s.speech.screen_off = s.speech.enabled && !s.speech.screen_off;
+    }));
+}
+
+impl Inner {
+    fn speaking(&self) -> bool {
+        self.state.borrow().speech.enabled
+    }
+
+    fn lang(&self) -> Lang {
+        self.state.borrow().lang
+    }
+
+    /// Says the prompt of the screen on show; the welcome screen speaks in all three languages,
+    /// since nobody has chosen one yet.
+    pub(super) fn say_screen(&self) {
+        if !self.speaking() {
+            return;
+        }
+        let (screen, lang, settings_open) = {
+            let s = self.state.borrow();
+            (s.screen, s.lang, s.speech.settings_open)
+        };
+        if settings_open {
+            self.speech
+                .say(Utterance::new(lang).prompt("speech-settings"));
+        } else if screen == Screen::Welcome {
+            self.speech.say(Utterance::new(Lang::Kk).prompt("welcome"));
+            for lang in [Lang::Ru, Lang::En] {
+                self.speech.say_next(Utterance::new(lang).prompt("welcome"));
+            }
+        } else {
+            self.speech
+                .say(Utterance::new(lang).prompt(screen_prompt(screen)));
+        }
+    }
+
+    fn focused(&self, spoken: &Spoken) {
+        *self.focused_label.borrow_mut() = spoken.label.to_string();
+        if self.speaking() {
+            self.speech.say(self.describe(spoken));
+        }
+    }
+
+    fn describe(&self, spoken: &Spoken) -> Utterance {
+        let lang = self.lang();
+        Utterance::new(lang)
+            .text(&spoken.label)
+            .text(&role_and_state(spoken, lang))
+    }
+
+    /// "Touch to hear": while Help is held, a touch says what is under the finger.
+    fn touched(&self, spoken: &Spoken) {
+        self.state.borrow_mut().speech.explored = true;
+        self.speech.say(self.describe(spoken));
+    }
+
+    fn announce(&self, text: &str) {
+        if self.speaking() {
+            self.speech.say_next(Utterance::new(self.lang()).text(text));
+        }
+    }
+
+    /// Help down: speech comes on, and touches describe instead of pressing. Help up without
+    /// a touch: the screen's prompt again.
+    pub(super) fn help(&self, pressed: bool) {
+        if pressed {
+            let was_speaking = {
+                let mut s = self.state.borrow_mut();
+                let was = s.speech.enabled;
+                s.speech.enabled = true;
+                s.speech.exploring = true;
+                s.speech.explored = false;
+                was
+            };
+            if !was_speaking {
+                self.speech
+                    .say(Utterance::new(self.lang()).prompt("speech-on"));
+            }
+            return;
+        }
+        let explored = {
+            let mut s = self.state.borrow_mut();
+            s.speech.exploring = false;
+            s.speech.explored
+        };
+        if !explored {
+            self.say_screen();
+        }
+    }
+
+    pub(super) fn toggle_speech(&self) {
+        let now_on = {
+            let mut s = self.state.borrow_mut();
+            s.speech.enabled = !s.speech.enabled;
+            if !s.speech.enabled {
+                s.speech.screen_off = false;
+            }
+            s.speech.enabled
+        };
+        let lang = self.lang();
+        if now_on {
+            self.speech.say(Utterance::new(lang).prompt("speech-on"));
+            let next = {
+                let s = self.state.borrow();
+                if s.speech.settings_open {
+                    "speech-settings"
+                } else {
+                    screen_prompt(s.screen)
+                }
+            };
+            self.speech.say_next(Utterance::new(lang).prompt(next));
+        } else {
+            self.speech.say(Utterance::new(lang).prompt("speech-off"));
+        }
+    }
+
+    fn open_speech_settings(&self) {
+        self.state.borrow_mut().speech.settings_open = true;
+        self.say_screen();
+    }
+
+    pub(super) fn close_speech_settings(&self) {
+        self.state.borrow_mut().speech.settings_open = false;
+        if let Some(app) = self.app.upgrade() {
+            app.invoke_focus_root();
+        }
+    }
+
+    fn change_settings(&self, change: impl FnOnce(&mut crate::speech::Settings)) {
+        let settings = {
+            let mut s = self.state.borrow_mut();
+            change(&mut s.speech.settings);
+            s.speech.settings
+        };
+        self.speech.set(settings);
+        if self.speaking() {
+            // A short sound at the new volume and speed, so the change can be heard.
+            self.speech
+                .say(Utterance::new(self.lang()).tone(Tone::Digit));
+        }
+    }
+
+    /// After a digit key: the digit itself only in headphones and never for a code, a tone
+    /// otherwise; a low tone when the field was full.
+    pub(super) fn digit_feedback(&self, digit: Option<&str>, typed: bool) {
+        if !self.speaking() {
+            return;
+        }
+        let utterance = Utterance::new(self.lang());
+        let utterance = match digit {
+            _ if !typed => utterance.tone(Tone::Refused),
+            Some(d) if self.speech.private() => utterance.text(d),
+            _ => utterance.tone(Tone::Digit),
+        };
+        self.speech.say(utterance);
+    }
+
+    pub(super) fn erase_feedback(&self, erased: bool) {
+        if self.speaking() {
+            let tone = if erased { Tone::Erase } else { Tone::Refused };
+            self.speech.say(Utterance::new(self.lang()).tone(tone));
+        }
+    }
+
+    pub(super) fn warning_started(&self) {
+        if self.speaking() {
+            self.speech
+                .say(Utterance::new(self.lang()).prompt("idle-warning"));
+        }
+    }
+
+    /// Headphones plugged in turn speech on (the person has come to listen); unplugging
+    /// leaves it as it is.
+    pub(super) fn check_headphones(&self) {
+        let private = self.speech.private();
+        let turn_on = {
+            let mut s = self.state.borrow_mut();
+            let plugged_in = private && !s.speech.headphones;
+            s.speech.headphones = private;
+            plugged_in && !s.speech.enabled
+        };
+        if turn_on {
+            self.toggle_speech();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn controls_are_described_with_role_and_state_in_each_language() {
+        let toggle = Spoken {
+            label: "English".into(),
+            checkable: true,
+            checked: true,
+            enabled: true,
+        };
+        assert_eq!(role_and_state(&toggle, Lang::En), "button, selected");
+        let disabled = Spoken {
+            label: "Next page".into(),
+            checkable: false,
+            checked: false,
+            enabled: false,
+        };
+        assert_eq!(role_and_state(&disabled, Lang::Ru), "кнопка, недоступно");
+        assert_eq!(role_and_state(&disabled, Lang::Kk), "батырма, қолжетімсіз");
+    }
+
+    #[test]
+    fn every_screen_has_a_prompt_in_every_language() {
+        use crate::speech::prompts;
+        for screen in [
+            Screen::Welcome,
+            Screen::Iin,
+            Screen::Code,
+            Screen::Activities,
+            Screen::Activity,
+            Screen::Review,
+            Screen::Receipt,
+        ] {
+            for lang in Lang::ALL {
+                assert!(
+                    prompts::text(screen_prompt(screen), lang).is_some(),
+                    "{screen:?} in {lang:?}"
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,373 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+//! Every function of every screen with the tactile keys alone (Up, Down, Enter, Back, Help,
+//! speech), one test per screen: each enabled control on the screen is reached by Down, and
+//! the screen's functions are carried out by Enter. No touch, no keyboard digits.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::time::Duration;
+
+use common::*;
+use komek_kiosk::bridge::keys::Tactile;
+use komek_kiosk::session::Timing;
+use komek_kiosk::{ActivityAdapter, AppAdapter, LoginAdapter, Screen, SpeechAdapter};
+use slint::platform::WindowEvent;
+use slint::{ComponentHandle, Model};
+
+fn key_down(rig: &Rig, function: Tactile) {
+    let text: slint::SharedString = rig.kiosk.keys().key_for(function).unwrap().into();
+    rig.app
+        .window()
+        .dispatch_event(WindowEvent::KeyPressed { text });
+}
+
+fn key_up(rig: &Rig, function: Tactile) {
+    let text: slint::SharedString = rig.kiosk.keys().key_for(function).unwrap().into();
+    rig.app
+        .window()
+        .dispatch_event(WindowEvent::KeyReleased { text });
+}
+
+fn tap(rig: &Rig, function: Tactile) {
+    key_down(rig, function);
+    key_up(rig, function);
+    settle(rig);
+}
+
+/// Runs what the event loop runs between events: Slint's change handlers (which report the
+/// focus) and the kiosk's idle clock.
+fn settle(rig: &Rig) {
+    slint::platform::update_timers_and_animations();
+    rig.kiosk.tick();
+}
+
+/// The labels of the enabled buttons on screen: what the keys must reach.
+fn enabled_buttons(rig: &Rig) -> BTreeSet<String> {
+    buttons(&rig.app)
+        .into_iter()
+        .filter(|b| b.accessible_enabled() != Some(false))
+        .filter_map(|b| b.accessible_label().map(|l| l.to_string()))
+        .collect()
+}
+
+/// Presses Down until the focus comes round again; returns every label it passed.
+fn cycle(rig: &Rig) -> BTreeSet<String> {
+    let mut seen: Vec<String> = Vec::new();
+    for _ in 0..200 {
+        tap(rig, Tactile::Down);
+        let label = rig.kiosk.focused_label();
+        if seen.len() > 1 && seen.first() == Some(&label) {
+            break;
+        }
+        seen.push(label);
+    }
+    seen.into_iter().collect()
+}
+
+fn assert_every_control_reachable(rig: &Rig, screen: &str) {
+    let expected = enabled_buttons(rig);
+    assert!(!expected.is_empty(), "{screen}: no buttons found");
+    let reached = cycle(rig);
+    let missing: Vec<_> = expected.difference(&reached).collect();
+    assert!(
+        missing.is_empty(),
+        "{screen}: not reachable with Down: {missing:?}"
+    );
+    // Up goes the other way round the same controls.
+    let before = rig.kiosk.focused_label();
+    tap(rig, Tactile::Down);
+    tap(rig, Tactile::Up);
+    assert_eq!(
+        rig.kiosk.focused_label(),
+        before,
+        "{screen}: Up undoes Down"
+    );
+}
+
+/// Moves the focus with Down to the control whose label satisfies `wanted`.
+fn focus_where(rig: &Rig, what: &str, wanted: impl Fn(&str) -> bool) {
+    for _ in 0..200 {
+        if wanted(&rig.kiosk.focused_label()) {
+            return;
+        }
+        tap(rig, Tactile::Down);
+    }
+    panic!("Down never reached {what}");
+}
+
+fn activate(rig: &Rig, label: &str) {
+    focus_where(rig, label, |l| l == label);
+    tap(rig, Tactile::Enter);
+}
+
+fn activate_containing(rig: &Rig, part: &str) {
+    focus_where(rig, part, |l| l.contains(part));
+    tap(rig, Tactile::Enter);
+}
+
+fn type_on_keypad(rig: &Rig, digits: &str) {
+    for d in digits.chars() {
+        activate(rig, &d.to_string());
+    }
+}
+
+/// Walks from the welcome screen to `target` with the tactile keys alone.
+fn reach(rig: &Rig, target: Screen) {
+    let steps = [
+        Screen::Welcome,
+        Screen::Iin,
+        Screen::Code,
+        Screen::Activities,
+        Screen::Activity,
+        Screen::Review,
+        Screen::Receipt,
+    ];
+    for step in steps.into_iter().skip(1) {
+        if rig.kiosk.screen() == target {
+            return;
+        }
+        match step {
+            Screen::Iin => activate(rig, "English"),
+            Screen::Code => {
+                type_on_keypad(rig, IIN);
+                activate(rig, "Continue");
+                wait(rig, "the code screen", || {
+                    rig.kiosk.screen() == Screen::Code
+                });
+            }
+            Screen::Activities => {
+                let login = rig.app.global::<LoginAdapter>();
+                wait(rig, "the demo code", || login.get_demo_code().len() == 6);
+                type_on_keypad(rig, &login.get_demo_code());
+                activate(rig, "Log in");
+                wait(rig, "the programme", || {
+                    rig.kiosk.screen() == Screen::Activities
+                });
+            }
+            Screen::Activity => activate_containing(rig, "Awaiting your choice of supplier"),
+            Screen::Review => {
+                let detail = rig.app.global::<ActivityAdapter>();
+                wait(rig, "the suppliers", || {
+                    detail.get_choices().row_count() > 0
+                });
+                activate_containing(rig, "Delivery in");
+            }
+            Screen::Receipt => activate(rig, "Confirm and sign"),
+            Screen::Welcome => {}
+        }
+        assert_eq!(rig.kiosk.screen(), step, "Enter led to {step:?}");
+    }
+    assert_eq!(rig.kiosk.screen(), target);
+}
+
+fn at(target: Screen) -> Rig {
+    let rig = rig(Timing::default());
+    rig.app.show().unwrap();
+    rig.app.invoke_focus_root();
+    reach(&rig, target);
+    rig
+}
+
+#[test]
+fn welcome_with_tactile_keys() {
+    let rig = at(Screen::Welcome);
+    assert_every_control_reachable(&rig, "welcome");
+    activate(&rig, "Русский");
+    assert_eq!(rig.kiosk.screen(), Screen::Iin);
+    assert_eq!(rig.app.global::<AppAdapter>().get_language(), "ru");
+}
+
+#[test]
+fn iin_with_tactile_keys() {
+    let rig = at(Screen::Iin);
+    assert_every_control_reachable(&rig, "iin");
+    type_on_keypad(&rig, "85");
+    activate(&rig, "Erase the last digit");
+    assert_eq!(rig.app.global::<LoginAdapter>().get_iin_length(), 1);
+    // Text size and contrast from the bottom bar, then Back to the welcome screen.
+    activate(&rig, "Text size: largest");
+    activate(&rig, "High contrast");
+    assert_eq!(rig.app.global::<komek_kiosk::Theme>().get_text_size(), 2);
+    tap(&rig, Tactile::Back);
+    assert_eq!(rig.kiosk.screen(), Screen::Welcome);
+}
+
+#[test]
+fn code_with_tactile_keys() {
+    let rig = at(Screen::Code);
+    assert_every_control_reachable(&rig, "code");
+    activate(&rig, "Send a new code");
+    let login = rig.app.global::<LoginAdapter>();
+    wait(&rig, "a new code", || !login.get_busy());
+    tap(&rig, Tactile::Back);
+    assert_eq!(rig.kiosk.screen(), Screen::Iin);
+}
+
+#[test]
+fn activities_with_tactile_keys() {
+    let rig = at(Screen::Activities);
+    assert_every_control_reachable(&rig, "activities");
+    activate_containing(&rig, "Awaiting your choice of supplier");
+    assert_eq!(rig.kiosk.screen(), Screen::Activity);
+}
+
+#[test]
+fn activity_with_tactile_keys() {
+    let rig = at(Screen::Activity);
+    let detail = rig.app.global::<ActivityAdapter>();
+    wait(&rig, "the suppliers", || {
+        detail.get_choices().row_count() > 0
+    });
+    assert_every_control_reachable(&rig, "activity");
+    tap(&rig, Tactile::Back);
+    assert_eq!(rig.kiosk.screen(), Screen::Activities);
+}
+
+#[test]
+fn review_with_tactile_keys() {
+    let rig = at(Screen::Review);
+    assert_every_control_reachable(&rig, "review");
+    tap(&rig, Tactile::Back);
+    assert_eq!(rig.kiosk.screen(), Screen::Activity);
+}
+
+#[test]
+fn receipt_with_tactile_keys() {
+    let rig = at(Screen::Receipt);
+    assert_every_control_reachable(&rig, "receipt");
+    activate(&rig, "Finish and log out");
+    assert_eq!(rig.kiosk.screen(), Screen::Welcome);
+    assert!(!rig.kiosk.has_visit());
+}
+
+#[test]
+fn speech_settings_with_tactile_keys() {
+    let rig = at(Screen::Iin);
+    let speech = rig.app.global::<SpeechAdapter>();
+    // The speech key turns speech on; the screen's prompt follows.
+    tap(&rig, Tactile::Speech);
+    assert!(speech.get_enabled());
+    activate(&rig, "Speech settings");
+    assert!(speech.get_settings_open());
+    let reached = cycle(&rig);
+    for label in [
+        "Speech",
+        "Screen off",
+        "Speed: slow",
+        "Speed: fast",
+        "Quieter",
+        "Louder",
+        "Close speech settings",
+    ] {
+        assert!(reached.contains(label), "{label} not reached: {reached:?}");
+    }
+    activate(&rig, "Speed: slow");
+    activate(&rig, "Louder");
+    assert_eq!(speech.get_rate(), 0);
+    assert_eq!(speech.get_volume(), 4);
+    activate(&rig, "Screen off");
+    assert!(speech.get_screen_off());
+    // Back closes the panel, not the screen behind it.
+    tap(&rig, Tactile::Back);
+    assert!(!speech.get_settings_open());
+    assert_eq!(rig.kiosk.screen(), Screen::Iin);
+    // The speech key again: speech off, and the screen comes back on.
+    tap(&rig, Tactile::Speech);
+    assert!(!speech.get_enabled() && !speech.get_screen_off());
+}
+
+#[test]
+fn help_repeats_the_prompt_and_held_help_lets_a_touch_describe_without_pressing() {
+    let rig = at(Screen::Iin);
+    let speech = rig.app.global::<SpeechAdapter>();
+    key_down(&rig, Tactile::Help);
+    rig.kiosk.tick();
+    assert!(speech.get_enabled(), "Help turns speech on");
+    assert!(speech.get_exploring());
+    // A touch on Continue while Help is held says it and does not press it.
+    press_by_touch(&rig, "Continue");
+    assert_eq!(rig.kiosk.screen(), Screen::Iin);
+    key_up(&rig, Tactile::Help);
+    rig.kiosk.tick();
+    assert!(!speech.get_exploring());
+    assert!(
+        wait_for_speech(&rig, |log| log.iter().any(|l| l == "say:Continue")),
+        "the touched control was described: {:?}",
+        rig.kiosk.speech().log()
+    );
+    // Help pressed and released with no touch: the screen's prompt again.
+    tap(&rig, Tactile::Help);
+    assert!(
+        wait_for_speech(&rig, |log| log.iter().any(|l| l == "prompt:iin:en")),
+        "{:?}",
+        rig.kiosk.speech().log()
+    );
+}
+
+#[test]
+fn the_idle_warning_is_extended_by_any_key_at_least_ten_times() {
+    let rig = rig(Timing {
+        warn_after: Duration::from_secs(60),
+        end_after_warning: Duration::from_secs(20),
+    });
+    rig.app.show().unwrap();
+    rig.app.invoke_focus_root();
+    reach(&rig, Screen::Activities);
+    let frame = rig.app.global::<AppAdapter>();
+    for round in 0..12 {
+        rig.clock.0.set(rig.clock.0.get() + Duration::from_secs(61));
+        rig.kiosk.tick();
+        assert!(frame.get_warning_visible(), "round {round}: warned");
+        assert!(
+            frame.get_warning_seconds() >= 19,
+            "round {round}: ≥ 20 s to react"
+        );
+        tap(
+            &rig,
+            if round % 2 == 0 {
+                Tactile::Back
+            } else {
+                Tactile::Down
+            },
+        );
+        assert!(
+            !frame.get_warning_visible(),
+            "round {round}: one key extends"
+        );
+        assert!(rig.kiosk.has_visit());
+        assert_eq!(
+            rig.kiosk.screen(),
+            Screen::Activities,
+            "the key only extended"
+        );
+    }
+}
+
+/// A touch (pointer press and release) at the centre of the button labelled `label`.
+fn press_by_touch(rig: &Rig, label: &str) {
+    let b = button(&rig.app, label);
+    let (p, s) = (b.absolute_position(), b.size());
+    let position = slint::LogicalPosition::new(p.x + s.width / 2.0, p.y + s.height / 2.0);
+    let window = rig.app.window();
+    window.dispatch_event(WindowEvent::PointerPressed {
+        position,
+        button: slint::platform::PointerEventButton::Left,
+    });
+    window.dispatch_event(WindowEvent::PointerReleased {
+        position,
+        button: slint::platform::PointerEventButton::Left,
+    });
+    rig.kiosk.tick();
+}
+
+fn wait_for_speech(rig: &Rig, done: impl Fn(&[String]) -> bool) -> bool {
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    while std::time::Instant::now() < deadline {
+        if done(&rig.kiosk.speech().log()) {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    false
+}
