@@ -63,6 +63,24 @@ pub fn report(data_dir: &Path) -> Result<String, StoreError> {
     Ok(out)
 }
 
+/// Whether every slot of the sign-language manifest has its clip in `clips_dir`.
+pub fn sign_clips(clips_dir: &Path) -> String {
+    let missing = crate::sign::manifest::missing(clips_dir);
+    if missing.is_empty() {
+        format!(
+            "sign-language clips: every screen has its clips in {}\n",
+            clips_dir.display()
+        )
+    } else {
+        format!(
+            "sign-language clips: {} missing in {}: {}\n",
+            missing.len(),
+            clips_dir.display(),
+            missing.join(", ")
+        )
+    }
+}
+
 /// The speech worker's last word on its voices and audio (written as it changes).
 fn speech_health(data_dir: &Path, out: &mut String) {
     let read = std::fs::read(data_dir.join(HEALTH_FILE))
@@ -126,6 +144,11 @@ mod tests {
         assert!(report.contains("damaged file kept: outbox.db.damaged-20261123T000000"));
         assert!(report.contains("catalogue: not cached yet"));
         assert!(report.contains("speech: no report yet"), "{report}");
+        let clips = sign_clips(dir.path());
+        assert!(
+            clips.contains("14 missing") && clips.contains("welcome/kk"),
+            "{clips}"
+        );
         for secret in ["7011234567", "810314304128", "k1", "k2"] {
             assert!(!report.contains(secret), "{secret} in {report}");
         }

@@ -11,6 +11,7 @@ pub mod domain;
 pub mod embedded;
 pub mod portal;
 pub mod session;
+pub mod sign;
 pub mod speech;
 pub mod store;
 pub mod sync;

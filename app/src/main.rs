@@ -8,7 +8,7 @@ use std::time::Duration;
 use anyhow::Context;
 use clap::Parser;
 use komek_kiosk::bridge::keys::KeyMap;
-use komek_kiosk::bridge::{Kiosk, SystemClock};
+use komek_kiosk::bridge::{Aids, Kiosk, SystemClock};
 use komek_kiosk::core::{Core, CoreConfig};
 use komek_kiosk::domain::Lang;
 use komek_kiosk::session::Timing;
@@ -65,6 +65,10 @@ struct Cli {
     /// (loudspeaker only). Digits of an IIN are spoken only in headphones.
     #[arg(long, env = "KOMEK_HEADPHONES", default_value = "detect")]
     headphones: HeadphonePolicy,
+    /// The sign-language clips named in assets/sign/manifest.toml (default: installed copy,
+    /// else assets/sign/clips, made by scripts/make-sample-clips).
+    #[arg(long, env = "KOMEK_SIGN_CLIPS")]
+    sign_clips: Option<PathBuf>,
     /// Speak a sentence in this language (kk, ru, en) through the kiosk's speech path, report
     /// which voice spoke and how speech-dispatcher fared, then exit (for technicians).
     #[arg(long)]
@@ -150,6 +154,12 @@ fn main() -> anyhow::Result<()> {
     if cli.diagnose {
         let data_dir = cli.data_dir.clone().unwrap_or_else(default_data_dir);
         print!("{}", komek_kiosk::diagnostics::report(&data_dir)?);
+        print!(
+            "{}",
+            komek_kiosk::diagnostics::sign_clips(&komek_kiosk::sign::manifest::default_dir(
+                cli.sign_clips.as_deref()
+            ))
+        );
         return Ok(());
     }
     if let Some(dir) = &cli.tour {
@@ -217,8 +227,11 @@ fn run_kiosk(cli: &Cli, runtime: &tokio::runtime::Runtime) -> anyhow::Result<()>
         runtime.handle().clone(),
         timing,
         Box::new(SystemClock::default()),
-        speech,
-        cli.tactile_keys.clone().unwrap_or_default(),
+        Aids {
+            speech,
+            keys: cli.tactile_keys.clone().unwrap_or_default(),
+            sign_clips: komek_kiosk::sign::manifest::default_dir(cli.sign_clips.as_deref()),
+        },
     );
     let _timer = kiosk.start_timer();
     // The layout is made for a 1080p panel; without a window manager to honour full screen

@@ -152,10 +152,7 @@ pub fn run(
         runtime,
         timing,
         Box::new(SystemClock::default()),
-        crate::speech::Speech::silent(crate::speech::SpeechConfig::new(
-            crate::speech::prompts::default_dir(None),
-        )),
-        Default::default(),
+        crate::bridge::Aids::silent(),
     );
     let mut tour = Tour {
         app: &app,
@@ -187,6 +184,14 @@ pub fn run(
     speech.invoke_open_settings();
     tour.shoot("speech-settings")?;
     speech.invoke_close_settings();
+    let sign = app.global::<crate::SignAdapter>();
+    sign.invoke_open_player();
+    // A frame of the clip if the clips are there; the panel says so if they are not.
+    let _ = kiosk.pump_until(Duration::from_secs(5), || {
+        sign.get_frame().size().width > 0 || sign.get_problem() != crate::SignProblem::None
+    });
+    tour.shoot("sign-language")?;
+    sign.invoke_close();
     login.invoke_iin_submit();
     tour.wait_for("code", || kiosk.screen() == Screen::Code)?;
     tour.wait_for("demo code", || !login.get_demo_code().is_empty())?;

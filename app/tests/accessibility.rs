@@ -9,7 +9,7 @@
 mod common;
 
 use common::*;
-use i_slint_backend_testing::ElementHandle;
+use i_slint_backend_testing::{AccessibleRole, ElementHandle};
 use komek_kiosk::session::Timing;
 use komek_kiosk::{ActivityAdapter, AppAdapter, AppWindow, Screen, Theme};
 use slint::{ComponentHandle, Model};
@@ -18,10 +18,20 @@ const LANGS: [&str; 3] = ["kk", "ru", "en"];
 const MIN_TARGET: f32 = 72.0;
 const MIN_GAP: f32 = 16.0;
 
-/// Every button on screen, once per item (several handles can stand for one item).
-fn targets(app: &AppWindow) -> Vec<(String, (f32, f32, f32, f32))> {
+/// Every button on screen, once per item (several handles can stand for one item); with a
+/// panel open over the screen (`panel`, its component's name), only the panel's buttons.
+fn targets(app: &AppWindow, panel: Option<&str>) -> Vec<(String, (f32, f32, f32, f32))> {
+    let found = match panel {
+        None => buttons(app),
+        Some(name) => ElementHandle::find_by_element_type_name(app, name)
+            .next()
+            .unwrap_or_else(|| panic!("{name} is not open"))
+            .query_descendants()
+            .match_accessible_role(AccessibleRole::Button)
+            .find_all(),
+    };
     let mut seen: Vec<(String, (f32, f32, f32, f32))> = Vec::new();
-    for b in buttons(app) {
+    for b in found {
         let (p, s) = (b.absolute_position(), b.size());
         let rect = (p.x, p.y, s.width, s.height);
         if s.width <= 0.0 || s.height <= 0.0 || seen.iter().any(|(_, r)| *r == rect) {
@@ -50,24 +60,42 @@ fn gap(a: (f32, f32, f32, f32), b: (f32, f32, f32, f32)) -> f32 {
 const REACH_TOP: f32 = 1080.0 / 3.0;
 
 fn check_screen(app: &AppWindow, screen: &str) {
+    check(app, screen, None);
+}
+
+fn check_panel(app: &AppWindow, panel: &str) {
+    check(app, panel, Some(panel));
+}
+
+fn check(app: &AppWindow, screen: &str, panel: Option<&str>) {
     let frame = app.global::<AppAdapter>();
     let mut out_of_reach = Vec::new();
-    for size in 0..=2 {
+    for (lang, size) in LANGS.into_iter().flat_map(|l| (0..=2).map(move |s| (l, s))) {
+        frame.invoke_choose_language(lang.into());
         frame.invoke_choose_text_size(size);
-        for (label, (_, y, _, h)) in targets(app) {
+        for (label, (x, y, w, h)) in targets(app, panel) {
             if y + h / 2.0 < REACH_TOP {
-                out_of_reach.push(format!("size {size}: {label:?} at {} px", y + h / 2.0));
+                out_of_reach.push(format!(
+                    "{lang}, size {size}: {label:?} at {} px",
+                    y + h / 2.0
+                ));
+            }
+            // Cut off by the edge of the screen: part of it cannot be seen or touched.
+            if x < 0.0 || y < 0.0 || x + w > 1920.5 || y + h > 1080.5 {
+                out_of_reach.push(format!(
+                    "{lang}, size {size}: {label:?} off screen at {x},{y} {w}×{h}"
+                ));
             }
         }
     }
     assert!(
         out_of_reach.is_empty(),
-        "{screen}: out of seated reach (centre above {REACH_TOP} px): {out_of_reach:#?}"
+        "{screen}: out of seated reach (centre above {REACH_TOP} px) or off screen: {out_of_reach:#?}"
     );
     frame.invoke_choose_text_size(0);
     for lang in LANGS {
         frame.invoke_choose_language(lang.into());
-        let found = targets(app);
+        let found = targets(app, panel);
         assert!(
             found.len() >= 4,
             "{screen}/{lang}: only {} controls",
@@ -107,9 +135,15 @@ fn every_screen_has_labelled_targets_of_72_px_with_16_px_between_them() {
     check_screen(app, "iin");
     app.global::<komek_kiosk::SpeechAdapter>()
         .invoke_open_settings();
-    check_screen(app, "speech settings");
+    check_panel(app, "SpeechSettings");
     app.global::<komek_kiosk::SpeechAdapter>()
         .invoke_close_settings();
+    let sign = app.global::<komek_kiosk::SignAdapter>();
+    sign.invoke_open_player();
+    check_panel(app, "SignPlayer");
+    sign.invoke_toggle_size();
+    check_panel(app, "SignPlayer");
+    sign.invoke_close();
     type_digits(app, IIN);
     press(app, "Continue");
     wait(&rig, "the code screen", || {

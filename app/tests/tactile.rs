@@ -371,3 +371,94 @@ fn wait_for_speech(rig: &Rig, done: impl Fn(&[String]) -> bool) -> bool {
     }
     false
 }
+
+/// A rig whose sign-language clips are made by the real script into a fresh folder.
+fn rig_with_sample_clips() -> (Rig, tempfile::TempDir) {
+    let clips = tempfile::tempdir().unwrap();
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../scripts/make-sample-clips");
+    let made = std::process::Command::new(script)
+        .arg(clips.path())
+        .status()
+        .unwrap();
+    assert!(made.success(), "make-sample-clips failed");
+    let mut aids = komek_kiosk::bridge::Aids::silent();
+    aids.sign_clips = clips.path().to_path_buf();
+    let rig = rig_with(Timing::default(), aids);
+    rig.app.show().unwrap();
+    rig.app.invoke_focus_root();
+    (rig, clips)
+}
+
+#[test]
+fn sign_language_panel_with_tactile_keys() {
+    use komek_kiosk::{SignAdapter, SignProblem};
+    let (rig, _clips) = rig_with_sample_clips();
+    reach(&rig, Screen::Iin);
+    let sign = rig.app.global::<SignAdapter>();
+    activate(&rig, "Sign language");
+    assert!(sign.get_open());
+    assert_eq!(sign.get_problem(), SignProblem::None);
+    assert_eq!(
+        sign.get_sign_language(),
+        "ru",
+        "Russian sign language with English"
+    );
+    assert!(sign.get_playing());
+    // Frames of the clip reach the panel.
+    assert!(
+        rig.kiosk
+            .pump_until(Duration::from_secs(10), || sign.get_frame().size().width
+                == 480),
+        "no frame shown"
+    );
+    let reached = cycle(&rig);
+    for label in [
+        "Pause",
+        "Play again from the start",
+        "Make the video larger",
+        "Kazakh sign language",
+        "Russian sign language",
+        "Close the video",
+    ] {
+        assert!(reached.contains(label), "{label} not reached: {reached:?}");
+    }
+    activate(&rig, "Make the video larger");
+    assert!(sign.get_large());
+    activate(&rig, "Kazakh sign language");
+    assert_eq!(sign.get_sign_language(), "kk");
+    assert!(sign.get_playing());
+    activate(&rig, "Pause");
+    assert!(!sign.get_playing());
+    activate(&rig, "Play");
+    assert!(sign.get_playing());
+    // The clip runs to its end; Play then starts it again.
+    assert!(
+        rig.kiosk
+            .pump_until(Duration::from_secs(10), || sign.get_ended()),
+        "the end of the clip is noticed"
+    );
+    activate(&rig, "Play");
+    assert!(sign.get_playing() && !sign.get_ended());
+    // Back closes the panel, not the screen.
+    tap(&rig, Tactile::Back);
+    assert!(!sign.get_open());
+    assert_eq!(rig.kiosk.screen(), Screen::Iin);
+}
+
+#[test]
+fn a_screen_without_its_clip_says_so() {
+    use komek_kiosk::{SignAdapter, SignProblem};
+    let empty = tempfile::tempdir().unwrap();
+    let mut aids = komek_kiosk::bridge::Aids::silent();
+    aids.sign_clips = empty.path().to_path_buf();
+    let rig = rig_with(Timing::default(), aids);
+    rig.app.show().unwrap();
+    rig.app.invoke_focus_root();
+    reach(&rig, Screen::Iin);
+    activate(&rig, "Sign language");
+    let sign = rig.app.global::<SignAdapter>();
+    assert_eq!(sign.get_problem(), SignProblem::NoClip);
+    assert!(has_label_containing(&rig.app, "no sign-language video"));
+    tap(&rig, Tactile::Back);
+    assert!(!sign.get_open());
+}

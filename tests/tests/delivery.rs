@@ -144,10 +144,7 @@ fn window(rig: &Rig) -> (AppWindow, Kiosk) {
         rig.runtime.handle().clone(),
         Timing::default(),
         Box::new(SystemClock::default()),
-        komek_kiosk::speech::Speech::silent(komek_kiosk::speech::SpeechConfig::new(
-            komek_kiosk::speech::prompts::default_dir(None),
-        )),
-        Default::default(),
+        komek_kiosk::bridge::Aids::silent(),
     );
     (app, kiosk)
 }

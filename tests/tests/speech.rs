@@ -176,4 +176,5 @@ fn a_wedged_daemon_is_caught_within_the_watchdog_and_espeak_ng_speaks_instead() 
         diagnosis.contains("speech-dispatcher: wedged") && diagnosis.contains("wedged 1 times"),
         "{diagnosis}"
     );
+    assert!(diagnosis.contains("sign-language clips:"), "{diagnosis}");
 }

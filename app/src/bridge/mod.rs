@@ -5,6 +5,7 @@
 pub mod format;
 pub mod keys;
 mod render;
+mod sign_video;
 mod speaking;
 mod state;
 mod tactile;
@@ -25,12 +26,32 @@ use state::State;
 use crate::core::{Challenge, Core, LoginError, Visit};
 use crate::domain::{Catalogue, Iin, IinError, Lang, Order, OrderError};
 use crate::session::{Session, Tick, Timing};
-use crate::speech::Speech;
+use crate::speech::{Speech, SpeechConfig};
 use crate::{
     ActivitiesAdapter, ActivityAdapter, AppAdapter, AppWindow, LoginAdapter, LoginProblem,
     ReceiptAdapter, ReviewAdapter, SaveProblem, Screen,
 };
 use keys::KeyMap;
+
+/// What the kiosk offers beyond the screen: speech, the tactile keys, sign-language clips.
+pub struct Aids {
+    pub speech: Speech,
+    pub keys: KeyMap,
+    /// The folder of the sign-language clips named in assets/sign/manifest.toml.
+    pub sign_clips: std::path::PathBuf,
+}
+
+impl Aids {
+    /// Silent speech (logged, not heard), the default keys and the clips of the source tree
+    /// or installation: for the tour and headless tests.
+    pub fn silent() -> Self {
+        Aids {
+            speech: Speech::silent(SpeechConfig::new(crate::speech::prompts::default_dir(None))),
+            keys: KeyMap::default(),
+            sign_clips: crate::sign::manifest::default_dir(None),
+        }
+    }
+}
 
 /// Where the bridge reads time; tests pass a clock they move by hand.
 pub trait Clock {
@@ -86,6 +107,10 @@ struct Inner {
     synthetic_key: Cell<bool>,
     /// The label of the control that has the focus (what speech says; what tests check).
     focused_label: RefCell<String>,
+    sign_clips: std::path::PathBuf,
+    video: RefCell<Option<crate::sign::Player>>,
+    /// Timer rounds since the last full tick (the timer also serves video frames).
+    rounds: Cell<u32>,
 }
 
 impl Kiosk {
@@ -95,9 +120,13 @@ impl Kiosk {
         runtime: tokio::runtime::Handle,
         timing: Timing,
         clock: Box<dyn Clock>,
-        speech: Speech,
-        keys: KeyMap,
+        aids: Aids,
     ) -> Self {
+        let Aids {
+            speech,
+            keys,
+            sign_clips,
+        } = aids;
         let (tx, rx) = mpsc::channel();
         let inner = Rc::new(Inner {
             app: app.as_weak(),
@@ -112,6 +141,9 @@ impl Kiosk {
             keys,
             synthetic_key: Cell::new(false),
             focused_label: RefCell::new(String::new()),
+            sign_clips,
+            video: RefCell::new(None),
+            rounds: Cell::new(0),
         });
         wire(app, &inner);
         inner.select_translation(Lang::Kk);
@@ -163,6 +195,7 @@ impl Kiosk {
 
     /// Advances the idle clock and refreshes what changes by itself (connection, delivery).
     pub fn tick(&self) {
+        self.inner.poll_video();
         self.inner.tick();
     }
 
@@ -196,18 +229,24 @@ impl Kiosk {
         self.inner.state.borrow().receipt
     }
 
-    /// Runs the background drain and the idle clock from a Slint timer (the real event loop).
+    /// Runs the background drain, video frames and the idle clock from a Slint timer (the
+    /// real event loop): frames every 40 ms (25 per second), the rest every 120 ms.
     pub fn start_timer(&self) -> slint::Timer {
         let timer = slint::Timer::default();
         let weak = Rc::downgrade(&self.inner);
         timer.start(
             slint::TimerMode::Repeated,
-            Duration::from_millis(100),
+            Duration::from_millis(40),
             move || {
                 if let Some(inner) = weak.upgrade() {
-                    let kiosk = Kiosk { inner };
-                    kiosk.drain();
-                    kiosk.tick();
+                    inner.poll_video();
+                    let round = inner.rounds.get() + 1;
+                    inner.rounds.set(round % 3);
+                    if round == 3 {
+                        let kiosk = Kiosk { inner };
+                        kiosk.drain();
+                        kiosk.tick();
+                    }
                 }
             },
         );
@@ -261,6 +300,7 @@ fn wire(app: &AppWindow, inner: &Rc<Inner>) {
         }
     });
     speaking::wire(app, inner);
+    sign_video::wire(app, inner);
 
     let login = app.global::<LoginAdapter>();
     login.on_iin_digit(with(inner, |i, d: slint::SharedString| i.iin_digit(&d)));
@@ -497,6 +537,7 @@ impl Inner {
         self.speech.set(crate::speech::Settings::default());
         self.speech.forget();
         self.focused_label.borrow_mut().clear();
+        self.close_sign_panel();
         self.select_translation(Lang::Kk);
         self.show(Screen::Welcome);
     }

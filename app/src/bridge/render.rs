@@ -14,7 +14,7 @@ use crate::store::ActionState;
 use crate::{
     ActivitiesAdapter, ActivityAdapter, ActivityRow, ActivityStatus, AppAdapter, AppWindow,
     ChoiceRow, DeliveryState, LoginAdapter, LoginProblem, ReceiptAdapter, ReviewAdapter, Screen,
-    SpeechAdapter, Theme, WindowState,
+    SignAdapter, SpeechAdapter, Theme, WindowState,
 };
 
 /// The catalogue counts as stale, and shows its date, after this long without a refresh.
@@ -135,6 +135,14 @@ pub fn render(
     });
     speech.set_volume(i32::from(spoken.settings.volume.step()));
     speech.set_volume_steps(i32::from(Volume::STEPS));
+
+    let sign = app.global::<SignAdapter>();
+    sign.set_open(state.sign.open);
+    sign.set_large(state.sign.large);
+    sign.set_playing(state.sign.playing);
+    sign.set_ended(state.sign.ended);
+    sign.set_problem(state.sign.problem);
+    sign.set_sign_language(state.sign.language.code().into());
 
     let login = app.global::<LoginAdapter>();
     login.set_iin_display(format::iin_groups(&state.login.iin_digits).into());

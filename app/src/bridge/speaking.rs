@@ -109,21 +109,27 @@ impl Inner {
         if !self.speaking() {
             return;
         }
-        let (screen, lang, settings_open) = {
-            let s = self.state.borrow();
-            (s.screen, s.lang, s.speech.settings_open)
-        };
-        if settings_open {
-            self.speech
-                .say(Utterance::new(lang).prompt("speech-settings"));
-        } else if screen == Screen::Welcome {
-            self.speech.say(Utterance::new(Lang::Kk).prompt("welcome"));
-            for lang in [Lang::Ru, Lang::En] {
-                self.speech.say_next(Utterance::new(lang).prompt("welcome"));
-            }
+        let mut utterances = self.screen_prompt().into_iter();
+        if let Some(first) = utterances.next() {
+            self.speech.say(first);
+        }
+        for next in utterances {
+            self.speech.say_next(next);
+        }
+    }
+
+    /// What the screen (or the speech settings over it) says when it opens.
+    fn screen_prompt(&self) -> Vec<Utterance> {
+        let s = self.state.borrow();
+        if s.speech.settings_open {
+            vec![Utterance::new(s.lang).prompt("speech-settings")]
+        } else if s.screen == Screen::Welcome {
+            Lang::ALL
+                .into_iter()
+                .map(|lang| Utterance::new(lang).prompt("welcome"))
+                .collect()
         } else {
-            self.speech
-                .say(Utterance::new(lang).prompt(screen_prompt(screen)));
+            vec![Utterance::new(s.lang).prompt(screen_prompt(s.screen))]
         }
     }
 
@@ -193,15 +199,9 @@ impl Inner {
         let lang = self.lang();
         if now_on {
             self.speech.say(Utterance::new(lang).prompt("speech-on"));
-            let next = {
-                let s = self.state.borrow();
-                if s.speech.settings_open {
-                    "speech-settings"
-                } else {
-                    screen_prompt(s.screen)
-                }
-            };
-            self.speech.say_next(Utterance::new(lang).prompt(next));
+            for next in self.screen_prompt() {
+                self.speech.say_next(next);
+            }
         } else {
             self.speech.say(Utterance::new(lang).prompt("speech-off"));
         }
@@ -302,7 +302,7 @@ mod tests {
     }
 
     #[test]
-    fn every_screen_has_a_prompt_in_every_language() {
+    fn every_screen_has_a_prompt_in_every_language_and_a_clip_slot() {
         use crate::speech::prompts;
         for screen in [
             Screen::Welcome,
@@ -317,6 +317,18 @@ mod tests {
                 assert!(
                     prompts::text(screen_prompt(screen), lang).is_some(),
                     "{screen:?} in {lang:?}"
+                );
+            }
+            // And a sign-language clip slot in both sign languages.
+            for sign in crate::sign::SignLanguage::ALL {
+                assert!(
+                    crate::sign::manifest::clip(
+                        std::path::Path::new("/"),
+                        screen_prompt(screen),
+                        sign
+                    )
+                    .is_some(),
+                    "{screen:?} has no {sign:?} clip slot"
                 );
             }
         }

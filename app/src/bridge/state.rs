@@ -29,6 +29,7 @@ pub struct State {
     pub save_problem: SaveProblem,
     pub receipt: Option<Uuid>,
     pub speech: SpeechState,
+    pub sign: super::sign_video::SignState,
 }
 
 /// Speech mode as the person set it; every visit starts from the default (off, normal speed,
@@ -77,6 +78,7 @@ impl State {
             save_problem: SaveProblem::None,
             receipt: None,
             speech: SpeechState::default(),
+            sign: Default::default(),
         }
     }
 
@@ -98,6 +100,7 @@ impl State {
         self.save_problem = SaveProblem::None;
         self.receipt = None;
         // Headphones still plugged in stay known, so the next person is not told again.
+        self.sign = Default::default();
         self.speech = SpeechState {
             headphones: self.speech.headphones,
             ..SpeechState::default()

@@ -47,6 +47,8 @@ impl Inner {
             Tactile::Back => {
                 if warning {
                     // Any key already extended the session (input above); nothing more to do.
+                } else if self.state.borrow().sign.open {
+                    self.close_sign_panel();
                 } else if self.state.borrow().speech.settings_open {
                     self.close_speech_settings();
                 } else {

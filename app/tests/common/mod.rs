@@ -44,6 +44,10 @@ pub struct Rig {
 }
 
 pub fn rig(timing: Timing) -> Rig {
+    rig_with(timing, komek_kiosk::bridge::Aids::silent())
+}
+
+pub fn rig_with(timing: Timing, aids: komek_kiosk::bridge::Aids) -> Rig {
     i_slint_backend_testing::init_no_event_loop();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -76,10 +80,7 @@ pub fn rig(timing: Timing) -> Rig {
         runtime.handle().clone(),
         timing,
         Box::new(clock.clone()),
-        komek_kiosk::speech::Speech::silent(komek_kiosk::speech::SpeechConfig::new(
-            komek_kiosk::speech::prompts::default_dir(None),
-        )),
-        Default::default(),
+        aids,
     );
     Rig {
         app,
