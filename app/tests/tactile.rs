@@ -251,6 +251,10 @@ fn speech_settings_with_tactile_keys() {
     activate(&rig, "Speech settings");
     assert!(speech.get_settings_open());
     let reached = cycle(&rig);
+    assert!(
+        !reached.contains("Text size: normal") && !reached.contains("Continue"),
+        "the focus stays in the panel: {reached:?}"
+    );
     for label in [
         "Speech",
         "Screen off",
@@ -412,6 +416,11 @@ fn sign_language_panel_with_tactile_keys() {
         "no frame shown"
     );
     let reached = cycle(&rig);
+    assert_eq!(
+        reached.len(),
+        6,
+        "the focus stays in the panel: {reached:?}"
+    );
     for label in [
         "Pause",
         "Play again from the start",

@@ -402,11 +402,21 @@ impl Inner {
 
     /// A key or touch: the person is still here, and whatever is being said stops.
     fn input(&self) {
-        self.state
-            .borrow_mut()
-            .session
-            .input(self.clock.monotonic());
+        let was_warning = {
+            let mut s = self.state.borrow_mut();
+            let was = s.session.is_warning();
+            s.session.input(self.clock.monotonic());
+            was
+        };
         self.speech.stop();
+        if was_warning {
+            // The warning took the focus and is gone: it goes back to the window, or the next
+            // key would have nowhere to go.
+            self.render();
+            if let Some(app) = self.app.upgrade() {
+                app.invoke_focus_root();
+            }
+        }
     }
 
     fn iin_digit(&self, digit: &str) {

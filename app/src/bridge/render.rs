@@ -13,8 +13,8 @@ use crate::speech::{Rate, Volume};
 use crate::store::ActionState;
 use crate::{
     ActivitiesAdapter, ActivityAdapter, ActivityRow, ActivityStatus, AppAdapter, AppWindow,
-    ChoiceRow, DeliveryState, LoginAdapter, LoginProblem, ReceiptAdapter, ReviewAdapter, Screen,
-    SignAdapter, SpeechAdapter, Theme, WindowState,
+    ChoiceRow, DeliveryState, LoginAdapter, LoginProblem, Modal, ReceiptAdapter, ReviewAdapter,
+    Screen, SignAdapter, SpeechAdapter, Theme, WindowState,
 };
 
 /// The catalogue counts as stale, and shows its date, after this long without a refresh.
@@ -143,6 +143,8 @@ pub fn render(
     sign.set_ended(state.sign.ended);
     sign.set_problem(state.sign.problem);
     sign.set_sign_language(state.sign.language.code().into());
+    app.global::<Modal>()
+        .set_open(state.speech.settings_open || state.sign.open || state.session.is_warning());
 
     let login = app.global::<LoginAdapter>();
     login.set_iin_display(format::iin_groups(&state.login.iin_digits).into());
