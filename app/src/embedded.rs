@@ -6,18 +6,11 @@ use std::path::{Path, PathBuf};
 
 use komek_gateway::{GatewayConfig, GatewayError, RunningGateway};
 
-/// Where the demo data are: an explicit folder, the installed copy beside the binary, or the
-/// source tree this binary was built from.
+/// Where the demo data are: an explicit folder, the installed copy, or the source tree.
 pub fn demo_data_dir(explicit: Option<&Path>) -> PathBuf {
-    if let Some(dir) = explicit {
-        return dir.to_path_buf();
-    }
-    let installed = std::env::current_exe()
-        .ok()
-        .and_then(|exe| exe.parent().map(|d| d.join("../share/komek/demo")))
-        .filter(|d| d.join("catalogue.json").is_file());
-    installed
-        .unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../assets/demo")))
+    crate::assets::asset_dir(explicit, "demo", "assets/demo", |d| {
+        d.join("catalogue.json").is_file()
+    })
 }
 
 /// Starts the demo gateway on 127.0.0.1 (a free port) with its database at `db_path`.

@@ -4,6 +4,7 @@
 //! `core` (the kiosk's services), `sync` (outbox delivery), `portal` (the gateway client),
 //! `store` (SQLite), `domain` (pure rules). See ARCHITECTURE.md.
 
+pub mod assets;
 pub mod bridge;
 pub mod core;
 pub mod diagnostics;

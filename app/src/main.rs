@@ -221,6 +221,7 @@ fn run_kiosk(cli: &Cli, runtime: &tokio::runtime::Runtime) -> anyhow::Result<()>
         end_after_warning: Duration::from_secs(cli.idle_end_secs),
     };
     let speech = Speech::start(speech_config(cli, &data_dir));
+    komek_kiosk::sign::init();
     let kiosk = Kiosk::new(
         &app,
         core,

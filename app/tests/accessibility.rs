@@ -1,5 +1,6 @@
 //! The accessibility numbers of the brief, checked on every screen of a visit in every
-//! language: every control a labelled button within seated reach at every text size, every
+//! language: no text cut off and every control a labelled button within seated reach and on
+//! screen at every text size, every
 //! target at least 72 px with 16 px between targets, text sizes, and the contrast of every
 //! text colour on its background in both themes.
 
@@ -9,7 +10,7 @@
 mod common;
 
 use common::*;
-use i_slint_backend_testing::{AccessibleRole, ElementHandle};
+use i_slint_backend_testing::{AccessibleRole, ElementHandle, ElementQuery};
 use komek_kiosk::session::Timing;
 use komek_kiosk::{ActivityAdapter, AppAdapter, AppWindow, Screen, Theme};
 use slint::{ComponentHandle, Model};
@@ -48,6 +49,30 @@ fn label(b: &ElementHandle) -> String {
         .unwrap_or_default()
 }
 
+/// Texts that are cut off: laid out smaller than they need (`FitText` in
+/// ui/widgets/text.slint says so), or pushed past the edge of the screen.
+fn clipped_texts(app: &AppWindow) -> Vec<((i64, i64, i64, i64), String)> {
+    let mut found: Vec<_> = ElementQuery::from_root(app)
+        .match_descendants()
+        .match_predicate(|e| {
+            // Every text of the UI is a FitText (or a style inheriting it).
+            let Some(description) = e.accessible_description() else {
+                return false;
+            };
+            let (p, s) = (e.absolute_position(), e.size());
+            let off_screen = s.width > 0.0
+                && s.height > 0.0
+                && (p.x < -0.5 || p.y < -0.5 || p.x + s.width > 1920.5 || p.y + s.height > 1080.5);
+            description == "clipped" || off_screen
+        })
+        .find_all()
+        .iter()
+        .map(|e| (place(e), label(e)))
+        .collect();
+    found.dedup_by(|a, b| a.0 == b.0);
+    found
+}
+
 /// The distance between two rectangles, negative when they overlap.
 fn gap(a: (f32, f32, f32, f32), b: (f32, f32, f32, f32)) -> f32 {
     let dx = (b.0 - (a.0 + a.2)).max(a.0 - (b.0 + b.2));
@@ -70,9 +95,13 @@ fn check_panel(app: &AppWindow, panel: &str) {
 fn check(app: &AppWindow, screen: &str, panel: Option<&str>) {
     let frame = app.global::<AppAdapter>();
     let mut out_of_reach = Vec::new();
+    let mut cut_off = Vec::new();
     for (lang, size) in LANGS.into_iter().flat_map(|l| (0..=2).map(move |s| (l, s))) {
         frame.invoke_choose_language(lang.into());
         frame.invoke_choose_text_size(size);
+        for (place, text) in clipped_texts(app) {
+            cut_off.push(format!("{lang}, size {size}: {text:?} at {place:?}"));
+        }
         for (label, (x, y, w, h)) in targets(app, panel) {
             if y + h / 2.0 < REACH_TOP {
                 out_of_reach.push(format!(
@@ -88,6 +117,10 @@ fn check(app: &AppWindow, screen: &str, panel: Option<&str>) {
             }
         }
     }
+    assert!(
+        cut_off.is_empty(),
+        "{screen}: text cut off (smaller than it needs, or past the edge): {cut_off:#?}"
+    );
     assert!(
         out_of_reach.is_empty(),
         "{screen}: out of seated reach (centre above {REACH_TOP} px) or off screen: {out_of_reach:#?}"

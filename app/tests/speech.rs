@@ -62,6 +62,29 @@ fn speech_mode_says_prompts_controls_and_messages_and_never_the_code() {
     });
     log_until(&rig, "the code prompt", |l| has(l, "prompt:code:ru"));
 
+    // Moving onto a keypad key on the loudspeaker names no digit, and says why once.
+    let down: slint::SharedString = slint::platform::Key::DownArrow.into();
+    for _ in 0..40 {
+        app.window()
+            .dispatch_event(slint::platform::WindowEvent::KeyPressed { text: down.clone() });
+        slint::platform::update_timers_and_animations();
+        if rig.kiosk.focused_label().len() == 1 {
+            break;
+        }
+    }
+    let digit = rig.kiosk.focused_label();
+    assert!(
+        digit.bytes().all(|b| b.is_ascii_digit()),
+        "on a keypad key: {digit}"
+    );
+    let log = log_until(&rig, "the neutral key name", |l| {
+        has(l, "say:Цифровая клавиша") && has(l, "prompt:digits-private:ru")
+    });
+    assert!(
+        !has(&log, &format!("say:{digit}")),
+        "the digit was named: {log:#?}"
+    );
+
     let login = app.global::<LoginAdapter>();
     wait(&rig, "the demo code", || login.get_demo_code().len() == 6);
     let code = login.get_demo_code().to_string();

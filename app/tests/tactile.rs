@@ -300,6 +300,21 @@ fn help_repeats_the_prompt_and_held_help_lets_a_touch_describe_without_pressing(
         "the touched control was described: {:?}",
         rig.kiosk.speech().log()
     );
+    // A finger that went down while Help was held presses nothing, even if Help is let go
+    // before the finger.
+    key_down(&rig, Tactile::Help);
+    settle(&rig);
+    let continue_button = centre_of(&rig, "Continue");
+    pointer(&rig, continue_button, true);
+    key_up(&rig, Tactile::Help);
+    settle(&rig);
+    pointer(&rig, continue_button, false);
+    assert_eq!(rig.kiosk.screen(), Screen::Iin);
+    assert_eq!(
+        rig.app.global::<LoginAdapter>().get_problem(),
+        komek_kiosk::LoginProblem::None,
+        "Continue was not pressed"
+    );
     // Help pressed and released with no touch: the screen's prompt again.
     tap(&rig, Tactile::Help);
     assert!(
@@ -348,21 +363,28 @@ fn the_idle_warning_is_extended_by_any_key_at_least_ten_times() {
     }
 }
 
-/// A touch (pointer press and release) at the centre of the button labelled `label`.
-fn press_by_touch(rig: &Rig, label: &str) {
+fn centre_of(rig: &Rig, label: &str) -> slint::LogicalPosition {
     let b = button(&rig.app, label);
     let (p, s) = (b.absolute_position(), b.size());
-    let position = slint::LogicalPosition::new(p.x + s.width / 2.0, p.y + s.height / 2.0);
-    let window = rig.app.window();
-    window.dispatch_event(WindowEvent::PointerPressed {
-        position,
-        button: slint::platform::PointerEventButton::Left,
+    slint::LogicalPosition::new(p.x + s.width / 2.0, p.y + s.height / 2.0)
+}
+
+/// A finger going down on, or lifting from, `position`.
+fn pointer(rig: &Rig, position: slint::LogicalPosition, down: bool) {
+    let button = slint::platform::PointerEventButton::Left;
+    rig.app.window().dispatch_event(if down {
+        WindowEvent::PointerPressed { position, button }
+    } else {
+        WindowEvent::PointerReleased { position, button }
     });
-    window.dispatch_event(WindowEvent::PointerReleased {
-        position,
-        button: slint::platform::PointerEventButton::Left,
-    });
-    rig.kiosk.tick();
+    settle(rig);
+}
+
+/// A touch (pointer press and release) at the centre of the button labelled `label`.
+fn press_by_touch(rig: &Rig, label: &str) {
+    let position = centre_of(rig, label);
+    pointer(rig, position, true);
+    pointer(rig, position, false);
 }
 
 fn wait_for_speech(rig: &Rig, done: impl Fn(&[String]) -> bool) -> bool {
@@ -470,4 +492,44 @@ fn a_screen_without_its_clip_says_so() {
     assert!(has_label_containing(&rig.app, "no sign-language video"));
     tap(&rig, Tactile::Back);
     assert!(!sign.get_open());
+}
+
+#[test]
+fn a_held_key_repeats_only_focus_moves_and_the_warning_key_only_extends() {
+    let rig = rig(Timing {
+        warn_after: Duration::from_secs(60),
+        end_after_warning: Duration::from_secs(20),
+    });
+    rig.app.show().unwrap();
+    rig.app.invoke_focus_root();
+    reach(&rig, Screen::Code);
+    let repeat = |function: Tactile| {
+        let text: slint::SharedString = rig.kiosk.keys().key_for(function).unwrap().into();
+        rig.app
+            .window()
+            .dispatch_event(WindowEvent::KeyPressRepeated { text });
+        settle(&rig);
+    };
+    // Back held on the code screen goes back once, not on out of the visit.
+    key_down(&rig, Tactile::Back);
+    settle(&rig);
+    for _ in 0..5 {
+        repeat(Tactile::Back);
+    }
+    key_up(&rig, Tactile::Back);
+    assert_eq!(rig.kiosk.screen(), Screen::Iin);
+    // Down held keeps moving the focus.
+    tap(&rig, Tactile::Down);
+    let first = rig.kiosk.focused_label();
+    repeat(Tactile::Down);
+    repeat(Tactile::Down);
+    assert_ne!(rig.kiosk.focused_label(), first, "a held Down moves on");
+
+    // While the warning is up, Back only keeps the session: the screen stays.
+    rig.clock.0.set(rig.clock.0.get() + Duration::from_secs(61));
+    settle(&rig);
+    assert!(rig.app.global::<AppAdapter>().get_warning_visible());
+    tap(&rig, Tactile::Back);
+    assert!(!rig.app.global::<AppAdapter>().get_warning_visible());
+    assert_eq!(rig.kiosk.screen(), Screen::Iin, "Back only extended");
 }

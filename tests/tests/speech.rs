@@ -161,8 +161,11 @@ fn a_wedged_daemon_is_caught_within_the_watchdog_and_espeak_ng_speaks_instead() 
         .find_map(|l| l.strip_prefix("espeak-ng took over after "))
         .and_then(|l| l.trim_end_matches(" s").parse().ok())
         .expect("the report says when the fallback took over");
+    // This daemon wedges in the connect, which is allowed twice the watchdog (a cold daemon
+    // starts its output module and lists its voices first).
+    let limit = 2.0 * watchdog as f32;
     assert!(
-        took_over >= watchdog as f32 && took_over < watchdog as f32 + 1.0,
+        took_over >= limit && took_over < limit + 1.0,
         "the wedge was caught after {took_over} s, watchdog {watchdog} s"
     );
     assert!(took < Duration::from_secs(60), "{took:?}");

@@ -290,11 +290,11 @@ fn wire(app: &AppWindow, inner: &Rc<Inner>) {
     frame.on_extend(act(inner, |_| {}));
     frame.on_key({
         let weak = Rc::downgrade(inner);
-        move |text, pressed| {
+        move |text, pressed, repeat| {
             let Some(i) = weak.upgrade() else {
                 return false;
             };
-            let used = i.key(&text, pressed);
+            let used = i.key(&text, pressed, repeat);
             i.render();
             used
         }
@@ -443,8 +443,8 @@ impl Inner {
             s.login.problem = None;
             type_digit(&mut s.login.code_digits, digit, 6)
         };
-        // The digits of a one-time code are never spoken, only marked by a tone.
-        self.digit_feedback(None, typed);
+        // Spoken only in headphones; on the loudspeaker a tone stands for each digit.
+        self.digit_feedback(Some(digit).filter(|_| typed), typed);
     }
 
     fn code_erase(&self) {

@@ -6,12 +6,12 @@ use std::rc::Rc;
 use slint::{ComponentHandle, Image, Rgba8Pixel, SharedPixelBuffer};
 
 use super::Inner;
-use super::speaking::screen_prompt;
+use super::speaking::screen_id;
 use crate::sign::{Player, SignLanguage, VideoError, manifest};
 use crate::{AppWindow, SignAdapter, SignProblem};
 
-/// The panel as the person left it; every visit starts closed, small, and in the sign language
-/// that goes with the screen's language.
+/// The panel's state while it is open; closing it, and every visit, start again from closed,
+/// small, and the sign language that goes with the screen's language.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct SignState {
     pub open: bool,
@@ -39,6 +39,10 @@ pub(super) fn wire(app: &AppWindow, inner: &Rc<Inner>) {
     use super::{act, with};
     let sign = app.global::<SignAdapter>();
     sign.on_open_player(act(inner, |i| {
+        // The button that opened the panel gives up the focus while it still can.
+        if let Some(app) = i.app.upgrade() {
+            app.invoke_focus_root();
+        }
         let lang = i.state.borrow().lang;
         {
             let mut s = i.state.borrow_mut();
@@ -70,7 +74,7 @@ impl Inner {
             let s = self.state.borrow();
             (s.screen, s.sign.language)
         };
-        let opened = manifest::clip(&self.sign_clips, screen_prompt(screen), language)
+        let opened = manifest::clip(&self.sign_clips, screen_id(screen), language)
             .ok_or(SignProblem::NoClip)
             .and_then(|path| {
                 Player::open(&path).map_err(|e| match e {
@@ -131,17 +135,10 @@ impl Inner {
         }
     }
 
+    /// From the start: the clip is opened afresh, as quick as a seek and never waiting on
+    /// the pipeline.
     fn replay_clip(&self) {
-        let replayed = self.video.borrow_mut().as_mut().map(Player::replay);
-        match replayed {
-            Some(Ok(())) => {
-                let mut s = self.state.borrow_mut();
-                s.sign.playing = true;
-                s.sign.ended = false;
-            }
-            Some(Err(e)) => self.clip_failed(&e.to_string()),
-            None => self.load_clip(),
-        }
+        self.load_clip();
     }
 
     fn clip_failed(&self, why: &str) {

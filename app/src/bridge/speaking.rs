@@ -11,8 +11,9 @@ use crate::domain::Lang;
 use crate::speech::{Rate, Tone, Utterance};
 use crate::{AppWindow, Screen, SpeechAdapter, Spoken};
 
-/// The prompt of each screen, by its id in assets/speech/prompts.toml.
-pub fn screen_prompt(screen: Screen) -> &'static str {
+/// Each screen's id: its prompt in assets/speech/prompts.toml and its clip slot in
+/// assets/sign/manifest.toml.
+pub fn screen_id(screen: Screen) -> &'static str {
     match screen {
         Screen::Welcome => "welcome",
         Screen::Iin => "iin",
@@ -24,6 +25,9 @@ pub fn screen_prompt(screen: Screen) -> &'static str {
     }
 }
 
+/// How soon after a prompt starts a focus announcement waits for it rather than cutting it.
+const PROMPT_GRACE: std::time::Duration = std::time::Duration::from_millis(500);
+
 /// Role and state words after a control's label: "Continue, button", "English, button,
 /// selected", "Next page, button, unavailable".
 fn role_and_state(spoken: &Spoken, lang: Lang) -> String {
@@ -32,7 +36,11 @@ fn role_and_state(spoken: &Spoken, lang: Lang) -> String {
         Lang::Ru => "кнопка",
         Lang::En => "button",
     };
-    let mut words = vec![button];
+    let mut words = if spoken.button {
+        vec![button]
+    } else {
+        Vec::new()
+    };
     if spoken.checkable {
         words.push(match (lang, spoken.checked) {
             (Lang::Kk, true) => "таңдалған",
@@ -109,7 +117,8 @@ impl Inner {
         if !self.speaking() {
             return;
         }
-        let mut utterances = self.screen_prompt().into_iter();
+        self.state.borrow_mut().speech.prompt_at = Some(self.clock.monotonic());
+        let mut utterances = self.screen_prompts().into_iter();
         if let Some(first) = utterances.next() {
             self.speech.say(first);
         }
@@ -119,7 +128,7 @@ impl Inner {
     }
 
     /// What the screen (or the speech settings over it) says when it opens.
-    fn screen_prompt(&self) -> Vec<Utterance> {
+    fn screen_prompts(&self) -> Vec<Utterance> {
         let s = self.state.borrow();
         if s.speech.settings_open {
             vec![Utterance::new(s.lang).prompt("speech-settings")]
@@ -129,19 +138,58 @@ impl Inner {
                 .map(|lang| Utterance::new(lang).prompt("welcome"))
                 .collect()
         } else {
-            vec![Utterance::new(s.lang).prompt(screen_prompt(s.screen))]
+            vec![Utterance::new(s.lang).prompt(screen_id(s.screen))]
         }
     }
 
     fn focused(&self, spoken: &Spoken) {
         *self.focused_label.borrow_mut() = spoken.label.to_string();
-        if self.speaking() {
-            self.speech.say(self.describe(spoken));
+        if !self.speaking() {
+            return;
+        }
+        let description = self.describe(spoken);
+        // A panel or screen that puts the focus on its first control as it opens must not cut
+        // its own prompt short.
+        let just_prompted = self
+            .state
+            .borrow()
+            .speech
+            .prompt_at
+            .is_some_and(|at| self.clock.monotonic().saturating_sub(at) < PROMPT_GRACE);
+        if just_prompted {
+            self.speech.say_next(description);
+        } else {
+            self.speech.say(description);
         }
     }
 
+    /// A control's label, role and state; a digit key of the IIN or code keypad is named only
+    /// in headphones (the digit a person goes to is the digit they type).
     fn describe(&self, spoken: &Spoken) -> Utterance {
-        let lang = self.lang();
+        let (lang, screen) = {
+            let s = self.state.borrow();
+            (s.lang, s.screen)
+        };
+        let digit_key = matches!(screen, Screen::Iin | Screen::Code)
+            && spoken.label.len() == 1
+            && spoken.label.bytes().all(|b| b.is_ascii_digit());
+        if digit_key && !self.speech.private() {
+            let first_time = !std::mem::replace(
+                &mut self.state.borrow_mut().speech.told_digits_private,
+                true,
+            );
+            let neutral = match lang {
+                Lang::Kk => "Цифр пернесі",
+                Lang::Ru => "Цифровая клавиша",
+                Lang::En => "Digit key",
+            };
+            let utterance = Utterance::new(lang).text(neutral);
+            return if first_time {
+                utterance.prompt("digits-private")
+            } else {
+                utterance
+            };
+        }
         Utterance::new(lang)
             .text(&spoken.label)
             .text(&role_and_state(spoken, lang))
@@ -162,27 +210,43 @@ impl Inner {
     /// Help down: speech comes on, and touches describe instead of pressing. Help up without
     /// a touch: the screen's prompt again.
     pub(super) fn help(&self, pressed: bool) {
+        let lang = self.lang();
         if pressed {
-            let was_speaking = {
+            let (was_speaking, hinted) = {
                 let mut s = self.state.borrow_mut();
                 let was = s.speech.enabled;
                 s.speech.enabled = true;
                 s.speech.exploring = true;
                 s.speech.explored = false;
-                was
+                let hinted = std::mem::replace(&mut s.speech.told_explore, true);
+                // What this press starts saying is worth hearing out on release.
+                s.speech.append_on_release = !was || !hinted;
+                (was, hinted)
             };
             if !was_speaking {
-                self.speech
-                    .say(Utterance::new(self.lang()).prompt("speech-on"));
+                self.speech.say(Utterance::new(lang).prompt("speech-on"));
+            }
+            // The first time in a visit, how to explore the screen by touch.
+            if !hinted {
+                self.speech.say_next(Utterance::new(lang).prompt("explore"));
             }
             return;
         }
-        let explored = {
+        let (was_exploring, explored, keep_what_is_said) = {
             let mut s = self.state.borrow_mut();
-            s.speech.exploring = false;
-            s.speech.explored
+            let was = std::mem::replace(&mut s.speech.exploring, false);
+            let keep = std::mem::replace(&mut s.speech.append_on_release, false);
+            (was, s.speech.explored, keep)
         };
-        if !explored {
+        if !was_exploring || explored {
+            return;
+        }
+        // A quick tap must not cut "speech is on" or the touch hint short.
+        if keep_what_is_said {
+            for next in self.screen_prompts() {
+                self.speech.say_next(next);
+            }
+        } else {
             self.say_screen();
         }
     }
@@ -199,7 +263,7 @@ impl Inner {
         let lang = self.lang();
         if now_on {
             self.speech.say(Utterance::new(lang).prompt("speech-on"));
-            for next in self.screen_prompt() {
+            for next in self.screen_prompts() {
                 self.speech.say_next(next);
             }
         } else {
@@ -208,6 +272,11 @@ impl Inner {
     }
 
     fn open_speech_settings(&self) {
+        // The button that opened the panel gives up the focus while it still can (controls
+        // behind a panel do not take part in focus changes).
+        if let Some(app) = self.app.upgrade() {
+            app.invoke_focus_root();
+        }
         self.state.borrow_mut().speech.settings_open = true;
         self.say_screen();
     }
@@ -233,8 +302,8 @@ impl Inner {
         }
     }
 
-    /// After a digit key: the digit itself only in headphones and never for a code, a tone
-    /// otherwise; a low tone when the field was full.
+    /// After a digit key: the digit itself only in headphones, a tone otherwise; a low tone
+    /// when the field was full.
     pub(super) fn digit_feedback(&self, digit: Option<&str>, typed: bool) {
         if !self.speaking() {
             return;
@@ -268,8 +337,10 @@ impl Inner {
         let private = self.speech.private();
         let turn_on = {
             let mut s = self.state.borrow_mut();
-            let plugged_in = private && !s.speech.headphones;
-            s.speech.headphones = private;
+            // Only plugging in counts: a headset that was in when the kiosk started (or that
+            // hangs there plugged in) does not turn speech on for everyone.
+            let plugged_in = s.speech.headphones == Some(false) && private;
+            s.speech.headphones = Some(private);
             plugged_in && !s.speech.enabled
         };
         if turn_on {
@@ -286,6 +357,7 @@ mod tests {
     fn controls_are_described_with_role_and_state_in_each_language() {
         let toggle = Spoken {
             label: "English".into(),
+            button: true,
             checkable: true,
             checked: true,
             enabled: true,
@@ -293,6 +365,7 @@ mod tests {
         assert_eq!(role_and_state(&toggle, Lang::En), "button, selected");
         let disabled = Spoken {
             label: "Next page".into(),
+            button: true,
             checkable: false,
             checked: false,
             enabled: false,
@@ -315,19 +388,15 @@ mod tests {
         ] {
             for lang in Lang::ALL {
                 assert!(
-                    prompts::text(screen_prompt(screen), lang).is_some(),
+                    prompts::text(screen_id(screen), lang).is_some(),
                     "{screen:?} in {lang:?}"
                 );
             }
             // And a sign-language clip slot in both sign languages.
             for sign in crate::sign::SignLanguage::ALL {
                 assert!(
-                    crate::sign::manifest::clip(
-                        std::path::Path::new("/"),
-                        screen_prompt(screen),
-                        sign
-                    )
-                    .is_some(),
+                    crate::sign::manifest::clip(std::path::Path::new("/"), screen_id(screen), sign)
+                        .is_some(),
                     "{screen:?} has no {sign:?} clip slot"
                 );
             }

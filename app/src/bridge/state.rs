@@ -44,8 +44,16 @@ pub struct SpeechState {
     pub screen_off: bool,
     pub settings_open: bool,
     pub settings: Settings,
-    /// Headphones were plugged in at the last look.
-    pub headphones: bool,
+    /// Headphones were plugged in at the last look (None before the first look).
+    pub headphones: Option<bool>,
+    /// When the last screen prompt began (monotonic), so focus announcements wait for it.
+    pub prompt_at: Option<std::time::Duration>,
+    /// The touch hint of Help was given in this visit.
+    pub told_explore: bool,
+    /// The person was told that digits are spoken only in headphones.
+    pub told_digits_private: bool,
+    /// Releasing Help appends the screen's prompt instead of cutting what the press began.
+    pub append_on_release: bool,
 }
 
 #[derive(Default)]
@@ -99,8 +107,8 @@ impl State {
         self.order = None;
         self.save_problem = SaveProblem::None;
         self.receipt = None;
-        // Headphones still plugged in stay known, so the next person is not told again.
         self.sign = Default::default();
+        // Headphones still plugged in stay known: only plugging in turns speech on.
         self.speech = SpeechState {
             headphones: self.speech.headphones,
             ..SpeechState::default()

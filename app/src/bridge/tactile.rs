@@ -9,23 +9,29 @@ use super::keys::Tactile;
 use crate::Screen;
 
 impl Inner {
-    /// Handles a key going down (`pressed`) or up; returns whether it was used.
-    pub(super) fn key(&self, text: &str, pressed: bool) -> bool {
+    /// Handles a key going down (`pressed`) or up, or repeating while held; returns whether it
+    /// was used (an unused key goes on to the focused control).
+    pub(super) fn key(&self, text: &str, pressed: bool, repeat: bool) -> bool {
         if self.synthetic_key.get() {
             return false;
         }
-        if pressed {
-            self.input();
+        let function = self.keys.function(text);
+        // Only moving the focus repeats while a key is held: anything else would act again
+        // and again (a held Back walking out of the visit, a held speech key flickering).
+        if repeat && !matches!(function, Some(Tactile::Up | Tactile::Down)) {
+            return true;
         }
-        match self.keys.function(text) {
-            Some(Tactile::Help) => {
-                self.help(pressed);
-                true
+        if pressed {
+            let was_warning = self.state.borrow().session.is_warning();
+            self.input();
+            if was_warning {
+                // The key's one job was to keep the session: it does nothing else.
+                return true;
             }
-            // Released keys of the tactile functions have done their work on the way down.
-            Some(_) if !pressed => true,
+        }
+        match function {
             Some(function) => {
-                self.tactile(function);
+                self.tactile(function, pressed);
                 true
             }
             None if pressed => self.typing_key(text),
@@ -33,21 +39,21 @@ impl Inner {
         }
     }
 
-    fn tactile(&self, function: Tactile) {
-        let warning = self.state.borrow().session.is_warning();
-        match function {
-            Tactile::Up => self.move_focus(false),
-            Tactile::Down => self.move_focus(true),
-            Tactile::Enter => {
+    fn tactile(&self, function: Tactile, pressed: bool) {
+        match (function, pressed) {
+            (Tactile::Help, _) => self.help(pressed),
+            // The other functions act on the way down.
+            (_, false) => {}
+            (Tactile::Up, true) => self.move_focus(false),
+            (Tactile::Down, true) => self.move_focus(true),
+            (Tactile::Enter, true) => {
                 // Whatever key stands for Enter, the focused control receives a Return.
                 if let Some(app) = self.app.upgrade() {
                     self.send_key(&app, Key::Return.into());
                 }
             }
-            Tactile::Back => {
-                if warning {
-                    // Any key already extended the session (input above); nothing more to do.
-                } else if self.state.borrow().sign.open {
+            (Tactile::Back, true) => {
+                if self.state.borrow().sign.open {
                     self.close_sign_panel();
                 } else if self.state.borrow().speech.settings_open {
                     self.close_speech_settings();
@@ -55,8 +61,7 @@ impl Inner {
                     self.back();
                 }
             }
-            Tactile::Speech => self.toggle_speech(),
-            Tactile::Help => {}
+            (Tactile::Speech, true) => self.toggle_speech(),
         }
     }
 

@@ -88,18 +88,9 @@ pub fn missing(clips_dir: &Path) -> Vec<String> {
     missing
 }
 
-/// The clips: an explicit folder, the installed copy beside the binary, or the source tree.
+/// The clips: an explicit folder, the installed copy, or the source tree.
 pub fn default_dir(explicit: Option<&Path>) -> PathBuf {
-    if let Some(dir) = explicit {
-        return dir.to_path_buf();
-    }
-    let installed = std::env::current_exe()
-        .ok()
-        .and_then(|exe| exe.parent().map(|d| d.join("../share/komek/sign")))
-        .filter(|d| d.is_dir());
-    installed.unwrap_or_else(|| {
-        PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../assets/sign/clips"))
-    })
+    crate::assets::asset_dir(explicit, "sign", "assets/sign/clips", |d| d.is_dir())
 }
 
 #[cfg(test)]

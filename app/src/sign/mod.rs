@@ -14,6 +14,15 @@ pub use player::Player;
 
 pub use manifest::SignLanguage;
 
+/// Loads GStreamer and its plugin registry, which can take a moment the first time: done once
+/// at start, so the first press of "Sign language" does not wait for it.
+pub fn init() {
+    #[cfg(feature = "video")]
+    if let Err(e) = gstreamer::init() {
+        tracing::warn!(error = %e, "GStreamer could not start; sign-language video is off");
+    }
+}
+
 /// One decoded picture, tightly packed RGBA (width × height × 4 bytes).
 pub struct Frame {
     pub width: u32,

@@ -16,9 +16,6 @@ impl Player {
     pub fn pause(&mut self) -> Result<(), VideoError> {
         Err(VideoError::NotBuilt)
     }
-    pub fn replay(&mut self) -> Result<(), VideoError> {
-        Err(VideoError::NotBuilt)
-    }
     pub fn poll(&mut self) -> Progress {
         Progress::default()
     }

@@ -1,6 +1,7 @@
 //! A clip played with GStreamer: `playbin` decodes on its own threads into an appsink that
 //! only takes RGBA; frames, the end and errors come back over channels, so the UI thread only
-//! ever polls. Every control call returns within milliseconds.
+//! ever polls. Play, pause and dropping a player return within milliseconds; the first open
+//! also loads GStreamer's plugin registry unless `sign::init` did at start.
 
 use std::path::Path;
 use std::sync::mpsc::{self, Receiver, SyncSender, TryRecvError};
@@ -28,7 +29,7 @@ pub struct Player {
 const FRAME_BACKLOG: usize = 4;
 
 impl Player {
-    /// Prepares `clip` for playing (paused on its first frame).
+    /// Prepares `clip` for playing; nothing is decoded until `play`.
     pub fn open(clip: &Path) -> Result<Player, VideoError> {
         gst::init().map_err(|e| VideoError::Gstreamer(e.to_string()))?;
         let clip_error = |e: &dyn std::fmt::Display| VideoError::Clip(clip.into(), e.to_string());
@@ -101,20 +102,6 @@ impl Player {
 
     pub fn pause(&mut self) -> Result<(), VideoError> {
         self.set_state(gst::State::Paused)
-    }
-
-    /// From the start again, playing.
-    pub fn replay(&mut self) -> Result<(), VideoError> {
-        // After the end the pipeline may have to be paused before it accepts a seek.
-        self.set_state(gst::State::Paused)?;
-        let _ = self.playbin.state(gst::ClockTime::from_mseconds(500));
-        self.playbin
-            .seek_simple(
-                gst::SeekFlags::FLUSH | gst::SeekFlags::KEY_UNIT,
-                gst::ClockTime::ZERO,
-            )
-            .map_err(|e| VideoError::Gstreamer(e.to_string()))?;
-        self.play()
     }
 
     /// What happened since the last poll: the newest frame, the end, an error.
@@ -237,7 +224,7 @@ mod tests {
     }
 
     #[test]
-    fn a_clip_plays_to_its_end_and_plays_again_from_the_start() {
+    fn a_clip_plays_to_its_end_and_again_when_opened_afresh() {
         let dir = tempfile::tempdir().unwrap();
         let clip = dir.path().join("sample.ogv");
         make_clip(&clip);
@@ -248,7 +235,9 @@ mod tests {
         assert!(frames >= 10, "frames reach the UI: {frames}");
         assert_eq!(size, Some((160, 120)));
 
-        player.replay().unwrap();
+        // "Again" opens the clip afresh (no seek that could wait on the pipeline).
+        let mut player = Player::open(&clip).unwrap();
+        player.play().unwrap();
         let (again, _, ended) = play_through(&mut player, Duration::from_secs(10));
         assert!(ended && again >= 10, "replayed: {again} frames");
     }

@@ -18,6 +18,8 @@ use crate::domain::Lang;
 
 enum Job {
     Speak {
+        /// Which request this is; the answer to an older one is ignored.
+        sequence: u64,
         text: String,
         lang: Lang,
         settings: Settings,
@@ -28,6 +30,12 @@ enum Job {
 /// What the callbacks and the connection thread report.
 #[derive(Default)]
 struct Progress {
+    /// The newest request; the thread drops older ones it finds still queued.
+    sequence: u64,
+    /// Connecting, or listing the voices: not yet able to take a text.
+    preparing: bool,
+    /// The worker gave up on this connection: its thread must not speak any more.
+    abandoned: bool,
     /// When the current text was handed over; None when nothing is asked for.
     requested_at: Option<Instant>,
     /// speech-dispatcher's id for the current text, once `speak` returned it.
@@ -86,25 +94,33 @@ fn lock(progress: &Mutex<Progress>) -> std::sync::MutexGuard<'_, Progress> {
 impl Synth for DispatcherSynth {
     fn speak(&mut self, text: &str, lang: Lang, settings: Settings) -> Result<(), SpeechError> {
         let connection = self.connection()?;
-        {
+        let sequence = {
             let mut p = lock(&connection.progress);
-            if let Some(why) = &p.failed {
-                return Err(SpeechError::Dispatcher(why.clone()));
+            if let Some(why) = p.failed.clone() {
+                drop(p);
+                // The next utterance tries a fresh connection (the worker waits a while first).
+                self.connection = None;
+                return Err(SpeechError::Dispatcher(why));
             }
+            p.sequence += 1;
             p.requested_at = Some(Instant::now());
             p.current = None;
             p.began.clear();
             p.ended.clear();
+            p.sequence
+        };
+        let sent = connection.jobs.send(Job::Speak {
+            sequence,
+            // libspeechd takes C strings: a NUL would end the text (and tts panics on it).
+            text: text.replace('\0', " "),
+            lang,
+            settings,
+        });
+        if sent.is_err() {
+            self.connection = None;
+            return Err(SpeechError::Dispatcher("connection thread ended".into()));
         }
-        connection
-            .jobs
-            .send(Job::Speak {
-                // libspeechd takes C strings: a NUL would end the text (and tts panics on it).
-                text: text.replace('\0', " "),
-                lang,
-                settings,
-            })
-            .map_err(|_| SpeechError::Dispatcher("connection thread ended".into()))
+        Ok(())
     }
 
     fn stop(&mut self) {
@@ -125,6 +141,9 @@ impl Synth for DispatcherSynth {
         let Some(requested_at) = p.requested_at else {
             return SynthState::Idle;
         };
+        if p.preparing {
+            return SynthState::Connecting(requested_at);
+        }
         match p.current {
             Some(id) if p.ended.contains(&id) => {
                 p.requested_at = None;
@@ -139,7 +158,9 @@ impl Synth for DispatcherSynth {
     }
 
     fn abandon(&mut self) {
-        if self.connection.take().is_some() {
+        if let Some(connection) = self.connection.take() {
+            // If the stuck call ever returns, the thread stops instead of speaking stale text.
+            lock(&connection.progress).abandoned = true;
             self.abandoned += 1;
             tracing::warn!(
                 abandoned = self.abandoned,
@@ -149,30 +170,46 @@ impl Synth for DispatcherSynth {
     }
 }
 
-/// The connection thread: connects, then speaks what it is sent.
+/// The connection thread: connects, then speaks what it is sent, until the worker lets go of
+/// it or abandons it.
 fn run(jobs: &Receiver<Job>, progress: &Arc<Mutex<Progress>>) {
+    lock(progress).preparing = true;
     let mut tts = match connect(progress) {
         Ok(tts) => tts,
         Err(why) => {
             tracing::warn!(problem = %why, "speech-dispatcher not available");
-            lock(progress).failed = Some(why);
+            let mut p = lock(progress);
+            p.preparing = false;
+            p.failed = Some(why);
             return;
         }
     };
+    lock(progress).preparing = false;
     let mut voices: Option<Vec<Voice>> = None;
     let mut voice_lang: Option<Lang> = None;
     while let Ok(job) = jobs.recv() {
+        if lock(progress).abandoned {
+            // Never dropped: closing a connection that is stuck would hang this thread anyway.
+            std::mem::forget(tts);
+            return;
+        }
         match job {
             Job::Stop => {
                 let _ = tts.stop();
             }
             Job::Speak {
+                sequence,
                 text,
                 lang,
                 settings,
             } => {
+                if sequence != lock(progress).sequence {
+                    continue; // a newer text was asked for since
+                }
                 if voice_lang != Some(lang) {
+                    lock(progress).preparing = true;
                     choose_voice(&mut tts, &mut voices, lang);
+                    lock(progress).preparing = false;
                     voice_lang = Some(lang);
                 }
                 let _ = tts.set_rate(match settings.rate {
@@ -183,11 +220,15 @@ fn run(jobs: &Receiver<Job>, progress: &Arc<Mutex<Progress>>) {
                 let _ = tts.set_volume(settings.volume.gain() * 200.0 - 100.0);
                 match tts.speak(text, true) {
                     Ok(Some(UtteranceId::SpeechDispatcher(id))) => {
-                        lock(progress).current = Some(id)
+                        let mut p = lock(progress);
+                        if p.sequence == sequence {
+                            p.current = Some(id);
+                        }
                     }
                     Ok(_) => lock(progress).requested_at = None,
                     Err(e) => {
                         lock(progress).failed = Some(e.to_string());
+                        std::mem::forget(tts);
                         return;
                     }
                 }

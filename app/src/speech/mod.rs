@@ -204,6 +204,8 @@ pub trait Output: Send {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SynthState {
     Idle,
+    /// Still connecting (or getting ready to speak) since this moment.
+    Connecting(Instant),
     /// Asked to speak at this moment; the utterance has not begun yet.
     Requested(Instant),
     /// The utterance began at this moment and has not ended.
@@ -246,7 +248,7 @@ pub struct Health {
     pub audio: String,
     /// Whether headphones are plugged in: None when the kiosk cannot tell.
     pub headphones: Option<bool>,
-    /// Utterances spoken through the fallback (espeak-ng) because the dispatcher was not usable.
+    /// Utterances the fallback (espeak-ng) began because the dispatcher was not usable.
     pub fallback_count: u32,
 }
 

@@ -14,9 +14,14 @@ use super::{Output, SpeechError, Tone};
 /// How long to wait before trying a missing audio device again.
 const REOPEN_AFTER: Duration = Duration::from_secs(10);
 
+/// How long a sound may run past its length before the device counts as stalled.
+const STALL_MARGIN: Duration = Duration::from_secs(2);
+
 pub struct RodioOutput {
     device: Option<(MixerDeviceSink, Player)>,
     last_failure: Option<(Instant, String)>,
+    /// When the sound now playing should have ended, with the margin.
+    due_by: Option<Instant>,
 }
 
 impl RodioOutput {
@@ -24,6 +29,7 @@ impl RodioOutput {
         RodioOutput {
             device: None,
             last_failure: None,
+            due_by: None,
         }
     }
 
@@ -69,9 +75,12 @@ impl Output for RodioOutput {
         let file = File::open(path).map_err(|e| SpeechError::Prompt(path.into(), e.to_string()))?;
         let decoder = Decoder::new(BufReader::new(file))
             .map_err(|e| SpeechError::Prompt(path.into(), e.to_string()))?;
+        // Unknown lengths get a minute: no prompt is longer.
+        let length = decoder.total_duration().unwrap_or(Duration::from_secs(60));
         let player = self.player()?;
         player.set_volume(gain);
         player.append(decoder);
+        self.due_by = Some(Instant::now() + length + STALL_MARGIN);
         Ok(())
     }
 
@@ -84,18 +93,35 @@ impl Output for RodioOutput {
                 .take_duration(Duration::from_millis(ms))
                 .amplify(0.3),
         );
+        self.due_by = Some(Instant::now() + Duration::from_millis(ms) + STALL_MARGIN);
         Ok(())
     }
 
     fn stop(&mut self) {
-        if let Some((_, player)) = &self.device {
-            player.stop();
+        // A fresh player on the same device: rodio's `stop` would make the next sound wait
+        // for the old one to drain, which never happens if the device has stalled.
+        if let Some((sink, player)) = &mut self.device {
+            *player = Player::connect_new(sink.mixer());
         }
+        self.due_by = None;
     }
 
     fn is_idle(&mut self) -> bool {
-        self.device
-            .as_ref()
-            .is_none_or(|(_, player)| player.empty())
+        let Some((_, player)) = &self.device else {
+            return true;
+        };
+        if player.empty() {
+            self.due_by = None;
+            return true;
+        }
+        if self.due_by.is_some_and(|due| Instant::now() > due) {
+            // The device stopped taking samples (a USB card pulled out): open it again later.
+            tracing::warn!("audio output stalled; reopening it");
+            self.device = None;
+            self.due_by = None;
+            self.last_failure = Some((Instant::now(), "the audio device stalled".into()));
+            return true;
+        }
+        false
     }
 }

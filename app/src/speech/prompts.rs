@@ -40,11 +40,6 @@ pub fn text(id: &str, lang: Lang) -> Option<&'static str> {
     })
 }
 
-/// Every prompt id.
-pub fn ids() -> impl Iterator<Item = &'static str> {
-    table().keys().map(String::as_str)
-}
-
 /// Where scripts/render-prompts puts the prompt's audio.
 pub fn audio_file(dir: &Path, rate: Rate, lang: Lang, id: &str) -> PathBuf {
     dir.join(rate.dir())
@@ -52,22 +47,9 @@ pub fn audio_file(dir: &Path, rate: Rate, lang: Lang, id: &str) -> PathBuf {
         .join(format!("{id}.wav"))
 }
 
-/// The rendered prompts: an explicit folder, the installed copy beside the binary, or the
-/// source tree this binary was built from.
+/// The rendered prompts: an explicit folder, the installed copy, or the source tree.
 pub fn default_dir(explicit: Option<&Path>) -> PathBuf {
-    if let Some(dir) = explicit {
-        return dir.to_path_buf();
-    }
-    let installed = std::env::current_exe()
-        .ok()
-        .and_then(|exe| exe.parent().map(|d| d.join("../share/komek/speech")))
-        .filter(|d| d.is_dir());
-    installed.unwrap_or_else(|| {
-        PathBuf::from(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../assets/speech/audio"
-        ))
-    })
+    crate::assets::asset_dir(explicit, "speech", "assets/speech/audio", |d| d.is_dir())
 }
 
 #[cfg(test)]

@@ -73,7 +73,8 @@ struct Worker {
     fallback: Box<dyn Synth>,
     settings: Settings,
     lang: Lang,
-    queue: VecDeque<Part>,
+    /// What is still to say, each part with its language (queued utterances may differ).
+    queue: VecDeque<(Lang, Part)>,
     playing: Playing,
     /// While set, text goes to the fallback: the dispatcher wedged or failed until then.
     avoid_primary_until: Option<Instant>,
@@ -140,14 +141,13 @@ impl Worker {
         match command {
             Command::Say(utterance) => {
                 self.cut_short();
-                self.lang = utterance.lang;
-                self.queue = utterance.parts.into();
+                let lang = utterance.lang;
+                self.queue = utterance.parts.into_iter().map(|p| (lang, p)).collect();
             }
             Command::Append(utterance) => {
-                if matches!(self.playing, Playing::Nothing) && self.queue.is_empty() {
-                    self.lang = utterance.lang;
-                }
-                self.queue.extend(utterance.parts);
+                let lang = utterance.lang;
+                self.queue
+                    .extend(utterance.parts.into_iter().map(|p| (lang, p)));
             }
             Command::Stop => self.cut_short(),
             Command::Set(settings) => self.settings = settings,
@@ -178,13 +178,14 @@ impl Worker {
             if !self.current_finished() {
                 return;
             }
-            let Some(part) = self.queue.pop_front() else {
+            let Some((lang, part)) = self.queue.pop_front() else {
                 if !matches!(self.playing, Playing::Nothing) {
                     self.playing = Playing::Nothing;
                     self.lock().finished += 1;
                 }
                 return;
             };
+            self.lang = lang;
             self.start(part);
         }
     }
@@ -197,7 +198,9 @@ impl Worker {
                 voice: Voice::Fallback,
                 ..
             } => match self.fallback.poll() {
-                SynthState::Requested(_) | SynthState::Speaking(_) => false,
+                SynthState::Connecting(_) | SynthState::Requested(_) | SynthState::Speaking(_) => {
+                    false
+                }
                 SynthState::Idle => true,
                 SynthState::Failed => {
                     self.note("fallback-failed".into());
@@ -213,14 +216,20 @@ impl Worker {
                 let watchdog = self.config.watchdog;
                 match self.synth.poll() {
                     SynthState::Idle => true,
+                    // Connecting (and listing the voices) may take a cold daemon a while longer.
+                    SynthState::Connecting(at) if at.elapsed() <= watchdog * 2 => false,
                     SynthState::Requested(at) if at.elapsed() <= watchdog => false,
-                    SynthState::Speaking(at) if at.elapsed() <= expected + watchdog => false,
+                    SynthState::Speaking(at) if at.elapsed() <= expected * 3 / 2 + watchdog => {
+                        false
+                    }
                     SynthState::Failed => {
                         self.primary_failed("failed", "speech-dispatcher is not available");
                         self.speak_with_fallback(&text);
                         false
                     }
-                    SynthState::Requested(_) | SynthState::Speaking(_) => {
+                    SynthState::Connecting(_)
+                    | SynthState::Requested(_)
+                    | SynthState::Speaking(_) => {
                         tracing::warn!(
                             watchdog_ms = watchdog.as_millis() as u64,
                             "speech-dispatcher did not finish an utterance in time; using espeak-ng"
@@ -314,9 +323,9 @@ impl Worker {
     }
 
     fn speak_with_fallback(&mut self, text: &str) {
-        self.health.fallback_count += 1;
         match self.fallback.speak(text, self.lang, self.settings) {
             Ok(()) => {
+                self.health.fallback_count += 1;
                 self.note(format!("fallback:{text}"));
                 self.playing = Playing::Text {
                     voice: Voice::Fallback,
@@ -486,6 +495,55 @@ mod tests {
         wait_for(&speech, |s| s.finished() > 0);
         assert_eq!(speech.log(), vec!["fallback:Speech is on.".to_string()]);
         assert_eq!(speech.health().dispatcher, "unavailable");
+    }
+
+    /// An output that takes a while to play each sound, as a real one does.
+    struct Slow(Option<Instant>);
+
+    impl Output for Slow {
+        fn play_file(&mut self, _: &std::path::Path, _: f32) -> Result<(), SpeechError> {
+            self.0 = Some(Instant::now());
+            Ok(())
+        }
+        fn play_tone(&mut self, _: super::super::Tone, _: f32) -> Result<(), SpeechError> {
+            self.0 = Some(Instant::now());
+            Ok(())
+        }
+        fn stop(&mut self) {
+            self.0 = None;
+        }
+        fn is_idle(&mut self) -> bool {
+            self.0
+                .is_none_or(|at| at.elapsed() > Duration::from_millis(60))
+        }
+    }
+
+    #[test]
+    fn utterances_queued_behind_one_keep_their_own_language() {
+        let dir = tempfile::tempdir().unwrap();
+        for lang in ["kk", "ru", "en"] {
+            let folder = dir.path().join("normal").join(lang);
+            std::fs::create_dir_all(&folder).unwrap();
+            std::fs::write(folder.join("welcome.wav"), b"").unwrap();
+        }
+        let speech = Speech::start_with(
+            SpeechConfig::new(dir.path().to_path_buf()),
+            Box::new(Slow(None)),
+            Box::new(SilentSynth),
+            Box::new(SilentSynth),
+        );
+        speech.say(Utterance::new(Lang::Kk).prompt("welcome"));
+        speech.say_next(Utterance::new(Lang::Ru).prompt("welcome"));
+        speech.say_next(Utterance::new(Lang::En).prompt("welcome"));
+        wait_for(&speech, |s| s.log().len() == 3);
+        assert_eq!(
+            speech.log(),
+            [
+                "prompt:welcome:kk",
+                "prompt:welcome:ru",
+                "prompt:welcome:en"
+            ]
+        );
     }
 
     #[test]
