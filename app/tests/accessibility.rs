@@ -126,9 +126,12 @@ fn check(app: &AppWindow, screen: &str, panel: Option<&str>) {
         "{screen}: out of seated reach (centre above {REACH_TOP} px) or off screen: {out_of_reach:#?}"
     );
     frame.invoke_choose_text_size(0);
-    for lang in LANGS {
+    // Targets and the gaps between them at every text size: nothing overlaps at the largest.
+    for (lang, size) in LANGS.into_iter().flat_map(|l| (0..=2).map(move |s| (l, s))) {
         frame.invoke_choose_language(lang.into());
+        frame.invoke_choose_text_size(size);
         let found = targets(app, panel);
+        let screen = format!("{screen}, size {size}");
         assert!(
             found.len() >= 4,
             "{screen}/{lang}: only {} controls",
@@ -155,6 +158,7 @@ fn check(app: &AppWindow, screen: &str, panel: Option<&str>) {
         }
     }
     frame.invoke_choose_language("en".into());
+    frame.invoke_choose_text_size(0);
 }
 
 #[test]

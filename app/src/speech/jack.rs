@@ -33,9 +33,20 @@ pub(super) struct Jack {
     policy: HeadphonePolicy,
 }
 
+pub(super) const CARD: &str = "hw:0";
+
 impl Jack {
     pub fn new(policy: HeadphonePolicy) -> Self {
         Jack { policy }
+    }
+
+    /// Puts the loudspeaker in line with the headphones (see `speaker_wanted`).
+    pub fn route(&self, headphones: Option<bool>) {
+        if let Some(on) = speaker_wanted(self.policy, headphones)
+            && let Err(e) = switch_speaker(CARD, on)
+        {
+            tracing::debug!(problem = %e, "loudspeaker not switched");
+        }
     }
 
     /// Some(true) when headphones are known to be in, Some(false) when known to be out.
@@ -43,9 +54,32 @@ impl Jack {
         match self.policy {
             HeadphonePolicy::Always => Some(true),
             HeadphonePolicy::Never => Some(false),
-            HeadphonePolicy::Detect => read_jack("hw:0", "Headphone Jack"),
+            HeadphonePolicy::Detect => read_jack(CARD, "Headphone Jack"),
         }
     }
+}
+
+/// Whether the loudspeaker should be on: off while headphones are known to be in, so speech
+/// goes only to them; None leaves the mixer alone (nothing is known, or the kiosk is fitted
+/// with only one of the two).
+pub(super) fn speaker_wanted(policy: HeadphonePolicy, headphones: Option<bool>) -> Option<bool> {
+    match (policy, headphones) {
+        (HeadphonePolicy::Detect, Some(plugged_in)) => Some(!plugged_in),
+        _ => None,
+    }
+}
+
+/// Switches the sound card's "Speaker" playback on or off. Many cards mute it by themselves
+/// when the jack is used; this makes sure on the ones that do not.
+pub(super) fn switch_speaker(card: &str, on: bool) -> Result<(), String> {
+    let _quiet_alsa = alsa::Output::local_error_handler().ok();
+    let mixer = alsa::mixer::Mixer::new(card, false).map_err(|e| e.to_string())?;
+    let speaker = mixer
+        .find_selem(&alsa::mixer::SelemId::new("Speaker", 0))
+        .ok_or_else(|| "no Speaker control".to_string())?;
+    speaker
+        .set_playback_switch_all(i32::from(on))
+        .map_err(|e| e.to_string())
 }
 
 fn read_jack(card: &str, name: &str) -> Option<bool> {
@@ -74,5 +108,16 @@ mod tests {
         assert_eq!(Jack::new(HeadphonePolicy::Never).headphones(), Some(false));
         // No card named hw:99 exists anywhere: unknown, and no panic.
         assert_eq!(read_jack("hw:99", "Headphone Jack"), None);
+        assert!(switch_speaker("hw:99", false).is_err());
+    }
+
+    #[test]
+    fn the_loudspeaker_is_off_exactly_while_headphones_are_known_to_be_in() {
+        use HeadphonePolicy::*;
+        assert_eq!(speaker_wanted(Detect, Some(true)), Some(false));
+        assert_eq!(speaker_wanted(Detect, Some(false)), Some(true));
+        assert_eq!(speaker_wanted(Detect, None), None, "unknown: left alone");
+        assert_eq!(speaker_wanted(Always, Some(true)), None);
+        assert_eq!(speaker_wanted(Never, Some(false)), None);
     }
 }

@@ -368,6 +368,7 @@ impl Worker {
         if headphones != self.health.headphones {
             tracing::info!(?headphones, "headphones");
             self.health.headphones = headphones;
+            self.jack.route(headphones);
             self.publish();
         }
     }
