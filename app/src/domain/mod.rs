@@ -1,9 +1,12 @@
-//! Pure rules of the portal: IIN, IPR activities and the two-month window, catalogue, orders.
+//! Pure rules of the portal: IIN, IPR activities and the two-month window, catalogue, orders,
+//! working time in Astana and the deadlines of a technical-failure request.
 //!
 //! No IO, no clock reads, no Slint: every function takes the date it needs.
 
 mod activity;
+pub mod calendar;
 mod catalogue;
+pub mod failure_sla;
 mod iin;
 mod order;
 mod text;
