@@ -25,6 +25,8 @@ pub enum Action {
     SupplierChoice(SupplierChoice),
     /// A new phone number for notifications and/or an e-mail address (Rules item 6).
     ContactChange(ContactChange),
+    /// A report of a technical failure (Rules item 15).
+    FailureRequest(crate::FailureRequest),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]

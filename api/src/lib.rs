@@ -6,11 +6,13 @@
 pub mod actions;
 pub mod auth;
 pub mod catalogue;
+pub mod failures;
 pub mod participant;
 
 pub use actions::*;
 pub use auth::*;
 pub use catalogue::*;
+pub use failures::*;
 pub use participant::*;
 
 use serde::{Deserialize, Serialize};
@@ -62,6 +64,8 @@ pub enum ErrorCode {
     GrantExpired,
     IdempotencyConflict,
     InvalidAction,
+    /// An operator event that does not follow from the ticket's history.
+    InvalidTransition,
     BadRequest,
     NotFound,
     Internal,

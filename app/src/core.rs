@@ -10,6 +10,8 @@ use sha2::{Digest, Sha256};
 use uuid::Uuid;
 use zeroize::{Zeroize, ZeroizeOnDrop};
 
+use crate::domain::calendar::{CalendarError, WorkCalendar};
+use crate::domain::failure_sla;
 use crate::domain::{Activity, Catalogue, Iin, Order, PersonName};
 use crate::portal::{PortalClient, PortalError, activity_from_wire, catalogue_from_wire};
 use crate::store::{self, QueuedAction, StoreError};
@@ -34,6 +36,8 @@ pub enum CoreError {
     Store(#[from] StoreError),
     #[error("gateway client: {0}")]
     Portal(#[from] PortalError),
+    #[error("working-day calendar: {0}")]
+    Calendar(#[from] CalendarError),
 }
 
 /// Why a login step failed, in terms a screen can explain.
@@ -88,6 +92,16 @@ struct Credentials {
 }
 
 /// Everything personal of one visit. Dropped, and its strings wiped, when the visit ends.
+/// A technical-failure request as the person sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FailureRequestView {
+    pub reference: String,
+    pub problem: api::FailureProblem,
+    pub received_at: DateTime<Utc>,
+    pub deadlines: Vec<failure_sla::Deadline>,
+    pub closed: bool,
+}
+
 pub struct Visit {
     pub iin: Iin,
     pub name: PersonName,
@@ -126,6 +140,8 @@ pub fn participant_key(iin: &Iin, device_id: &str) -> String {
 pub struct Core {
     shared: Arc<SyncShared>,
     config: CoreConfig,
+    /// Astana working days, for the deadlines of technical-failure requests.
+    calendar: WorkCalendar,
 }
 
 impl Core {
@@ -135,6 +151,7 @@ impl Core {
         Ok(Core {
             shared: SyncShared::new(outbox, cache, portal),
             config,
+            calendar: WorkCalendar::kazakhstan()?,
         })
     }
 
@@ -258,6 +275,21 @@ impl Core {
         self.queue_action(&visit.iin, &visit.credentials.grant, action, now)
     }
 
+    /// Commits a technical-failure request of the person on the kiosk.
+    pub fn queue_failure_request(
+        &self,
+        visit: &Visit,
+        request: api::FailureRequest,
+        now: DateTime<Utc>,
+    ) -> Result<Uuid, StoreError> {
+        self.queue_action(
+            &visit.iin,
+            &visit.credentials.grant,
+            api::Action::FailureRequest(request),
+            now,
+        )
+    }
+
     /// Commits any action with the authority it travels with. When this returns `Ok` the
     /// action survives a crash or a power cut, and the screen may say "saved".
     pub fn queue_action(
@@ -271,6 +303,7 @@ impl Core {
         let kind = match &action {
             api::Action::SupplierChoice(_) => "supplier_choice",
             api::Action::ContactChange(_) => "contact_change",
+            api::Action::FailureRequest(_) => "failure_request",
         };
         let submission = api::ActionSubmission {
             grant: grant.to_string(),
@@ -290,6 +323,40 @@ impl Core {
         tracing::info!(action = %id, %kind, iin = %participant, "action queued");
         self.shared.wake();
         Ok(id)
+    }
+
+    /// The person's technical-failure requests with every deadline that applies so far, in
+    /// Astana working time; None when the gateway cannot be reached.
+    pub async fn failure_requests(&self, visit: &Visit) -> Option<Vec<FailureRequestView>> {
+        let tickets = match self
+            .portal()
+            .failure_requests(&visit.credentials.session_token)
+            .await
+        {
+            Ok(tickets) => tickets,
+            Err(e) => {
+                tracing::warn!(error = %e, "failure requests not available");
+                return None;
+            }
+        };
+        Some(
+            tickets
+                .iter()
+                .map(|ticket| FailureRequestView {
+                    reference: ticket.reference.clone(),
+                    problem: ticket.problem,
+                    received_at: ticket.received_at,
+                    deadlines: failure_sla::deadlines(
+                        &self.calendar,
+                        &crate::portal::ticket_timeline(ticket),
+                    ),
+                    closed: ticket
+                        .events
+                        .iter()
+                        .any(|r| r.event == api::TicketEvent::Close),
+                })
+                .collect(),
+        )
     }
 
     pub fn action(&self, id: Uuid) -> Option<QueuedAction> {

@@ -20,6 +20,7 @@ pub async fn start(db_path: &Path, demo_data: &Path) -> Result<RunningGateway, G
         demo_data: Some(demo_data.to_path_buf()),
         dev_endpoints: true,
         grant_lifetime: komek_gateway::auth::GRANT_LIFETIME,
+        operator_token: None,
     };
     komek_gateway::spawn(config, SocketAddr::from((Ipv4Addr::LOCALHOST, 0))).await
 }

@@ -112,6 +112,9 @@ fn apply(
     match &submission.action {
         Action::SupplierChoice(choice) => apply_supplier_choice(tx, key, iin, choice),
         Action::ContactChange(change) => apply_contact_change(tx, key, iin, change),
+        Action::FailureRequest(request) => {
+            crate::tickets::apply_failure_request(tx, key, iin, submission.confirmed_at, request)
+        }
     }
 }
 
@@ -190,7 +193,7 @@ fn apply_supplier_choice(
     })
 }
 
-fn valid_phone(phone: &str) -> bool {
+pub fn valid_phone(phone: &str) -> bool {
     phone.len() == 12 && phone.starts_with("+7") && phone[1..].bytes().all(|b| b.is_ascii_digit())
 }
 

@@ -80,6 +80,29 @@ fn migrations() -> Migrations<'static> {
             created_at      TEXT NOT NULL
         );",
         ),
+        M::up(
+            "CREATE TABLE tickets (
+            seq             INTEGER PRIMARY KEY AUTOINCREMENT,
+            reference       TEXT NOT NULL,
+            idempotency_key TEXT NOT NULL UNIQUE,
+            participant_iin TEXT NOT NULL,
+            problem         TEXT NOT NULL,
+            description     TEXT NOT NULL,
+            contact_phone   TEXT,
+            screenshot      TEXT,
+            diagnostics     TEXT,
+            submitted_at    TEXT NOT NULL,
+            received_at     TEXT NOT NULL
+        );
+        CREATE INDEX tickets_by_participant ON tickets (participant_iin, seq);
+        CREATE TABLE ticket_events (
+            seq       INTEGER PRIMARY KEY AUTOINCREMENT,
+            reference TEXT NOT NULL,
+            event     TEXT NOT NULL,
+            at        TEXT NOT NULL
+        );
+        CREATE INDEX ticket_events_by_reference ON ticket_events (reference, seq);",
+        ),
     ])
 }
 

@@ -9,6 +9,7 @@ mod db;
 mod demo;
 mod error;
 mod participant;
+mod tickets;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -32,6 +33,9 @@ pub struct GatewayConfig {
     pub dev_endpoints: bool,
     /// How long after login a queued action may still be delivered.
     pub grant_lifetime: chrono::Duration,
+    /// The contact centre's operators present this as `Authorization: Bearer`; without it the
+    /// operator API refuses everyone.
+    pub operator_token: Option<String>,
 }
 
 #[derive(Clone)]
@@ -55,7 +59,9 @@ pub struct AppState {
         participant::profile,
         participant::activities,
         participant::catalogue,
-        actions::submit
+        actions::submit,
+        tickets::mine,
+        tickets::record_event
     ),
     components(schemas(komek_api::ApiError, komek_api::ErrorCode))
 )]
@@ -94,7 +100,12 @@ pub fn build(config: GatewayConfig) -> Result<Router, GatewayError> {
         .route("/v1/me", get(participant::profile))
         .route("/v1/me/activities", get(participant::activities))
         .route("/v1/catalogue", get(participant::catalogue))
-        .route("/v1/actions", post(actions::submit));
+        .route("/v1/actions", post(actions::submit))
+        .route("/v1/me/failure-requests", get(tickets::mine))
+        .route(
+            "/v1/operator/tickets/{reference}/events",
+            post(tickets::record_event),
+        );
     if dev_endpoints {
         router = router.route("/dev/otp/{challenge_id}", get(auth::dev_otp));
     }

@@ -28,6 +28,10 @@ struct Cli {
     /// How long after login a kiosk may still deliver a person's queued actions.
     #[arg(long, env = "KOMEK_GATEWAY_GRANT_LIFETIME_SECS", default_value_t = 72 * 3600)]
     grant_lifetime_secs: i64,
+    /// The bearer token of the contact centre's operator API (technical-failure tickets).
+    /// Without it the operator API refuses every request.
+    #[arg(long, env = "KOMEK_GATEWAY_OPERATOR_TOKEN", hide_env_values = true)]
+    operator_token: Option<String>,
 }
 
 #[tokio::main]
@@ -44,6 +48,7 @@ async fn main() -> anyhow::Result<()> {
         demo_data: cli.demo_data,
         dev_endpoints: cli.dev_endpoints,
         grant_lifetime: chrono::Duration::seconds(cli.grant_lifetime_secs),
+        operator_token: cli.operator_token,
     };
     let gateway = komek_gateway::spawn(config, cli.listen)
         .await

@@ -124,6 +124,8 @@ async fn openapi_document_describes_every_endpoint() {
         "/v1/me/activities",
         "/v1/catalogue",
         "/v1/actions",
+        "/v1/me/failure-requests",
+        "/v1/operator/tickets/{reference}/events",
         "/healthz",
     ] {
         assert!(

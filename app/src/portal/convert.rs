@@ -2,6 +2,7 @@
 
 use komek_api as api;
 
+use crate::domain::failure_sla::{Finding, Timeline};
 use crate::domain::{Activity, ActivityStatus, Catalogue, Category, Item, Supplier, Text};
 
 fn text(t: &api::LocalizedText) -> Text {
@@ -84,5 +85,63 @@ pub fn catalogue_from_wire(c: &api::Catalogue) -> Catalogue {
                     .collect(),
             })
             .collect(),
+    }
+}
+
+/// A ticket's events as the SLA clock's timeline: it runs from the moment the contact centre
+/// received the request; confirmation by the analysis and escalation are separate steps.
+pub fn ticket_timeline(ticket: &api::Ticket) -> Timeline {
+    let mut t = Timeline {
+        submitted: Some(ticket.received_at),
+        ..Timeline::default()
+    };
+    for record in &ticket.events {
+        let at = Some(record.at);
+        match record.event {
+            api::TicketEvent::Register => t.registered = at,
+            api::TicketEvent::Analyse | api::TicketEvent::Close => {}
+            api::TicketEvent::Confirm => t.analysed = Some((record.at, Finding::Confirmed)),
+            api::TicketEvent::Refute => t.analysed = Some((record.at, Finding::Refuted)),
+            api::TicketEvent::Escalate => t.escalated = at,
+            api::TicketEvent::AdminConfirm | api::TicketEvent::AdminRefute => t.decided = at,
+            api::TicketEvent::NotifyDecision => t.decision_notified = at,
+            api::TicketEvent::StartFix => t.fix_started = at,
+            api::TicketEvent::Fix => t.fixed = at,
+            api::TicketEvent::NotifyFix => t.fix_notified = at,
+        }
+    }
+    t
+}
+
+#[cfg(test)]
+mod ticket_tests {
+    use chrono::{TimeZone, Utc};
+
+    use super::*;
+
+    #[test]
+    fn ticket_events_fill_the_timeline_the_deadlines_run_on() {
+        let at = |h: u32| Utc.with_ymd_and_hms(2026, 11, 24, h, 0, 0).unwrap();
+        let ticket = api::Ticket {
+            reference: "TF-20261124-000001".into(),
+            problem: api::FailureProblem::CannotLogIn,
+            submitted_at: at(4),
+            received_at: at(5),
+            events: [
+                (api::TicketEvent::Register, 6),
+                (api::TicketEvent::Analyse, 7),
+                (api::TicketEvent::Confirm, 8),
+                (api::TicketEvent::Escalate, 9),
+            ]
+            .into_iter()
+            .map(|(event, h)| api::TicketRecord { event, at: at(h) })
+            .collect(),
+        };
+        let t = ticket_timeline(&ticket);
+        assert_eq!(t.submitted, Some(at(5)), "the clock runs from receipt");
+        assert_eq!(t.registered, Some(at(6)));
+        assert_eq!(t.analysed, Some((at(8), Finding::Confirmed)));
+        assert_eq!(t.escalated, Some(at(9)));
+        assert_eq!(t.decided, None);
     }
 }

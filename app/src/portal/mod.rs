@@ -10,7 +10,7 @@ use reqwest::{Response, StatusCode, header};
 use serde::de::DeserializeOwned;
 use uuid::Uuid;
 
-pub use convert::{activity_from_wire, catalogue_from_wire};
+pub use convert::{activity_from_wire, catalogue_from_wire, ticket_timeline};
 
 #[derive(Debug, thiserror::Error)]
 pub enum PortalError {
@@ -142,6 +142,18 @@ impl PortalClient {
         let req = self
             .http
             .get(self.url("/v1/me/activities"))
+            .bearer_auth(session_token);
+        read(req.send().await).await
+    }
+
+    /// The person's technical-failure requests, newest first.
+    pub async fn failure_requests(
+        &self,
+        session_token: &str,
+    ) -> Result<Vec<api::Ticket>, PortalError> {
+        let req = self
+            .http
+            .get(self.url("/v1/me/failure-requests"))
             .bearer_auth(session_token);
         read(req.send().await).await
     }

@@ -1,0 +1,265 @@
+//! Technical-failure tickets over HTTP on the real binary: a person's queued request opens a
+//! ticket, the contact centre's operators move it on in order with their token, and the person
+//! sees every step's time.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+
+use komek_api::{
+    Action, ActionReceipt, ActionSubmission, ApiError, DevOtp, ErrorCode, FailureProblem,
+    FailureRequest, LoginSession, OperatorEvent, OtpChallenge, OtpRequest, OtpVerify, Ticket,
+    TicketEvent, TicketRecord,
+};
+use reqwest::StatusCode;
+use uuid::Uuid;
+
+const IIN: &str = "810314304128";
+const OTHER_IIN: &str = "660505315307";
+const OPERATOR_TOKEN: &str = "operator-secret-for-tests";
+
+struct Gateway {
+    child: Child,
+    url: String,
+    _dir: tempfile::TempDir,
+}
+
+impl Drop for Gateway {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start() -> Gateway {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_komek-gateway"))
+        .args(["--listen", "127.0.0.1:0", "--dev-endpoints", "--demo-data"])
+        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/../assets/demo"))
+        .arg("--db")
+        .arg(dir.path().join("gateway.db"))
+        .env("KOMEK_GATEWAY_OPERATOR_TOKEN", OPERATOR_TOKEN)
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let url = line
+        .trim()
+        .strip_prefix("listening on ")
+        .unwrap()
+        .to_string();
+    Gateway {
+        child,
+        url,
+        _dir: dir,
+    }
+}
+
+async fn login(http: &reqwest::Client, gw: &Gateway, iin: &str) -> LoginSession {
+    let challenge: OtpChallenge = http
+        .post(format!("{}/v1/auth/otp", gw.url))
+        .json(&OtpRequest {
+            iin: iin.into(),
+            device_id: "kiosk-test".into(),
+        })
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let otp: DevOtp = http
+        .get(format!("{}/dev/otp/{}", gw.url, challenge.challenge_id))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    http.post(format!("{}/v1/auth/otp/verify", gw.url))
+        .json(&OtpVerify {
+            challenge_id: challenge.challenge_id,
+            code: otp.code,
+        })
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
+async fn submit(
+    http: &reqwest::Client,
+    gw: &Gateway,
+    session: &LoginSession,
+    request: FailureRequest,
+) -> reqwest::Response {
+    http.post(format!("{}/v1/actions", gw.url))
+        .header("Idempotency-Key", Uuid::now_v7().to_string())
+        .json(&ActionSubmission {
+            grant: session.grant.clone(),
+            device_id: "kiosk-test".into(),
+            confirmed_at: chrono::Utc::now(),
+            action: Action::FailureRequest(request),
+        })
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn my_tickets(http: &reqwest::Client, gw: &Gateway, session: &LoginSession) -> Vec<Ticket> {
+    http.get(format!("{}/v1/me/failure-requests", gw.url))
+        .bearer_auth(&session.session_token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
+async fn operator(
+    http: &reqwest::Client,
+    gw: &Gateway,
+    token: Option<&str>,
+    reference: &str,
+    event: TicketEvent,
+) -> reqwest::Response {
+    let mut request = http
+        .post(format!("{}/v1/operator/tickets/{reference}/events", gw.url))
+        .json(&OperatorEvent { event, at: None });
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    request.send().await.unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failure_request_becomes_a_ticket_that_operators_move_on_in_order() {
+    let gw = start();
+    let http = reqwest::Client::new();
+    let session = login(&http, &gw, IIN).await;
+
+    // "Other" needs words; a too-short phone is refused; nothing is stored for either.
+    let empty = FailureRequest {
+        problem: FailureProblem::Other,
+        description: "  ".into(),
+        contact_phone: None,
+        screenshot_png_base64: None,
+        kiosk_diagnostics: None,
+    };
+    assert_eq!(
+        submit(&http, &gw, &session, empty).await.status(),
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+
+    let answer = submit(
+        &http,
+        &gw,
+        &session,
+        FailureRequest {
+            problem: FailureProblem::CodeNotReceived,
+            description: String::new(),
+            contact_phone: Some("+77011234567".into()),
+            screenshot_png_base64: Some("iVBORw0KGgo=".into()),
+            kiosk_diagnostics: Some("queue: 0 pending".into()),
+        },
+    )
+    .await;
+    assert_eq!(answer.status(), StatusCode::CREATED);
+    let receipt: ActionReceipt = answer.json().await.unwrap();
+    assert!(
+        receipt.reference.starts_with("TF-"),
+        "{}",
+        receipt.reference
+    );
+
+    let tickets = my_tickets(&http, &gw, &session).await;
+    assert_eq!(tickets.len(), 1);
+    assert_eq!(tickets[0].reference, receipt.reference);
+    assert_eq!(tickets[0].problem, FailureProblem::CodeNotReceived);
+    assert!(tickets[0].events.is_empty());
+    assert!(tickets[0].received_at >= tickets[0].submitted_at);
+
+    // Operators only, with their token.
+    let reference = receipt.reference.as_str();
+    for token in [None, Some("wrong"), Some(session.session_token.as_str())] {
+        assert_eq!(
+            operator(&http, &gw, token, reference, TicketEvent::Register)
+                .await
+                .status(),
+            StatusCode::UNAUTHORIZED,
+            "{token:?}"
+        );
+    }
+    // In order only.
+    let early = operator(
+        &http,
+        &gw,
+        Some(OPERATOR_TOKEN),
+        reference,
+        TicketEvent::Confirm,
+    )
+    .await;
+    assert_eq!(early.status(), StatusCode::CONFLICT);
+    let refusal: ApiError = early.json().await.unwrap();
+    assert_eq!(refusal.code, ErrorCode::InvalidTransition);
+    assert_eq!(
+        operator(
+            &http,
+            &gw,
+            Some(OPERATOR_TOKEN),
+            "TF-00000000-999999",
+            TicketEvent::Register
+        )
+        .await
+        .status(),
+        StatusCode::NOT_FOUND
+    );
+    let mut events = Vec::new();
+    for event in [
+        TicketEvent::Register,
+        TicketEvent::Analyse,
+        TicketEvent::Confirm,
+        TicketEvent::Escalate,
+    ] {
+        let answer = operator(&http, &gw, Some(OPERATOR_TOKEN), reference, event).await;
+        assert_eq!(answer.status(), StatusCode::OK, "{event:?}");
+        events = answer.json::<Vec<TicketRecord>>().await.unwrap();
+    }
+    assert_eq!(events.len(), 4);
+    assert_eq!(
+        operator(
+            &http,
+            &gw,
+            Some(OPERATOR_TOKEN),
+            reference,
+            TicketEvent::Register
+        )
+        .await
+        .status(),
+        StatusCode::CONFLICT,
+        "once only"
+    );
+
+    // The person sees each step with its time; another person sees nothing of it.
+    let tickets = my_tickets(&http, &gw, &session).await;
+    let seen: Vec<TicketEvent> = tickets[0].events.iter().map(|r| r.event).collect();
+    assert_eq!(
+        seen,
+        [
+            TicketEvent::Register,
+            TicketEvent::Analyse,
+            TicketEvent::Confirm,
+            TicketEvent::Escalate
+        ]
+    );
+    let other = login(&http, &gw, OTHER_IIN).await;
+    assert!(my_tickets(&http, &gw, &other).await.is_empty());
+}

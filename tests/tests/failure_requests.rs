@@ -1,0 +1,133 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+//! A technical-failure request from the kiosk to the real gateway binary: queued, delivered
+//! once as a ticket, moved on by an operator, and shown back to the person with each deadline
+//! in Astana working time and whether it was met.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::Utc;
+use komek_api::{FailureProblem, FailureRequest, OperatorEvent, TicketEvent};
+use komek_e2e::{GatewayProcess, free_port, wait_until};
+use komek_kiosk::core::{Core, CoreConfig};
+use komek_kiosk::domain::Iin;
+use komek_kiosk::domain::failure_sla::{Step, Verdict};
+use komek_kiosk::store::ActionState;
+use komek_kiosk::sync;
+
+const IIN: &str = "810314304128";
+const OPERATOR_TOKEN: &str = "operator-e2e";
+
+#[test]
+fn a_request_becomes_a_ticket_and_its_deadlines_come_back_with_verdicts() {
+    let dir = tempfile::tempdir().unwrap();
+    let gateway = GatewayProcess::start_with(
+        &dir.path().join("gateway.db"),
+        free_port().unwrap(),
+        &["--operator-token", OPERATOR_TOKEN],
+    )
+    .unwrap();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let core = Arc::new(
+        Core::open(CoreConfig {
+            data_dir: dir.path().join("kiosk"),
+            gateway_url: gateway.url(),
+            device_id: "kiosk-e2e".into(),
+            demo: true,
+            request_timeout: komek_kiosk::portal::DEFAULT_REQUEST_TIMEOUT,
+        })
+        .unwrap(),
+    );
+    sync::spawn_supervised(core.sync().clone(), runtime.handle());
+    let iin = Iin::parse(IIN).unwrap();
+    let visit = runtime.block_on(async {
+        let challenge = core.request_code(&iin).await.unwrap();
+        let code = core.demo_code(&challenge).await.expect("demo code");
+        core.verify_code(&challenge, &code).await.unwrap()
+    });
+
+    let id = core
+        .queue_failure_request(
+            &visit,
+            FailureRequest {
+                problem: FailureProblem::ApplicationNotAccepted,
+                description: "Өтінім жіберілмеді".into(),
+                contact_phone: Some("+77011234567".into()),
+                screenshot_png_base64: None,
+                kiosk_diagnostics: Some("queue: 1 pending".into()),
+            },
+            Utc::now(),
+        )
+        .unwrap();
+    assert!(wait_until(Duration::from_secs(15), || {
+        core.action(id)
+            .is_some_and(|q| q.state == ActionState::Delivered)
+    }));
+    let reference = core.action(id).unwrap().reference.unwrap();
+    assert!(reference.starts_with("TF-"), "{reference}");
+
+    let views = runtime.block_on(core.failure_requests(&visit)).unwrap();
+    assert_eq!(views.len(), 1);
+    let received = views[0].received_at;
+    assert_eq!(
+        views[0].deadlines.len(),
+        1,
+        "only registration is due at first"
+    );
+    assert_eq!(views[0].deadlines[0].step, Step::Registration);
+    assert_eq!(views[0].deadlines[0].verdict(Utc::now()), Verdict::Pending);
+
+    // The operator registers it at once, and confirms it a month later (far too late).
+    let operator = reqwest::Client::new();
+    let record = |event: TicketEvent, at: chrono::DateTime<Utc>| {
+        let answer = runtime
+            .block_on(
+                operator
+                    .post(format!(
+                        "{}/v1/operator/tickets/{reference}/events",
+                        gateway.url()
+                    ))
+                    .bearer_auth(OPERATOR_TOKEN)
+                    .json(&OperatorEvent {
+                        event,
+                        at: Some(at),
+                    })
+                    .send(),
+            )
+            .unwrap();
+        assert!(
+            answer.status().is_success(),
+            "{event:?}: {}",
+            answer.status()
+        );
+    };
+    record(
+        TicketEvent::Register,
+        received + chrono::Duration::minutes(1),
+    );
+    record(
+        TicketEvent::Analyse,
+        received + chrono::Duration::minutes(2),
+    );
+    record(TicketEvent::Confirm, received + chrono::Duration::days(30));
+
+    let views = runtime.block_on(core.failure_requests(&visit)).unwrap();
+    let verdicts: Vec<(Step, Verdict)> = views[0]
+        .deadlines
+        .iter()
+        .map(|d| (d.step, d.verdict(Utc::now())))
+        .collect();
+    assert_eq!(
+        verdicts,
+        [
+            (Step::Registration, Verdict::Met),
+            (Step::Analysis, Verdict::MissedDoneLate),
+            (Step::Escalation, Verdict::Pending),
+        ]
+    );
+    assert!(!views[0].closed);
+}
