@@ -328,11 +328,16 @@ impl Core {
     /// The person's technical-failure requests with every deadline that applies so far, in
     /// Astana working time; None when the gateway cannot be reached.
     pub async fn failure_requests(&self, visit: &Visit) -> Option<Vec<FailureRequestView>> {
-        let tickets = match self
-            .portal()
-            .failure_requests(&visit.credentials.session_token)
+        self.failure_requests_by_token(&visit.credentials.session_token)
             .await
-        {
+    }
+
+    /// The same, with the visit's session token (for work that outlives a borrow of the visit).
+    pub async fn failure_requests_by_token(
+        &self,
+        session_token: &str,
+    ) -> Option<Vec<FailureRequestView>> {
+        let tickets = match self.portal().failure_requests(session_token).await {
             Ok(tickets) => tickets,
             Err(e) => {
                 tracing::warn!(error = %e, "failure requests not available");

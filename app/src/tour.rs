@@ -210,6 +210,18 @@ pub fn run(
     tour.shoot("activities-high-contrast")?;
     app.global::<AppAdapter>().invoke_toggle_contrast();
 
+    let report = app.global::<crate::ReportAdapter>();
+    report.invoke_open_report();
+    report.invoke_choose(crate::Problem::CodeNotReceived);
+    for d in "7011234567".chars() {
+        report.invoke_phone_digit(d.to_string().into());
+    }
+    tour.shoot("report")?;
+    report.invoke_send();
+    tour.wait_for("requests", || !report.get_loading())?;
+    tour.shoot("requests")?;
+    app.global::<AppAdapter>().invoke_back();
+
     let rows = app.global::<ActivitiesAdapter>().get_rows();
     let open = rows
         .iter()

@@ -195,6 +195,12 @@ fn every_screen_has_labelled_targets_of_72_px_with_16_px_between_them() {
         rig.kiosk.screen() == Screen::Activities
     });
     check_screen(app, "activities");
+    press(app, "Report a problem");
+    press(app, "The kiosk does not work properly");
+    check_screen(app, "report");
+    press(app, "Send the report");
+    check_screen(app, "requests");
+    press(app, "Back");
     press_containing(app, "Awaiting your choice of supplier");
     let detail = app.global::<ActivityAdapter>();
     wait(&rig, "the suppliers", || {

@@ -154,7 +154,7 @@ fn reach(rig: &Rig, target: Screen) {
                 activate_containing(rig, "Delivery in");
             }
             Screen::Receipt => activate(rig, "Confirm and sign"),
-            Screen::Welcome => {}
+            Screen::Welcome | Screen::Report | Screen::Requests => {}
         }
         assert_eq!(rig.kiosk.screen(), step, "Enter led to {step:?}");
     }
@@ -532,4 +532,25 @@ fn a_held_key_repeats_only_focus_moves_and_the_warning_key_only_extends() {
     tap(&rig, Tactile::Back);
     assert!(!rig.app.global::<AppAdapter>().get_warning_visible());
     assert_eq!(rig.kiosk.screen(), Screen::Iin, "Back only extended");
+}
+
+#[test]
+fn problem_report_with_tactile_keys() {
+    use komek_kiosk::ReportAdapter;
+    let rig = at(Screen::Activities);
+    activate(&rig, "Report a problem");
+    assert_eq!(rig.kiosk.screen(), Screen::Report);
+    activate(&rig, "I cannot log in");
+    assert_every_control_reachable(&rig, "report");
+    activate(&rig, "Send the report");
+    assert_eq!(rig.kiosk.screen(), Screen::Requests);
+    assert!(
+        !rig.app
+            .global::<ReportAdapter>()
+            .get_just_saved()
+            .is_empty()
+    );
+    assert_every_control_reachable(&rig, "requests");
+    tap(&rig, Tactile::Back);
+    assert_eq!(rig.kiosk.screen(), Screen::Activities);
 }

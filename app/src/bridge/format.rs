@@ -34,6 +34,18 @@ pub fn astana_today(now: DateTime<Utc>) -> NaiveDate {
     now.with_timezone(&Almaty).date_naive()
 }
 
+/// A phone number typed after +7, grouped as it is said: `701 123 45 67`.
+pub fn phone_groups(digits: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if matches!(i, 3 | 6 | 8) {
+            out.push(' ');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// The IIN as typed so far, in two groups of six for reading back.
 pub fn iin_groups(digits: &str) -> String {
     if digits.len() > 6 {

@@ -5,6 +5,7 @@
 pub mod format;
 pub mod keys;
 mod render;
+mod report;
 mod sign_video;
 mod speaking;
 mod state;
@@ -83,6 +84,7 @@ enum Update {
     DemoCode(String),
     LoggedIn(Result<Visit, LoginError>),
     Catalogue(Option<(Catalogue, DateTime<Utc>)>),
+    FailureRequests(Option<Vec<crate::core::FailureRequestView>>),
     /// The background work panicked; it was logged, and the screen must not wait forever.
     Failed,
 }
@@ -301,6 +303,7 @@ fn wire(app: &AppWindow, inner: &Rc<Inner>) {
     });
     speaking::wire(app, inner);
     sign_video::wire(app, inner);
+    report::wire(app, inner);
 
     let login = app.global::<LoginAdapter>();
     login.on_iin_digit(with(inner, |i, d: slint::SharedString| i.iin_digit(&d)));
@@ -520,7 +523,9 @@ impl Inner {
                 }
                 self.show(Screen::Iin);
             }
-            Screen::Activity | Screen::Receipt => self.show(Screen::Activities),
+            Screen::Activity | Screen::Receipt | Screen::Report | Screen::Requests => {
+                self.show(Screen::Activities)
+            }
             Screen::Review => {
                 self.state.borrow_mut().save_problem = SaveProblem::None;
                 self.show(Screen::Activity);
@@ -680,6 +685,7 @@ impl Inner {
                     s.login.problem = Some(LoginProblem::Failed);
                 }
             }
+            Update::FailureRequests(requests) => self.apply_failure_requests(requests),
             Update::Catalogue(catalogue) => {
                 let mut s = self.state.borrow_mut();
                 if catalogue.is_some() {

@@ -13,8 +13,9 @@ use crate::speech::{Rate, Volume};
 use crate::store::ActionState;
 use crate::{
     ActivitiesAdapter, ActivityAdapter, ActivityRow, ActivityStatus, AppAdapter, AppWindow,
-    ChoiceRow, DeliveryState, LoginAdapter, LoginProblem, Modal, ReceiptAdapter, ReviewAdapter,
-    Screen, SignAdapter, SpeechAdapter, Theme, WindowState,
+    ChoiceRow, DeadlineRow, DeliveryState, LoginAdapter, LoginProblem, Modal, ReceiptAdapter,
+    ReportAdapter, RequestRow, ReviewAdapter, Screen, SignAdapter, SlaStep, SlaVerdict,
+    SpeechAdapter, Theme, WindowState,
 };
 
 /// The catalogue counts as stale, and shows its date, after this long without a refresh.
@@ -135,6 +136,8 @@ pub fn render(
     });
     speech.set_volume(i32::from(spoken.settings.volume.step()));
     speech.set_volume_steps(i32::from(Volume::STEPS));
+
+    render_report(app, state, now);
 
     let sign = app.global::<SignAdapter>();
     sign.set_open(state.sign.open);
@@ -281,4 +284,62 @@ pub fn clear_personal(app: &AppWindow) {
     login.set_demo_code(SharedString::new());
     app.global::<AppAdapter>()
         .set_person_name(SharedString::new());
+}
+
+fn render_report(app: &AppWindow, state: &State, now: DateTime<Utc>) {
+    use crate::domain::failure_sla::{Step, Verdict};
+    let r = &state.report;
+    let report = app.global::<ReportAdapter>();
+    report.set_has_problem(r.problem.is_some());
+    if let Some(problem) = r.problem {
+        report.set_problem(problem);
+    }
+    report.set_phone_display(format::phone_groups(&r.phone).into());
+    report.set_phone_length(int(r.phone.len()));
+    report.set_phone_incomplete(r.phone_incomplete);
+    report.set_can_attach_screen(r.screenshot.is_some());
+    report.set_attach_screen(r.attach_screen);
+    report.set_attach_diagnostics(r.attach_diagnostics);
+    report.set_save_problem(r.save_problem);
+    report.set_loading(r.loading);
+    report.set_offline(r.offline);
+    report.set_just_saved(r.just_saved.map(kiosk_reference).unwrap_or_default().into());
+    let per_page = super::state::requests_per_page(state.text_size);
+    report.set_page(int(r.page));
+    report.set_page_count(int(page_count(r.requests.len(), per_page)));
+    let rows: Vec<RequestRow> = r
+        .requests
+        .iter()
+        .skip(r.page * per_page)
+        .take(per_page)
+        .map(|view| RequestRow {
+            reference: view.reference.clone().into(),
+            problem: super::report::problem_from_wire(view.problem),
+            received: format::astana_time(view.received_at).into(),
+            closed: view.closed,
+            deadlines: model(
+                view.deadlines
+                    .iter()
+                    .map(|d| DeadlineRow {
+                        step: match d.step {
+                            Step::Registration => SlaStep::Registration,
+                            Step::Analysis => SlaStep::Analysis,
+                            Step::Escalation => SlaStep::Escalation,
+                            Step::DecisionNotice => SlaStep::DecisionNotice,
+                            Step::FixStart => SlaStep::FixStart,
+                            Step::FixNotice => SlaStep::FixNotice,
+                        },
+                        due: format::astana_time(d.due).into(),
+                        verdict: match d.verdict(now) {
+                            Verdict::Met => SlaVerdict::Met,
+                            Verdict::MissedDoneLate => SlaVerdict::Late,
+                            Verdict::Overdue => SlaVerdict::Overdue,
+                            Verdict::Pending => SlaVerdict::Pending,
+                        },
+                    })
+                    .collect(),
+            ),
+        })
+        .collect();
+    report.set_requests(model(rows));
 }

@@ -22,6 +22,8 @@ pub fn screen_id(screen: Screen) -> &'static str {
         Screen::Activity => "activity",
         Screen::Review => "review",
         Screen::Receipt => "receipt",
+        Screen::Report => "report",
+        Screen::Requests => "requests",
     }
 }
 
@@ -170,7 +172,7 @@ impl Inner {
             let s = self.state.borrow();
             (s.lang, s.screen)
         };
-        let digit_key = matches!(screen, Screen::Iin | Screen::Code)
+        let digit_key = matches!(screen, Screen::Iin | Screen::Code | Screen::Report)
             && spoken.label.len() == 1
             && spoken.label.bytes().all(|b| b.is_ascii_digit());
         if digit_key && !self.speech.private() {
@@ -385,6 +387,8 @@ mod tests {
             Screen::Activity,
             Screen::Review,
             Screen::Receipt,
+            Screen::Report,
+            Screen::Requests,
         ] {
             for lang in Lang::ALL {
                 assert!(

@@ -30,6 +30,39 @@ pub struct State {
     pub receipt: Option<Uuid>,
     pub speech: SpeechState,
     pub sign: super::sign_video::SignState,
+    pub report: ReportState,
+}
+
+/// A technical-failure report being written, and the person's reports as last fetched.
+#[derive(Default)]
+pub struct ReportState {
+    pub problem: Option<crate::Problem>,
+    /// Digits typed after +7.
+    pub phone: String,
+    pub phone_incomplete: bool,
+    /// A picture of the screen the person was on when they chose to report (PNG).
+    pub screenshot: Option<Vec<u8>>,
+    pub attach_screen: bool,
+    pub attach_diagnostics: bool,
+    pub save_problem: SaveProblem,
+    pub requests: Vec<crate::core::FailureRequestView>,
+    pub page: usize,
+    pub loading: bool,
+    pub offline: bool,
+    /// The kiosk reference of a report just queued.
+    pub just_saved: Option<Uuid>,
+}
+
+impl ReportState {
+    /// A new report: the technical report attached (it holds nothing personal), the picture
+    /// of the screen not (it may show the person's data) until the person says so.
+    pub fn new(screenshot: Option<Vec<u8>>) -> Self {
+        ReportState {
+            screenshot,
+            attach_diagnostics: true,
+            ..ReportState::default()
+        }
+    }
 }
 
 /// Speech mode as the person set it; every visit starts from the default (off, normal speed,
@@ -87,6 +120,7 @@ impl State {
             receipt: None,
             speech: SpeechState::default(),
             sign: Default::default(),
+            report: ReportState::default(),
         }
     }
 
@@ -108,6 +142,7 @@ impl State {
         self.save_problem = SaveProblem::None;
         self.receipt = None;
         self.sign = Default::default();
+        self.report = ReportState::default();
         // Headphones still plugged in stay known: only plugging in turns speech on.
         self.speech = SpeechState {
             headphones: self.speech.headphones,
@@ -118,10 +153,12 @@ impl State {
 
     /// Rows per page, fewer at larger text so that nothing is cut off.
     pub fn activities_per_page(&self) -> usize {
+        // One row fewer than the slots at the default size: the problem-report buttons sit
+        // below the list.
         match self.text_size {
-            0 => CARD_SLOTS,
-            1 => 3,
-            _ => 2,
+            0 => CARD_SLOTS - 1,
+            1 => 2,
+            _ => 1,
         }
     }
 
@@ -137,6 +174,11 @@ impl State {
 /// The card slots of the list screens (ui/views/activities.slint, activity.slint): no page
 /// may hold more rows than there are slots.
 pub const CARD_SLOTS: usize = 4;
+
+/// Problem reports per page: each card lists up to six deadlines.
+pub fn requests_per_page(text_size: i32) -> usize {
+    if text_size == 0 { 2 } else { 1 }
+}
 
 /// How many pages `len` rows take, at least one.
 pub fn page_count(len: usize, per_page: usize) -> usize {

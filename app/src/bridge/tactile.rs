@@ -65,7 +65,8 @@ impl Inner {
         }
     }
 
-    /// Digits and Backspace on the IIN and code screens, from a keyboard or a USB keypad.
+    /// Digits and Backspace on the IIN, code and report (phone) screens, from a keyboard or a
+    /// USB keypad.
     fn typing_key(&self, text: &str) -> bool {
         let screen = self.state.borrow().screen;
         let is_digit = text.len() == 1 && text.bytes().all(|b| b.is_ascii_digit());
@@ -75,6 +76,8 @@ impl Inner {
             Screen::Iin if text == backspace.as_str() => self.iin_erase(),
             Screen::Code if is_digit => self.code_digit(text),
             Screen::Code if text == backspace.as_str() => self.code_erase(),
+            Screen::Report if is_digit => self.phone_digit(text),
+            Screen::Report if text == backspace.as_str() => self.phone_erase(),
             _ => return false,
         }
         true

@@ -1,0 +1,202 @@
+//! Reporting a technical failure (Rules item 15) and reading one's reports back: the problem,
+//! a phone to call back on, the picture of the screen and the kiosk's technical report as
+//! attachments; the report is queued like every action. The list shows each deadline in
+//! Astana working time and whether it was met.
+
+use std::rc::Rc;
+
+use base64::Engine;
+use komek_api as api;
+use slint::ComponentHandle;
+
+use super::state::{ReportState, requests_per_page};
+use super::{Inner, Update, act, turn_page, type_digit, with};
+use crate::{AppWindow, Problem, ReportAdapter, SaveProblem, Screen};
+
+pub(super) fn wire(app: &AppWindow, inner: &Rc<Inner>) {
+    let report = app.global::<ReportAdapter>();
+    report.on_open_report(act(inner, |i| i.open_report()));
+    report.on_open_requests(act(inner, |i| i.open_requests(None)));
+    report.on_choose(with(inner, |i, problem: Problem| {
+        i.state.borrow_mut().report.problem = Some(problem);
+    }));
+    report.on_phone_digit(with(inner, |i, d: slint::SharedString| i.phone_digit(&d)));
+    report.on_phone_erase(act(inner, |i| i.phone_erase()));
+    report.on_toggle_attach_screen(act(inner, |i| {
+        let mut s = i.state.borrow_mut();
+        s.report.attach_screen = !s.report.attach_screen && s.report.screenshot.is_some();
+    }));
+    report.on_toggle_attach_diagnostics(act(inner, |i| {
+        let mut s = i.state.borrow_mut();
+        s.report.attach_diagnostics = !s.report.attach_diagnostics;
+    }));
+    report.on_send(act(inner, |i| i.send_report()));
+    report.on_next_page(act(inner, |i| {
+        let mut s = i.state.borrow_mut();
+        let (rows, per_page) = (s.report.requests.len(), requests_per_page(s.text_size));
+        turn_page(&mut s.report.page, true, rows, per_page);
+    }));
+    report.on_previous_page(act(inner, |i| {
+        let mut s = i.state.borrow_mut();
+        let per_page = requests_per_page(s.text_size);
+        turn_page(&mut s.report.page, false, 0, per_page);
+    }));
+}
+
+/// The picture of what the window shows now, as PNG; None where the renderer cannot give one.
+fn screen_picture(app: &AppWindow) -> Option<Vec<u8>> {
+    let pixels = app.window().take_snapshot().ok()?;
+    let mut png = Vec::new();
+    let mut encoder = png::Encoder::new(&mut png, pixels.width(), pixels.height());
+    encoder.set_color(png::ColorType::Rgba);
+    encoder.set_depth(png::BitDepth::Eight);
+    let mut writer = encoder.write_header().ok()?;
+    writer.write_image_data(pixels.as_bytes()).ok()?;
+    writer.finish().ok()?;
+    Some(png)
+}
+
+fn problem_to_wire(p: Problem) -> api::FailureProblem {
+    match p {
+        Problem::CodeNotReceived => api::FailureProblem::CodeNotReceived,
+        Problem::CannotLogIn => api::FailureProblem::CannotLogIn,
+        Problem::ProgrammeNotShown => api::FailureProblem::ProgrammeNotShown,
+        Problem::ApplicationNotAccepted => api::FailureProblem::ApplicationNotAccepted,
+        Problem::WrongDataShown => api::FailureProblem::WrongDataShown,
+        Problem::KioskNotWorking => api::FailureProblem::KioskNotWorking,
+    }
+}
+
+pub(super) fn problem_from_wire(p: api::FailureProblem) -> Problem {
+    match p {
+        api::FailureProblem::CodeNotReceived => Problem::CodeNotReceived,
+        api::FailureProblem::CannotLogIn => Problem::CannotLogIn,
+        api::FailureProblem::ProgrammeNotShown => Problem::ProgrammeNotShown,
+        api::FailureProblem::ApplicationNotAccepted => Problem::ApplicationNotAccepted,
+        api::FailureProblem::WrongDataShown => Problem::WrongDataShown,
+        api::FailureProblem::KioskNotWorking | api::FailureProblem::Other => {
+            Problem::KioskNotWorking
+        }
+    }
+}
+
+impl Inner {
+    /// Opens the report; the picture is taken first, of the screen the person was on.
+    fn open_report(&self) {
+        let picture = self.app.upgrade().and_then(|app| screen_picture(&app));
+        self.state.borrow_mut().report = ReportState::new(picture);
+        self.show(Screen::Report);
+    }
+
+    /// Shows the person's reports and fetches them again from the gateway.
+    pub(super) fn open_requests(&self, just_saved: Option<uuid::Uuid>) {
+        {
+            let mut s = self.state.borrow_mut();
+            s.report.loading = true;
+            s.report.offline = false;
+            s.report.page = 0;
+            if just_saved.is_some() {
+                s.report.just_saved = just_saved;
+            }
+        }
+        self.show(Screen::Requests);
+        let token = match self.state.borrow().session.visit() {
+            Some(visit) => crate::core::Core::session_token(visit),
+            None => return,
+        };
+        let core = self.core.clone();
+        self.spawn(
+            async move { Update::FailureRequests(core.failure_requests_by_token(&token).await) },
+        );
+    }
+
+    pub(super) fn phone_digit(&self, digit: &str) {
+        let typed = {
+            let mut s = self.state.borrow_mut();
+            s.report.phone_incomplete = false;
+            type_digit(&mut s.report.phone, digit, 10)
+        };
+        self.digit_feedback(Some(digit).filter(|_| typed), typed);
+    }
+
+    pub(super) fn phone_erase(&self) {
+        let erased = {
+            let mut s = self.state.borrow_mut();
+            s.report.phone_incomplete = false;
+            s.report.phone.pop().is_some()
+        };
+        self.erase_feedback(erased);
+    }
+
+    fn send_report(&self) {
+        let request = {
+            let mut s = self.state.borrow_mut();
+            let Some(problem) = s.report.problem else {
+                return;
+            };
+            let phone = match s.report.phone.len() {
+                0 => None,
+                10 => Some(format!("+7{}", s.report.phone)),
+                _ => {
+                    s.report.phone_incomplete = true;
+                    return;
+                }
+            };
+            let screenshot = s
+                .report
+                .screenshot
+                .as_ref()
+                .filter(|_| s.report.attach_screen)
+                .map(|png| base64::engine::general_purpose::STANDARD.encode(png));
+            let diagnostics = if s.report.attach_diagnostics {
+                crate::diagnostics::report(&self.core.config().data_dir).ok()
+            } else {
+                None
+            };
+            api::FailureRequest {
+                problem: problem_to_wire(problem),
+                description: String::new(),
+                contact_phone: phone,
+                screenshot_png_base64: screenshot,
+                kiosk_diagnostics: diagnostics,
+            }
+        };
+        let queued = {
+            let s = self.state.borrow();
+            let Some(visit) = s.session.visit() else {
+                return;
+            };
+            self.core
+                .queue_failure_request(visit, request, self.clock.now())
+        };
+        match queued {
+            Ok(id) => {
+                self.state.borrow_mut().report = ReportState::default();
+                self.open_requests(Some(id));
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "failure report could not be saved");
+                self.state.borrow_mut().report.save_problem = if e.is_disk_full() {
+                    SaveProblem::DiskFull
+                } else {
+                    SaveProblem::Failed
+                };
+            }
+        }
+    }
+
+    pub(super) fn apply_failure_requests(
+        &self,
+        requests: Option<Vec<crate::core::FailureRequestView>>,
+    ) {
+        let mut s = self.state.borrow_mut();
+        s.report.loading = false;
+        match requests {
+            Some(requests) => {
+                s.report.offline = false;
+                s.report.requests = requests;
+            }
+            None => s.report.offline = true,
+        }
+    }
+}
