@@ -27,6 +27,13 @@ pub enum Action {
     ContactChange(ContactChange),
     /// A report of a technical failure (Rules item 15).
     FailureRequest(crate::FailureRequest),
+    /// Asks for a supplier choice blocked after two months to be activated again (Rules item 10).
+    ChoiceActivation(ChoiceActivation),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ChoiceActivation {
+    pub activity_id: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]

@@ -275,6 +275,23 @@ impl Core {
         self.queue_action(&visit.iin, &visit.credentials.grant, action, now)
     }
 
+    /// Commits the request to activate a blocked supplier choice again.
+    pub fn queue_activation(
+        &self,
+        visit: &Visit,
+        activity_id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Uuid, StoreError> {
+        self.queue_action(
+            &visit.iin,
+            &visit.credentials.grant,
+            api::Action::ChoiceActivation(api::ChoiceActivation {
+                activity_id: activity_id.to_string(),
+            }),
+            now,
+        )
+    }
+
     /// Commits a technical-failure request of the person on the kiosk.
     pub fn queue_failure_request(
         &self,
@@ -304,6 +321,7 @@ impl Core {
             api::Action::SupplierChoice(_) => "supplier_choice",
             api::Action::ContactChange(_) => "contact_change",
             api::Action::FailureRequest(_) => "failure_request",
+            api::Action::ChoiceActivation(_) => "choice_activation",
         };
         let submission = api::ActionSubmission {
             grant: grant.to_string(),

@@ -115,6 +115,9 @@ fn apply(
         Action::FailureRequest(request) => {
             crate::tickets::apply_failure_request(tx, key, iin, submission.confirmed_at, request)
         }
+        Action::ChoiceActivation(activation) => {
+            apply_choice_activation(tx, key, iin, &activation.activity_id)
+        }
     }
 }
 
@@ -131,11 +134,7 @@ fn apply_supplier_choice(
     }
     // The portal is the authority on the two-month window (Rules item 10).
     let today = crate::db::astana_date(Utc::now());
-    let window_passed = activity
-        .notice_date
-        .and_then(|notice| notice.checked_add_months(Months::new(2)))
-        .is_some_and(|last| today > last);
-    if window_passed {
+    if window_passed(activity.notice_date, today) {
         return Err(invalid(
             "the two-month window to choose a supplier has passed",
         ));
@@ -189,6 +188,54 @@ fn apply_supplier_choice(
     Ok(ActionReceipt {
         action_id: key,
         reference,
+        accepted_at: now,
+    })
+}
+
+/// Whether the two-month window to choose a supplier has passed (Rules item 10), in Astana.
+fn window_passed(notice: Option<chrono::NaiveDate>, today: chrono::NaiveDate) -> bool {
+    notice
+        .and_then(|notice| notice.checked_add_months(Months::new(2)))
+        .is_some_and(|last| today > last)
+}
+
+fn apply_choice_activation(
+    tx: &Transaction<'_>,
+    key: Uuid,
+    iin: &str,
+    activity_id: &str,
+) -> Result<ActionReceipt, Refusal> {
+    let activity = load_activity(tx, iin, activity_id)?
+        .ok_or_else(|| invalid("no such activity for this participant"))?;
+    let now = Utc::now();
+    let blocked = activity.status == ActivityStatus::ChoiceBlocked
+        || (activity.status == ActivityStatus::AwaitingChoice
+            && window_passed(activity.notice_date, crate::db::astana_date(now)));
+    if !blocked {
+        return Err(invalid(
+            "the supplier choice of this activity is not blocked",
+        ));
+    }
+    tx.execute(
+        "INSERT INTO choice_activations (idempotency_key, participant_iin, activity_id, created_at)
+         VALUES (?1, ?2, ?3, ?4)",
+        params![key.to_string(), iin, activity_id, crate::db::ts(now)],
+    )?;
+    let seq = tx.last_insert_rowid();
+    tx.execute(
+        "UPDATE activities SET status = ?3 WHERE id = ?1 AND participant_iin = ?2",
+        params![
+            activity_id,
+            iin,
+            status_to_db(ActivityStatus::ActivationRequested)
+        ],
+    )?;
+    Ok(ActionReceipt {
+        action_id: key,
+        reference: format!(
+            "CA-{}-{seq:06}",
+            crate::db::astana_date(now).format("%Y%m%d")
+        ),
         accepted_at: now,
     })
 }

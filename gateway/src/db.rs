@@ -103,6 +103,15 @@ fn migrations() -> Migrations<'static> {
         );
         CREATE INDEX ticket_events_by_reference ON ticket_events (reference, seq);",
         ),
+        M::up(
+            "CREATE TABLE choice_activations (
+            seq             INTEGER PRIMARY KEY AUTOINCREMENT,
+            idempotency_key TEXT NOT NULL UNIQUE,
+            participant_iin TEXT NOT NULL,
+            activity_id     TEXT NOT NULL,
+            created_at      TEXT NOT NULL
+        );",
+        ),
     ])
 }
 

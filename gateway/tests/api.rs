@@ -338,3 +338,81 @@ async fn an_action_whose_grant_has_expired_is_refused_with_what_to_do() {
         error.message
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn only_a_blocked_choice_can_be_asked_to_be_activated_and_it_then_shows_requested() {
+    use komek_api::{Activity, ActivityStatus, ChoiceActivation};
+    let gw = start();
+    let http = reqwest::Client::new();
+    let session = login(&http, &gw, BLIND_PARTICIPANT).await;
+    let activities: Vec<Activity> = http
+        .get(format!("{}/v1/me/activities", gw.url))
+        .bearer_auth(&session.session_token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let today = chrono::Utc::now().date_naive();
+    let window_passed = |a: &Activity| {
+        a.notice_date
+            .and_then(|n| n.checked_add_months(chrono::Months::new(2)))
+            .is_some_and(|last| today > last)
+    };
+    let blocked = activities
+        .iter()
+        .find(|a| a.status == ActivityStatus::ChoiceBlocked || window_passed(a))
+        .expect("the demo's blind participant has a blocked choice");
+    let open = activities
+        .iter()
+        .find(|a| a.status == ActivityStatus::AwaitingChoice && !window_passed(a));
+    let activate = |id: &str| ActionSubmission {
+        grant: session.grant.clone(),
+        device_id: "kiosk-test".into(),
+        confirmed_at: chrono::Utc::now(),
+        action: Action::ChoiceActivation(ChoiceActivation {
+            activity_id: id.into(),
+        }),
+    };
+    if let Some(open) = open {
+        let refused = http
+            .post(format!("{}/v1/actions", gw.url))
+            .header("Idempotency-Key", Uuid::now_v7().to_string())
+            .json(&activate(&open.id))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    let accepted = http
+        .post(format!("{}/v1/actions", gw.url))
+        .header("Idempotency-Key", Uuid::now_v7().to_string())
+        .json(&activate(&blocked.id))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(accepted.status(), StatusCode::CREATED);
+    let receipt: ActionReceipt = accepted.json().await.unwrap();
+    assert!(receipt.reference.starts_with("CA-"));
+    let after: Vec<Activity> = http
+        .get(format!("{}/v1/me/activities", gw.url))
+        .bearer_auth(&session.session_token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let now = after.iter().find(|a| a.id == blocked.id).unwrap();
+    assert_eq!(now.status, ActivityStatus::ActivationRequested);
+    // Asking twice is refused: it is no longer blocked.
+    let again = http
+        .post(format!("{}/v1/actions", gw.url))
+        .header("Idempotency-Key", Uuid::now_v7().to_string())
+        .json(&activate(&blocked.id))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), StatusCode::UNPROCESSABLE_ENTITY);
+}

@@ -330,6 +330,7 @@ fn wire(app: &AppWindow, inner: &Rc<Inner>) {
 
     let detail = app.global::<ActivityAdapter>();
     detail.on_choose(with(inner, |i, index: i32| i.choose(index)));
+    detail.on_request_activation(act(inner, |i| i.request_activation()));
     detail.on_next_page(act(inner, |i| {
         let mut s = i.state.borrow_mut();
         let (count, per_page) = (s.choices.len(), s.choices_per_page());
@@ -723,6 +724,8 @@ impl Inner {
             }
             s.activity = Some(index);
             s.choices_page = 0;
+            s.activation_saved = false;
+            s.activation_failed = false;
         }
         if self.state.borrow().catalogue.is_none() {
             if let Some(cached) = self.core.cached_catalogue() {
@@ -759,6 +762,39 @@ impl Inner {
             }
             Err(OrderError::NotChoosable | OrderError::ItemDoesNotMatch) => {
                 s.save_problem = SaveProblem::NotChoosable;
+            }
+        }
+    }
+
+    /// Queues the request to activate the blocked choice of the activity on screen; the
+    /// activity shows "activation requested" at once, as an application shows "signed".
+    fn request_activation(&self) {
+        let now = self.clock.now();
+        let mut s = self.state.borrow_mut();
+        let Some(index) = s.activity else {
+            return;
+        };
+        let Some(visit) = s.session.visit() else {
+            return;
+        };
+        let Some(activity_id) = visit.activities.get(index).map(|a| a.id.clone()) else {
+            return;
+        };
+        match self.core.queue_activation(visit, &activity_id, now) {
+            Ok(_) => {
+                if let Some(a) = s
+                    .session
+                    .visit_mut()
+                    .and_then(|v| v.activities.get_mut(index))
+                {
+                    a.status = crate::domain::ActivityStatus::ActivationRequested;
+                }
+                s.activation_saved = true;
+                s.activation_failed = false;
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "activation request could not be saved");
+                s.activation_failed = true;
             }
         }
     }

@@ -198,6 +198,8 @@ pub fn render(
         .map(|(_, at)| format::astana_time(*at))
         .unwrap_or_default();
     detail.set_prices_as_of(stale.into());
+    detail.set_activation_saved(state.activation_saved);
+    detail.set_activation_failed(state.activation_failed);
 
     let review = app.global::<ReviewAdapter>();
     if let Some((order, choice)) = &state.order {

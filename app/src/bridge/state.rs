@@ -31,6 +31,9 @@ pub struct State {
     pub speech: SpeechState,
     pub sign: super::sign_video::SignState,
     pub report: ReportState,
+    /// An activation of the activity on screen was just queued, or could not be saved.
+    pub activation_saved: bool,
+    pub activation_failed: bool,
 }
 
 /// A technical-failure report being written, and the person's reports as last fetched.
@@ -121,6 +124,8 @@ impl State {
             speech: SpeechState::default(),
             sign: Default::default(),
             report: ReportState::default(),
+            activation_saved: false,
+            activation_failed: false,
         }
     }
 
@@ -143,6 +148,8 @@ impl State {
         self.receipt = None;
         self.sign = Default::default();
         self.report = ReportState::default();
+        self.activation_saved = false;
+        self.activation_failed = false;
         // Headphones still plugged in stay known: only plugging in turns speech on.
         self.speech = SpeechState {
             headphones: self.speech.headphones,

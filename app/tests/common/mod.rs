@@ -157,10 +157,14 @@ pub fn wait(rig: &Rig, what: &str, done: impl Fn() -> bool) {
 }
 
 pub fn log_in(rig: &Rig) {
+    log_in_as(rig, IIN);
+}
+
+pub fn log_in_as(rig: &Rig, iin: &str) {
     let app = &rig.app;
     press(app, "English");
     assert_eq!(rig.kiosk.screen(), Screen::Iin);
-    type_digits(app, IIN);
+    type_digits(app, iin);
     press(app, "Continue");
     wait(rig, "the code screen", || {
         rig.kiosk.screen() == Screen::Code
