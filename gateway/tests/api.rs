@@ -3,109 +3,15 @@
 // A test that cannot go on should stop loudly where it is.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+mod common;
 
+use common::*;
 use komek_api::{
-    Action, ActionReceipt, ActionSubmission, ApiError, DevOtp, ErrorCode, LoginSession,
-    OtpChallenge, OtpRequest, OtpVerify, SupplierChoice,
+    Action, ActionReceipt, ActionSubmission, ApiError, ErrorCode, LoginSession, OtpChallenge,
+    SupplierChoice,
 };
 use reqwest::StatusCode;
 use uuid::Uuid;
-
-const IIN: &str = "810314304128";
-const BLIND_PARTICIPANT: &str = "660505315307";
-
-struct Gateway {
-    child: Child,
-    url: String,
-    _dir: tempfile::TempDir,
-}
-
-impl Drop for Gateway {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn start() -> Gateway {
-    start_with(&[])
-}
-
-fn start_with(extra: &[&str]) -> Gateway {
-    let dir = tempfile::tempdir().unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_komek-gateway"))
-        .args(extra)
-        .args(["--listen", "127.0.0.1:0", "--dev-endpoints", "--demo-data"])
-        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/../assets/demo"))
-        .arg("--db")
-        .arg(dir.path().join("gateway.db"))
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let url = line
-        .trim()
-        .strip_prefix("listening on ")
-        .unwrap()
-        .to_string();
-    Gateway {
-        child,
-        url,
-        _dir: dir,
-    }
-}
-
-async fn request_code(http: &reqwest::Client, gw: &Gateway, iin: &str) -> reqwest::Response {
-    let body = OtpRequest {
-        iin: iin.into(),
-        device_id: "kiosk-test".into(),
-    };
-    http.post(format!("{}/v1/auth/otp", gw.url))
-        .json(&body)
-        .send()
-        .await
-        .unwrap()
-}
-
-async fn verify(
-    http: &reqwest::Client,
-    gw: &Gateway,
-    challenge: Uuid,
-    code: &str,
-) -> reqwest::Response {
-    let body = OtpVerify {
-        challenge_id: challenge,
-        code: code.into(),
-    };
-    http.post(format!("{}/v1/auth/otp/verify", gw.url))
-        .json(&body)
-        .send()
-        .await
-        .unwrap()
-}
-
-/// The code the demo "SMS" carried, from the development endpoint.
-async fn dev_code(http: &reqwest::Client, gw: &Gateway, challenge: Uuid) -> String {
-    let url = format!("{}/dev/otp/{challenge}", gw.url);
-    let otp: DevOtp = http.get(url).send().await.unwrap().json().await.unwrap();
-    otp.code
-}
-
-async fn login(http: &reqwest::Client, gw: &Gateway, iin: &str) -> LoginSession {
-    let challenge: OtpChallenge = request_code(http, gw, iin).await.json().await.unwrap();
-    let code = dev_code(http, gw, challenge.challenge_id).await;
-    verify(http, gw, challenge.challenge_id, &code)
-        .await
-        .json()
-        .await
-        .unwrap()
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn openapi_document_describes_every_endpoint() {
@@ -209,22 +115,6 @@ fn submission(
             guaranteed_amount_kzt: price,
         }),
     }
-}
-
-async fn post_action(
-    http: &reqwest::Client,
-    url: &str,
-    key: Uuid,
-    body: &ActionSubmission,
-) -> (StatusCode, String) {
-    let response = http
-        .post(format!("{url}/v1/actions"))
-        .header(komek_api::IDEMPOTENCY_KEY_HEADER, key.to_string())
-        .json(body)
-        .send()
-        .await
-        .unwrap();
-    (response.status(), response.text().await.unwrap())
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -376,24 +266,12 @@ async fn only_a_blocked_choice_can_be_asked_to_be_activated_and_it_then_shows_re
         }),
     };
     if let Some(open) = open {
-        let refused = http
-            .post(format!("{}/v1/actions", gw.url))
-            .header("Idempotency-Key", Uuid::now_v7().to_string())
-            .json(&activate(&open.id))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let (status, _) = post_action(&http, &gw.url, Uuid::now_v7(), &activate(&open.id)).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     }
-    let accepted = http
-        .post(format!("{}/v1/actions", gw.url))
-        .header("Idempotency-Key", Uuid::now_v7().to_string())
-        .json(&activate(&blocked.id))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(accepted.status(), StatusCode::CREATED);
-    let receipt: ActionReceipt = accepted.json().await.unwrap();
+    let (status, body) = post_action(&http, &gw.url, Uuid::now_v7(), &activate(&blocked.id)).await;
+    assert_eq!(status, StatusCode::CREATED);
+    let receipt: ActionReceipt = serde_json::from_str(&body).unwrap();
     assert!(receipt.reference.starts_with("CA-"));
     let after: Vec<Activity> = http
         .get(format!("{}/v1/me/activities", gw.url))
@@ -407,12 +285,6 @@ async fn only_a_blocked_choice_can_be_asked_to_be_activated_and_it_then_shows_re
     let now = after.iter().find(|a| a.id == blocked.id).unwrap();
     assert_eq!(now.status, ActivityStatus::ActivationRequested);
     // Asking twice is refused: it is no longer blocked.
-    let again = http
-        .post(format!("{}/v1/actions", gw.url))
-        .header("Idempotency-Key", Uuid::now_v7().to_string())
-        .json(&activate(&blocked.id))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(again.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let (again, _) = post_action(&http, &gw.url, Uuid::now_v7(), &activate(&blocked.id)).await;
+    assert_eq!(again, StatusCode::UNPROCESSABLE_ENTITY);
 }

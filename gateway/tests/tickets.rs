@@ -4,95 +4,18 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+mod common;
 
+use common::*;
 use komek_api::{
-    Action, ActionReceipt, ActionSubmission, ApiError, DevOtp, ErrorCode, FailureProblem,
-    FailureRequest, LoginSession, OperatorEvent, OtpChallenge, OtpRequest, OtpVerify, Ticket,
-    TicketEvent, TicketRecord,
+    Action, ActionReceipt, ActionSubmission, ApiError, ErrorCode, FailureProblem, FailureRequest,
+    LoginSession, OperatorEvent, Ticket, TicketEvent, TicketRecord,
 };
 use reqwest::StatusCode;
 use uuid::Uuid;
 
-const IIN: &str = "810314304128";
-const OTHER_IIN: &str = "660505315307";
+const OTHER_IIN: &str = BLIND_PARTICIPANT;
 const OPERATOR_TOKEN: &str = "operator-secret-for-tests";
-
-struct Gateway {
-    child: Child,
-    url: String,
-    _dir: tempfile::TempDir,
-}
-
-impl Drop for Gateway {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn start() -> Gateway {
-    let dir = tempfile::tempdir().unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_komek-gateway"))
-        .args(["--listen", "127.0.0.1:0", "--dev-endpoints", "--demo-data"])
-        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/../assets/demo"))
-        .arg("--db")
-        .arg(dir.path().join("gateway.db"))
-        .env("KOMEK_GATEWAY_OPERATOR_TOKEN", OPERATOR_TOKEN)
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let url = line
-        .trim()
-        .strip_prefix("listening on ")
-        .unwrap()
-        .to_string();
-    Gateway {
-        child,
-        url,
-        _dir: dir,
-    }
-}
-
-async fn login(http: &reqwest::Client, gw: &Gateway, iin: &str) -> LoginSession {
-    let challenge: OtpChallenge = http
-        .post(format!("{}/v1/auth/otp", gw.url))
-        .json(&OtpRequest {
-            iin: iin.into(),
-            device_id: "kiosk-test".into(),
-        })
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let otp: DevOtp = http
-        .get(format!("{}/dev/otp/{}", gw.url, challenge.challenge_id))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    http.post(format!("{}/v1/auth/otp/verify", gw.url))
-        .json(&OtpVerify {
-            challenge_id: challenge.challenge_id,
-            code: otp.code,
-        })
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
-}
 
 async fn submit(
     http: &reqwest::Client,
@@ -142,7 +65,7 @@ async fn operator(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_failure_request_becomes_a_ticket_that_operators_move_on_in_order() {
-    let gw = start();
+    let gw = start_with(&["--operator-token", OPERATOR_TOKEN]);
     let http = reqwest::Client::new();
     let session = login(&http, &gw, IIN).await;
 

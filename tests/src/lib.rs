@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 
+pub mod kiosk;
 pub mod proxy;
 
 /// The `komek-gateway` binary built beside this test (cargo builds every workspace binary

@@ -7,15 +7,16 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use komek_e2e::kiosk::KioskCore;
 use komek_e2e::{GatewayProcess, free_port, wait_until};
 use komek_kiosk::bridge::{Kiosk, SystemClock};
-use komek_kiosk::core::{Core, CoreConfig, Visit};
-use komek_kiosk::domain::{Iin, Order};
+use komek_kiosk::core::{Core, Visit};
+use komek_kiosk::domain::Order;
 use komek_kiosk::session::Timing;
 use komek_kiosk::store::ActionState;
 use komek_kiosk::{
     ActivitiesAdapter, ActivityAdapter, ActivityStatus, AppAdapter, AppWindow, DeliveryState,
-    LoginAdapter, ReceiptAdapter, ReviewAdapter, Screen, sync,
+    LoginAdapter, ReceiptAdapter, ReviewAdapter, Screen,
 };
 use slint::{ComponentHandle, Model};
 use uuid::Uuid;
@@ -29,22 +30,8 @@ struct Rig {
 }
 
 fn rig(gateway_url: String, dir: tempfile::TempDir) -> Rig {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
-    let core = Arc::new(
-        Core::open(CoreConfig {
-            data_dir: dir.path().join("kiosk"),
-            gateway_url,
-            device_id: "kiosk-e2e".into(),
-            demo: true,
-            request_timeout: komek_kiosk::portal::DEFAULT_REQUEST_TIMEOUT,
-        })
-        .unwrap(),
-    );
-    sync::spawn_supervised(core.sync().clone(), runtime.handle());
+    let KioskCore { core, runtime } =
+        KioskCore::start(gateway_url, &dir.path().join("kiosk")).unwrap();
     Rig { core, runtime, dir }
 }
 
@@ -64,12 +51,7 @@ fn orders_for(gateway_db: &std::path::Path, action: Uuid) -> i64 {
 }
 
 fn log_in(rig: &Rig) -> Visit {
-    let iin = Iin::parse(IIN).unwrap();
-    rig.runtime.block_on(async {
-        let challenge = rig.core.request_code(&iin).await.unwrap();
-        let code = rig.core.demo_code(&challenge).await.expect("demo code");
-        rig.core.verify_code(&challenge, &code).await.unwrap()
-    })
+    komek_e2e::kiosk::log_in(&rig.core, &rig.runtime, IIN).unwrap()
 }
 
 #[test]

@@ -3,17 +3,14 @@
 //! once as a ticket, moved on by an operator, and shown back to the person with each deadline
 //! in Astana working time and whether it was met.
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::Utc;
 use komek_api::{FailureProblem, FailureRequest, OperatorEvent, TicketEvent};
+use komek_e2e::kiosk::KioskCore;
 use komek_e2e::{GatewayProcess, free_port, wait_until};
-use komek_kiosk::core::{Core, CoreConfig};
-use komek_kiosk::domain::Iin;
 use komek_kiosk::domain::failure_sla::{Step, Verdict};
 use komek_kiosk::store::ActionState;
-use komek_kiosk::sync;
 
 const IIN: &str = "810314304128";
 const OPERATOR_TOKEN: &str = "operator-e2e";
@@ -27,28 +24,9 @@ fn a_request_becomes_a_ticket_and_its_deadlines_come_back_with_verdicts() {
         &["--operator-token", OPERATOR_TOKEN],
     )
     .unwrap();
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
-    let core = Arc::new(
-        Core::open(CoreConfig {
-            data_dir: dir.path().join("kiosk"),
-            gateway_url: gateway.url(),
-            device_id: "kiosk-e2e".into(),
-            demo: true,
-            request_timeout: komek_kiosk::portal::DEFAULT_REQUEST_TIMEOUT,
-        })
-        .unwrap(),
-    );
-    sync::spawn_supervised(core.sync().clone(), runtime.handle());
-    let iin = Iin::parse(IIN).unwrap();
-    let visit = runtime.block_on(async {
-        let challenge = core.request_code(&iin).await.unwrap();
-        let code = core.demo_code(&challenge).await.expect("demo code");
-        core.verify_code(&challenge, &code).await.unwrap()
-    });
+    let kiosk = KioskCore::start(gateway.url(), &dir.path().join("kiosk")).unwrap();
+    let (core, runtime) = (&kiosk.core, &kiosk.runtime);
+    let visit = kiosk.log_in(IIN).unwrap();
 
     let id = core
         .queue_failure_request(

@@ -1,0 +1,122 @@
+//! The harness the gateway's HTTP tests share: the real binary on a free loopback port with
+//! the demo data, and the login every test needs.
+
+// Each test file uses a part of this.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+
+use komek_api::{ActionSubmission, DevOtp, LoginSession, OtpChallenge, OtpRequest, OtpVerify};
+use reqwest::StatusCode;
+use uuid::Uuid;
+
+pub const IIN: &str = "810314304128";
+pub const BLIND_PARTICIPANT: &str = "660505315307";
+
+pub struct Gateway {
+    child: Child,
+    pub url: String,
+    _dir: tempfile::TempDir,
+}
+
+impl Drop for Gateway {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+pub fn start() -> Gateway {
+    start_with(&[])
+}
+
+pub fn start_with(extra: &[&str]) -> Gateway {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_komek-gateway"))
+        .args(extra)
+        .args(["--listen", "127.0.0.1:0", "--dev-endpoints", "--demo-data"])
+        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/../assets/demo"))
+        .arg("--db")
+        .arg(dir.path().join("gateway.db"))
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let url = line
+        .trim()
+        .strip_prefix("listening on ")
+        .unwrap()
+        .to_string();
+    Gateway {
+        child,
+        url,
+        _dir: dir,
+    }
+}
+
+pub async fn request_code(http: &reqwest::Client, gw: &Gateway, iin: &str) -> reqwest::Response {
+    let body = OtpRequest {
+        iin: iin.into(),
+        device_id: "kiosk-test".into(),
+    };
+    http.post(format!("{}/v1/auth/otp", gw.url))
+        .json(&body)
+        .send()
+        .await
+        .unwrap()
+}
+
+pub async fn verify(
+    http: &reqwest::Client,
+    gw: &Gateway,
+    challenge: Uuid,
+    code: &str,
+) -> reqwest::Response {
+    let body = OtpVerify {
+        challenge_id: challenge,
+        code: code.into(),
+    };
+    http.post(format!("{}/v1/auth/otp/verify", gw.url))
+        .json(&body)
+        .send()
+        .await
+        .unwrap()
+}
+
+/// The code the demo "SMS" carried, from the development endpoint.
+pub async fn dev_code(http: &reqwest::Client, gw: &Gateway, challenge: Uuid) -> String {
+    let url = format!("{}/dev/otp/{challenge}", gw.url);
+    let otp: DevOtp = http.get(url).send().await.unwrap().json().await.unwrap();
+    otp.code
+}
+
+pub async fn login(http: &reqwest::Client, gw: &Gateway, iin: &str) -> LoginSession {
+    let challenge: OtpChallenge = request_code(http, gw, iin).await.json().await.unwrap();
+    let code = dev_code(http, gw, challenge.challenge_id).await;
+    verify(http, gw, challenge.challenge_id, &code)
+        .await
+        .json()
+        .await
+        .unwrap()
+}
+
+pub async fn post_action(
+    http: &reqwest::Client,
+    url: &str,
+    key: Uuid,
+    body: &ActionSubmission,
+) -> (StatusCode, String) {
+    let response = http
+        .post(format!("{url}/v1/actions"))
+        .header(komek_api::IDEMPOTENCY_KEY_HEADER, key.to_string())
+        .json(body)
+        .send()
+        .await
+        .unwrap();
+    (response.status(), response.text().await.unwrap())
+}

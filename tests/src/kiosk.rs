@@ -1,0 +1,56 @@
+//! The kiosk's core (outbox, sync worker, gateway client) in the test process, pointed at a
+//! real gateway, with a demo login.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use anyhow::Context;
+use komek_kiosk::core::{Core, CoreConfig, Visit};
+use komek_kiosk::domain::Iin;
+
+pub struct KioskCore {
+    pub core: Arc<Core>,
+    pub runtime: tokio::runtime::Runtime,
+}
+
+impl KioskCore {
+    /// Opens the kiosk's data in `data_dir` and starts its delivery worker.
+    pub fn start(gateway_url: String, data_dir: &Path) -> anyhow::Result<Self> {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()?;
+        let core = Arc::new(Core::open(CoreConfig {
+            data_dir: data_dir.to_path_buf(),
+            gateway_url,
+            device_id: "kiosk-e2e".into(),
+            demo: true,
+            request_timeout: komek_kiosk::portal::DEFAULT_REQUEST_TIMEOUT,
+        })?);
+        komek_kiosk::sync::spawn_supervised(core.sync().clone(), runtime.handle());
+        Ok(KioskCore { core, runtime })
+    }
+
+    /// Logs `iin` in with the demo gateway's one-time code.
+    pub fn log_in(&self, iin: &str) -> anyhow::Result<Visit> {
+        log_in(&self.core, &self.runtime, iin)
+    }
+}
+
+/// Logs `iin` in with the demo gateway's one-time code.
+pub fn log_in(core: &Core, runtime: &tokio::runtime::Runtime, iin: &str) -> anyhow::Result<Visit> {
+    let iin = Iin::parse(iin).map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    runtime.block_on(async {
+        let challenge = core
+            .request_code(&iin)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+        let code = core
+            .demo_code(&challenge)
+            .await
+            .context("the demo gateway gave no code")?;
+        core.verify_code(&challenge, &code)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e:?}"))
+    })
+}
