@@ -8,6 +8,7 @@ pub mod auth;
 mod db;
 mod demo;
 mod error;
+mod operator;
 mod participant;
 mod tickets;
 
@@ -61,7 +62,8 @@ pub struct AppState {
         participant::catalogue,
         actions::submit,
         tickets::mine,
-        tickets::record_event
+        tickets::record_event,
+        operator::reopen_activity
     ),
     components(schemas(komek_api::ApiError, komek_api::ErrorCode))
 )]
@@ -105,6 +107,10 @@ pub fn build(config: GatewayConfig) -> Result<Router, GatewayError> {
         .route(
             "/v1/operator/tickets/{reference}/events",
             post(tickets::record_event),
+        )
+        .route(
+            "/v1/operator/activities/{id}/reopen",
+            post(operator::reopen_activity),
         );
     if dev_endpoints {
         router = router.route("/dev/otp/{challenge_id}", get(auth::dev_otp));

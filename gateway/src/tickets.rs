@@ -4,7 +4,7 @@
 
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use chrono::{DateTime, Utc};
 use komek_api::{
     ActionReceipt, ErrorCode, FailureProblem, FailureRequest, OperatorEvent, Ticket, TicketEvent,
@@ -14,7 +14,7 @@ use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use uuid::Uuid;
 
 use crate::AppState;
-use crate::auth::{session_iin, sha256_hex};
+use crate::auth::session_iin;
 use crate::error::Refusal;
 
 /// The largest screenshot accepted, in base64 characters (a 1080p kiosk screen is far smaller).
@@ -183,28 +183,6 @@ pub async fn mine(
     Ok(Json(out))
 }
 
-/// Operators authenticate with the token the gateway was started with; without one configured
-/// the operator API answers nobody.
-fn check_operator(state: &AppState, headers: &HeaderMap) -> Result<(), Refusal> {
-    let given = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "));
-    match (&state.config.operator_token, given) {
-        // Compared as hashes, so the comparison takes the same time whatever is sent.
-        (Some(token), Some(given))
-            if sha256_hex(&[token.as_bytes()]) == sha256_hex(&[given.as_bytes()]) =>
-        {
-            Ok(())
-        }
-        _ => Err(Refusal::new(
-            StatusCode::UNAUTHORIZED,
-            ErrorCode::Unauthorized,
-            "operator token missing or wrong",
-        )),
-    }
-}
-
 #[utoipa::path(post, path = "/v1/operator/tickets/{reference}/events", request_body = OperatorEvent,
     params(("reference" = String, Path, description = "the ticket's TF-… reference")),
     responses((status = 200, body = Vec<TicketRecord>), (status = 401), (status = 404),
@@ -215,7 +193,7 @@ pub async fn record_event(
     Path(reference): Path<String>,
     Json(request): Json<OperatorEvent>,
 ) -> Result<Json<Vec<TicketRecord>>, Refusal> {
-    check_operator(&state, &headers)?;
+    crate::operator::check_operator(&state, &headers)?;
     let mut conn = state.db.lock();
     let tx = conn.transaction()?;
     let known: Option<i64> = tx

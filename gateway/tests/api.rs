@@ -32,6 +32,7 @@ async fn openapi_document_describes_every_endpoint() {
         "/v1/actions",
         "/v1/me/failure-requests",
         "/v1/operator/tickets/{reference}/events",
+        "/v1/operator/activities/{id}/reopen",
         "/healthz",
     ] {
         assert!(
@@ -232,7 +233,7 @@ async fn an_action_whose_grant_has_expired_is_refused_with_what_to_do() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn only_a_blocked_choice_can_be_asked_to_be_activated_and_it_then_shows_requested() {
     use komek_api::{Activity, ActivityStatus, ChoiceActivation};
-    let gw = start();
+    let gw = start_with(&["--operator-token", "operator-test"]);
     let http = reqwest::Client::new();
     let session = login(&http, &gw, BLIND_PARTICIPANT).await;
     let activities: Vec<Activity> = http
@@ -287,4 +288,26 @@ async fn only_a_blocked_choice_can_be_asked_to_be_activated_and_it_then_shows_re
     // Asking twice is refused: it is no longer blocked.
     let (again, _) = post_action(&http, &gw.url, Uuid::now_v7(), &activate(&blocked.id)).await;
     assert_eq!(again, StatusCode::UNPROCESSABLE_ENTITY);
+
+    // The portal returns it to the person's queue with a new two-month window: operators only.
+    let reopen = |token: &'static str| {
+        http.post(format!(
+            "{}/v1/operator/activities/{}/reopen",
+            gw.url, blocked.id
+        ))
+        .bearer_auth(token)
+        .send()
+    };
+    assert_eq!(
+        reopen("wrong").await.unwrap().status(),
+        StatusCode::UNAUTHORIZED
+    );
+    let reopened: Activity = reopen("operator-test").await.unwrap().json().await.unwrap();
+    assert_eq!(reopened.status, ActivityStatus::AwaitingChoice);
+    assert!(!window_passed(&reopened), "a new window from today");
+    assert_eq!(
+        reopen("operator-test").await.unwrap().status(),
+        StatusCode::CONFLICT,
+        "only a requested activation is reopened"
+    );
 }

@@ -1,0 +1,86 @@
+//! The contact centre's and the portal's operators: their token, and returning an activity
+//! whose blocked choice was asked to be activated to the person's queue (Rules item 10).
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use chrono::Utc;
+use komek_api::{Activity, ActivityStatus, ErrorCode};
+use rusqlite::{OptionalExtension, params};
+
+use crate::AppState;
+use crate::auth::sha256_hex;
+use crate::error::Refusal;
+use crate::participant::status_to_db;
+
+/// Operators authenticate with the token the gateway was started with; without one configured
+/// the operator API answers nobody.
+pub fn check_operator(state: &AppState, headers: &HeaderMap) -> Result<(), Refusal> {
+    let given = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "));
+    match (&state.config.operator_token, given) {
+        // Compared as hashes, so the comparison takes the same time whatever is sent.
+        (Some(token), Some(given))
+            if sha256_hex(&[token.as_bytes()]) == sha256_hex(&[given.as_bytes()]) =>
+        {
+            Ok(())
+        }
+        _ => Err(Refusal::new(
+            StatusCode::UNAUTHORIZED,
+            ErrorCode::Unauthorized,
+            "operator token missing or wrong",
+        )),
+    }
+}
+
+#[utoipa::path(post, path = "/v1/operator/activities/{id}/reopen",
+    params(("id" = String, Path, description = "the activity's id")),
+    responses((status = 200, body = Activity), (status = 401), (status = 404),
+              (status = 409, body = komek_api::ApiError)))]
+/// Gives an activity whose activation was requested a new two-month window from today.
+pub async fn reopen_activity(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Json<Activity>, Refusal> {
+    check_operator(&state, &headers)?;
+    let mut conn = state.db.lock();
+    let tx = conn.transaction()?;
+    let row: Option<(String, String)> = tx
+        .query_row(
+            "SELECT body, status FROM activities WHERE id = ?1",
+            params![id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    let Some((body, status)) = row else {
+        return Err(Refusal::new(
+            StatusCode::NOT_FOUND,
+            ErrorCode::NotFound,
+            "no such activity",
+        ));
+    };
+    if status != status_to_db(ActivityStatus::ActivationRequested) {
+        return Err(Refusal::new(
+            StatusCode::CONFLICT,
+            ErrorCode::InvalidTransition,
+            "only an activity whose activation was requested can be reopened",
+        ));
+    }
+    let mut activity: Activity = serde_json::from_str(&body)?;
+    activity.notice_date = Some(crate::db::astana_date(Utc::now()));
+    activity.status = ActivityStatus::AwaitingChoice;
+    tx.execute(
+        "UPDATE activities SET body = ?2, status = ?3 WHERE id = ?1",
+        params![
+            id,
+            serde_json::to_string(&activity)?,
+            status_to_db(ActivityStatus::AwaitingChoice)
+        ],
+    )?;
+    tx.commit()?;
+    tracing::info!(activity = %id, "activity returned to the queue");
+    Ok(Json(activity))
+}
