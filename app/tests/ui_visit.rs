@@ -42,6 +42,8 @@ fn a_whole_visit_by_accessible_labels_queues_the_order_and_wipes_at_logout() {
 
     press_containing(app, "Awaiting your choice of supplier");
     assert_eq!(rig.kiosk.screen(), Screen::Activity);
+    // The status timeline says where the activity stands on its path.
+    assert!(has_label_containing(app, "Step 1 of 5: Choice of supplier"));
     let detail = app.global::<ActivityAdapter>();
     wait(&rig, "the suppliers", || {
         detail.get_choices().row_count() > 0

@@ -55,6 +55,11 @@ pub fn activity_row(a: &domain::Activity, lang: Lang, today: chrono::NaiveDate) 
         last_day: last_day.into(),
         programme_date: format::date(a.programme_date).into(),
         term_until: format::date(a.term_until).into(),
+        step: a
+            .status_on(today)
+            .step()
+            .and_then(|s| i32::try_from(s).ok())
+            .unwrap_or(0),
     }
 }
 

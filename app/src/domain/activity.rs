@@ -18,6 +18,23 @@ pub enum ActivityStatus {
     Cancelled,
 }
 
+/// The steps an activity normally goes through, in order (Rules items 8-9).
+pub const PATH: [ActivityStatus; 5] = [
+    ActivityStatus::AwaitingChoice,
+    ActivityStatus::SupplierChosen,
+    ActivityStatus::ApplicationSigned,
+    ActivityStatus::InDelivery,
+    ActivityStatus::Realised,
+];
+
+impl ActivityStatus {
+    /// Where the status stands on the normal path, counting from 1; None when it is off the
+    /// path (blocked, activation requested, cancelled).
+    pub fn step(self) -> Option<usize> {
+        PATH.iter().position(|s| *s == self).map(|i| i + 1)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Activity {
     pub id: String,
@@ -55,6 +72,20 @@ impl Activity {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn statuses_on_the_normal_path_have_their_step_and_the_others_none() {
+        assert_eq!(ActivityStatus::AwaitingChoice.step(), Some(1));
+        assert_eq!(ActivityStatus::ApplicationSigned.step(), Some(3));
+        assert_eq!(ActivityStatus::Realised.step(), Some(PATH.len()));
+        for off in [
+            ActivityStatus::ChoiceBlocked,
+            ActivityStatus::ActivationRequested,
+            ActivityStatus::Cancelled,
+        ] {
+            assert_eq!(off.step(), None);
+        }
+    }
     use super::*;
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {

@@ -12,7 +12,7 @@ mod order;
 mod text;
 mod window;
 
-pub use activity::{Activity, ActivityStatus};
+pub use activity::{Activity, ActivityStatus, PATH as ACTIVITY_PATH};
 pub use catalogue::{Catalogue, Category, Choice, Item, Supplier};
 pub use iin::{Iin, IinError, Sex, check_digit};
 pub use order::{Order, OrderError};
