@@ -16,7 +16,7 @@ use uuid::Uuid;
 use crate::AppState;
 use crate::auth::{grant_iin, mask_iin, sha256_hex};
 use crate::error::Refusal;
-use crate::participant::{load_activity, load_catalogue, status_to_db};
+use crate::participant::{load_activity, load_catalogue};
 
 #[utoipa::path(post, path = "/v1/actions", request_body = ActionSubmission,
     params(("Idempotency-Key" = Uuid, Header, description = "the action's UUIDv7")),
@@ -172,7 +172,7 @@ fn apply_supplier_choice(
         ],
     )?;
     let seq = tx.last_insert_rowid();
-    let reference = format!("SP-{}-{seq:06}", today.format("%Y%m%d"));
+    let reference = crate::db::reference("SP", now, seq);
     tx.execute(
         "UPDATE orders SET reference = ?2 WHERE seq = ?1",
         params![seq, reference],
@@ -182,7 +182,7 @@ fn apply_supplier_choice(
         params![
             choice.activity_id,
             iin,
-            status_to_db(ActivityStatus::ApplicationSigned)
+            crate::db::enum_text(ActivityStatus::ApplicationSigned)
         ],
     )?;
     Ok(ActionReceipt {
@@ -227,15 +227,12 @@ fn apply_choice_activation(
         params![
             activity_id,
             iin,
-            status_to_db(ActivityStatus::ActivationRequested)
+            crate::db::enum_text(ActivityStatus::ActivationRequested)
         ],
     )?;
     Ok(ActionReceipt {
         action_id: key,
-        reference: format!(
-            "CA-{}-{seq:06}",
-            crate::db::astana_date(now).format("%Y%m%d")
-        ),
+        reference: crate::db::reference("CA", now, seq),
         accepted_at: now,
     })
 }
@@ -284,10 +281,9 @@ fn apply_contact_change(
             params![iin, phone],
         )?;
     }
-    let today = crate::db::astana_date(now);
     Ok(ActionReceipt {
         action_id: key,
-        reference: format!("CC-{}-{seq:06}", today.format("%Y%m%d")),
+        reference: crate::db::reference("CC", now, seq),
         accepted_at: now,
     })
 }

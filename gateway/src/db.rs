@@ -152,3 +152,29 @@ pub fn ts(t: chrono::DateTime<chrono::Utc>) -> String {
 pub fn astana_date(t: chrono::DateTime<chrono::Utc>) -> chrono::NaiveDate {
     (t + chrono::Duration::hours(5)).date_naive()
 }
+
+/// An enum stored by its wire name (`awaiting_choice`, `code_not_received`), so the database
+/// and the API spell it the same.
+pub fn enum_text<T: serde::Serialize>(value: T) -> String {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(s)) => s,
+        _ => String::from("unknown"),
+    }
+}
+
+pub fn enum_from_text<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, serde_json::Error> {
+    serde_json::from_value(serde_json::Value::String(text.to_string()))
+}
+
+/// A stored time (written by `ts`).
+pub fn parse_ts(text: &str) -> Result<chrono::DateTime<chrono::Utc>, crate::GatewayError> {
+    chrono::DateTime::parse_from_rfc3339(text)
+        .map(|t| t.with_timezone(&chrono::Utc))
+        .map_err(|e| crate::GatewayError::StoredTime(format!("{text}: {e}")))
+}
+
+/// The portal's reference for an applied action: its kind's prefix, the Astana date, and the
+/// sequence number of its row (`SP-20261123-000042`).
+pub fn reference(prefix: &str, at: chrono::DateTime<chrono::Utc>, seq: i64) -> String {
+    format!("{prefix}-{}-{seq:06}", astana_date(at).format("%Y%m%d"))
+}

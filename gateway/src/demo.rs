@@ -133,7 +133,7 @@ pub fn load(conn: &mut Connection, dir: &Path, today: NaiveDate) -> Result<(), G
                     a.id,
                     a.participant_iin,
                     serde_json::to_string(&activity)?,
-                    crate::participant::status_to_db(a.status)
+                    crate::db::enum_text(a.status)
                 ],
             )?;
         }

@@ -13,6 +13,8 @@ pub enum GatewayError {
     Migration(#[from] rusqlite_migration::Error),
     #[error("demo data: {0}")]
     DemoData(String),
+    #[error("stored time: {0}")]
+    StoredTime(String),
     #[error("stored data: {0}")]
     Json(#[from] serde_json::Error),
     #[error("io: {0}")]

@@ -11,7 +11,6 @@ use rusqlite::{OptionalExtension, params};
 use crate::AppState;
 use crate::auth::sha256_hex;
 use crate::error::Refusal;
-use crate::participant::status_to_db;
 
 /// Operators authenticate with the token the gateway was started with; without one configured
 /// the operator API answers nobody.
@@ -62,7 +61,7 @@ pub async fn reopen_activity(
             "no such activity",
         ));
     };
-    if status != status_to_db(ActivityStatus::ActivationRequested) {
+    if status != crate::db::enum_text(ActivityStatus::ActivationRequested) {
         return Err(Refusal::new(
             StatusCode::CONFLICT,
             ErrorCode::InvalidTransition,
@@ -77,7 +76,7 @@ pub async fn reopen_activity(
         params![
             id,
             serde_json::to_string(&activity)?,
-            status_to_db(ActivityStatus::AwaitingChoice)
+            crate::db::enum_text(ActivityStatus::AwaitingChoice)
         ],
     )?;
     tx.commit()?;

@@ -3,24 +3,13 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
-use komek_api::{Activity, ActivityStatus, Catalogue, CatalogueItem, ErrorCode, Profile, Supplier};
+use komek_api::{Activity, Catalogue, CatalogueItem, ErrorCode, Profile, Supplier};
 use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::AppState;
 use crate::auth::session_iin;
 use crate::demo::Participant;
 use crate::error::Refusal;
-
-pub fn status_to_db(status: ActivityStatus) -> String {
-    match serde_json::to_value(status) {
-        Ok(serde_json::Value::String(s)) => s,
-        _ => String::from("unknown"),
-    }
-}
-
-fn status_from_db(s: &str) -> Result<ActivityStatus, serde_json::Error> {
-    serde_json::from_value(serde_json::Value::String(s.to_string()))
-}
 
 pub fn load_participant(conn: &Connection, iin: &str) -> Result<Option<Participant>, Refusal> {
     let body: Option<String> = conn
@@ -44,7 +33,7 @@ pub fn load_activity(conn: &Connection, iin: &str, id: &str) -> Result<Option<Ac
         .optional()?;
     row.map(|(body, status)| {
         let mut activity: Activity = serde_json::from_str(&body)?;
-        activity.status = status_from_db(&status)?;
+        activity.status = crate::db::enum_from_text(&status)?;
         Ok(activity)
     })
     .transpose()

@@ -50,24 +50,6 @@ fn invalid(message: &str) -> Refusal {
     )
 }
 
-fn problem_to_db(p: FailureProblem) -> Result<String, Refusal> {
-    Ok(serde_json::to_value(p)?
-        .as_str()
-        .unwrap_or("other")
-        .to_string())
-}
-
-fn event_to_db(e: TicketEvent) -> Result<String, Refusal> {
-    Ok(serde_json::to_value(e)?
-        .as_str()
-        .unwrap_or_default()
-        .to_string())
-}
-
-fn from_db<T: serde::de::DeserializeOwned>(text: String) -> Result<T, Refusal> {
-    Ok(serde_json::from_value(serde_json::Value::String(text))?)
-}
-
 /// Opens a ticket for a queued failure request; received now, by the contact centre.
 pub fn apply_failure_request(
     tx: &Transaction<'_>,
@@ -106,7 +88,7 @@ pub fn apply_failure_request(
         params![
             key.to_string(),
             iin,
-            problem_to_db(request.problem)?,
+            crate::db::enum_text(request.problem),
             request.description,
             request.contact_phone,
             request.screenshot_png_base64,
@@ -116,10 +98,7 @@ pub fn apply_failure_request(
         ],
     )?;
     let seq = tx.last_insert_rowid();
-    let reference = format!(
-        "TF-{}-{seq:06}",
-        crate::db::astana_date(now).format("%Y%m%d")
-    );
+    let reference = crate::db::reference("TF", now, seq);
     tx.execute(
         "UPDATE tickets SET reference = ?2 WHERE seq = ?1",
         params![seq, reference],
@@ -140,17 +119,11 @@ fn events_of(conn: &Connection, reference: &str) -> Result<Vec<TicketRecord>, Re
     rows.into_iter()
         .map(|(event, at)| {
             Ok(TicketRecord {
-                event: from_db(event)?,
-                at: parse_ts(&at)?,
+                event: crate::db::enum_from_text(&event)?,
+                at: crate::db::parse_ts(&at)?,
             })
         })
         .collect()
-}
-
-fn parse_ts(text: &str) -> Result<DateTime<Utc>, Refusal> {
-    DateTime::parse_from_rfc3339(text)
-        .map(|t| t.with_timezone(&Utc))
-        .map_err(|e| Refusal::from(crate::GatewayError::DemoData(e.to_string())))
 }
 
 #[utoipa::path(get, path = "/v1/me/failure-requests",
@@ -175,9 +148,9 @@ pub async fn mine(
         out.push(Ticket {
             events: events_of(&conn, &reference)?,
             reference,
-            problem: from_db(problem)?,
-            submitted_at: parse_ts(&submitted_at)?,
-            received_at: parse_ts(&received_at)?,
+            problem: crate::db::enum_from_text(&problem)?,
+            submitted_at: crate::db::parse_ts(&submitted_at)?,
+            received_at: crate::db::parse_ts(&received_at)?,
         });
     }
     Ok(Json(out))
@@ -224,7 +197,11 @@ pub async fn record_event(
     let at = request.at.unwrap_or_else(Utc::now);
     tx.execute(
         "INSERT INTO ticket_events (reference, event, at) VALUES (?1, ?2, ?3)",
-        params![reference, event_to_db(request.event)?, crate::db::ts(at)],
+        params![
+            reference,
+            crate::db::enum_text(request.event),
+            crate::db::ts(at)
+        ],
     )?;
     let events = events_of(&tx, &reference)?;
     tx.commit()?;

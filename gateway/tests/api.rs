@@ -123,15 +123,8 @@ async fn an_action_is_applied_once_per_key_and_a_repeat_gets_the_same_answer() {
     let gw = start();
     let http = reqwest::Client::new();
     let session = login(&http, &gw, IIN).await;
-    let activities: Vec<komek_api::Activity> = http
-        .get(format!("{}/v1/me/activities", gw.url))
-        .bearer_auth(&session.session_token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let activities: Vec<komek_api::Activity> =
+        get_as(&http, &gw, &session, "/v1/me/activities").await;
     let activity = activities
         .iter()
         .find(|a| a.status == komek_api::ActivityStatus::AwaitingChoice)
@@ -236,15 +229,7 @@ async fn only_a_blocked_choice_can_be_asked_to_be_activated_and_it_then_shows_re
     let gw = start_with(&["--operator-token", "operator-test"]);
     let http = reqwest::Client::new();
     let session = login(&http, &gw, BLIND_PARTICIPANT).await;
-    let activities: Vec<Activity> = http
-        .get(format!("{}/v1/me/activities", gw.url))
-        .bearer_auth(&session.session_token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let activities: Vec<Activity> = get_as(&http, &gw, &session, "/v1/me/activities").await;
     let today = chrono::Utc::now().date_naive();
     let window_passed = |a: &Activity| {
         a.notice_date
@@ -274,15 +259,7 @@ async fn only_a_blocked_choice_can_be_asked_to_be_activated_and_it_then_shows_re
     assert_eq!(status, StatusCode::CREATED);
     let receipt: ActionReceipt = serde_json::from_str(&body).unwrap();
     assert!(receipt.reference.starts_with("CA-"));
-    let after: Vec<Activity> = http
-        .get(format!("{}/v1/me/activities", gw.url))
-        .bearer_auth(&session.session_token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let after: Vec<Activity> = get_as(&http, &gw, &session, "/v1/me/activities").await;
     let now = after.iter().find(|a| a.id == blocked.id).unwrap();
     assert_eq!(now.status, ActivityStatus::ActivationRequested);
     // Asking twice is refused: it is no longer blocked.

@@ -37,14 +37,7 @@ async fn submit(
 }
 
 async fn my_tickets(http: &reqwest::Client, gw: &Gateway, session: &LoginSession) -> Vec<Ticket> {
-    http.get(format!("{}/v1/me/failure-requests", gw.url))
-        .bearer_auth(&session.session_token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
+    get_as(http, gw, session, "/v1/me/failure-requests").await
 }
 
 async fn operator(

@@ -120,3 +120,20 @@ pub async fn post_action(
         .unwrap();
     (response.status(), response.text().await.unwrap())
 }
+
+/// `GET path` as the logged-in person, read as JSON.
+pub async fn get_as<T: serde::de::DeserializeOwned>(
+    http: &reqwest::Client,
+    gw: &Gateway,
+    session: &LoginSession,
+    path: &str,
+) -> T {
+    http.get(format!("{}{path}", gw.url))
+        .bearer_auth(&session.session_token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
