@@ -29,6 +29,15 @@ pub fn asset_dir(
         })
 }
 
+/// A table compiled into the binary (prompts, clip manifest). Its own unit test parses the same
+/// text, so a broken table cannot reach a kiosk; should one, it is logged and read as empty.
+pub fn embedded_table<T: serde::de::DeserializeOwned + Default>(text: &str, what: &str) -> T {
+    toml::from_str(text).unwrap_or_else(|e| {
+        tracing::error!(error = %e, table = what, "compiled-in table does not parse");
+        T::default()
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

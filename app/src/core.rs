@@ -382,6 +382,17 @@ impl Core {
         )
     }
 
+    /// The technician's report of this kiosk (nothing personal), to attach to a failure report.
+    pub fn technical_report(&self) -> Option<String> {
+        match crate::diagnostics::report(&self.config.data_dir) {
+            Ok(report) => Some(report),
+            Err(e) => {
+                tracing::warn!(error = %e, "technical report not available");
+                None
+            }
+        }
+    }
+
     pub fn action(&self, id: Uuid) -> Option<QueuedAction> {
         self.shared.outbox().get(id).ok().flatten()
     }

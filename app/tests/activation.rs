@@ -33,13 +33,7 @@ fn a_blocked_choice_is_asked_to_be_activated_again() {
         !has_label_containing(app, "Ask to activate the choice again"),
         "asked once"
     );
-    wait(&rig, "the request delivered", || {
-        rig.core
-            .sync()
-            .outbox()
-            .counts()
-            .is_ok_and(|c| c.delivered == 1)
-    });
+    wait_delivered(&rig, 1);
     // The programme lists it as requested too.
     press(app, "Back");
     assert!(has_label_containing(

@@ -40,13 +40,7 @@ fn a_problem_report_is_queued_delivered_and_listed_with_its_deadline() {
     assert!(report.get_just_saved().starts_with("K-"));
 
     // Delivered to the gateway, as a ticket.
-    wait(&rig, "the report delivered", || {
-        rig.core
-            .sync()
-            .outbox()
-            .counts()
-            .is_ok_and(|c| c.delivered == 1)
-    });
+    wait_delivered(&rig, 1);
 
     // Back to the programme and to the list again: it is there, registration not yet due.
     press(app, "Back");

@@ -204,6 +204,7 @@ pub fn render(
         .unwrap_or_default();
     detail.set_prices_as_of(stale.into());
     detail.set_activation_saved(state.activation_saved);
+    detail.set_path_length(int(domain::ACTIVITY_PATH.len()));
     detail.set_activation_failed(state.activation_failed);
 
     let review = app.global::<ReviewAdapter>();

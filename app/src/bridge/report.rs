@@ -148,11 +148,11 @@ impl Inner {
                 .as_ref()
                 .filter(|_| s.report.attach_screen)
                 .map(|png| base64::engine::general_purpose::STANDARD.encode(png));
-            let diagnostics = if s.report.attach_diagnostics {
-                crate::diagnostics::report(&self.core.config().data_dir).ok()
-            } else {
-                None
-            };
+            let diagnostics = s
+                .report
+                .attach_diagnostics
+                .then(|| self.core.technical_report())
+                .flatten();
             api::FailureRequest {
                 problem: problem_to_wire(problem),
                 description: String::new(),

@@ -119,16 +119,11 @@ impl Inner {
         if ended {
             return self.replay_clip();
         }
-        let Some(player) = self.video.borrow_mut().take() else {
-            return;
+        let done = match self.video.borrow_mut().as_mut() {
+            Some(player) if playing => player.pause(),
+            Some(player) => player.play(),
+            None => return,
         };
-        let mut player = player;
-        let done = if playing {
-            player.pause()
-        } else {
-            player.play()
-        };
-        *self.video.borrow_mut() = Some(player);
         match done {
             Ok(()) => self.state.borrow_mut().sign.playing = !playing,
             Err(e) => self.clip_failed(&e.to_string()),

@@ -51,14 +51,7 @@ struct Slot {
 
 fn table() -> &'static BTreeMap<String, Slot> {
     static TABLE: OnceLock<BTreeMap<String, Slot>> = OnceLock::new();
-    TABLE.get_or_init(|| match toml::from_str(MANIFEST_TOML) {
-        Ok(table) => table,
-        Err(e) => {
-            // A unit test parses the same text, so this cannot reach a kiosk.
-            tracing::error!(error = %e, "sign-language manifest does not parse");
-            BTreeMap::new()
-        }
-    })
+    TABLE.get_or_init(|| crate::assets::embedded_table(MANIFEST_TOML, "sign-language manifest"))
 }
 
 /// The clip of `screen` in `language`, inside `clips_dir`.

@@ -250,6 +250,10 @@ mod tests {
         let mut player = Player::open(&clip).unwrap();
         player.play().unwrap();
         std::thread::sleep(Duration::from_millis(300));
+        assert!(
+            player.poll().frame.is_some(),
+            "it was playing before the pause"
+        );
         player.pause().unwrap();
         std::thread::sleep(Duration::from_millis(150));
         player.poll();

@@ -21,14 +21,7 @@ struct Entry {
 
 fn table() -> &'static BTreeMap<String, Entry> {
     static TABLE: OnceLock<BTreeMap<String, Entry>> = OnceLock::new();
-    TABLE.get_or_init(|| match toml::from_str(PROMPTS_TOML) {
-        Ok(table) => table,
-        Err(e) => {
-            // A unit test parses the same text, so this cannot reach a kiosk.
-            tracing::error!(error = %e, "speech prompts do not parse");
-            BTreeMap::new()
-        }
-    })
+    TABLE.get_or_init(|| crate::assets::embedded_table(PROMPTS_TOML, "speech prompts"))
 }
 
 /// The prompt's words in `lang`, if the prompt exists.

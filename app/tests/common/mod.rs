@@ -156,6 +156,17 @@ pub fn wait(rig: &Rig, what: &str, done: impl Fn() -> bool) {
     );
 }
 
+/// Waits until the kiosk's outbox has delivered `count` actions to the gateway.
+pub fn wait_delivered(rig: &Rig, count: u64) {
+    wait(rig, "the queued actions delivered", || {
+        rig.core
+            .sync()
+            .outbox()
+            .counts()
+            .is_ok_and(|c| c.delivered == count)
+    });
+}
+
 pub fn log_in(rig: &Rig) {
     log_in_as(rig, IIN);
 }
