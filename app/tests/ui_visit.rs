@@ -62,6 +62,12 @@ fn a_whole_visit_by_accessible_labels_queues_the_order_and_wipes_at_logout() {
     let row = rig.core.action(id).expect("the outbox row");
     assert_eq!(row.kind, "supplier_choice");
     assert!(has_label_containing(app, "Kiosk reference: K-"));
+    // The QR code holds the kiosk reference at once, labelled in the person's language.
+    let kiosk_ref = app.global::<ReceiptAdapter>().get_kiosk_reference();
+    let queued_qr = read_qr(&app.global::<ReceiptAdapter>().get_qr()).expect("a readable QR");
+    assert!(queued_qr.starts_with("Application for compensation\n"));
+    assert!(queued_qr.contains(&format!("Kiosk reference: {kiosk_ref}")));
+    assert!(!queued_qr.contains("Portal reference"));
     wait(&rig, "delivery", || {
         rig.core
             .action(id)
@@ -75,6 +81,10 @@ fn a_whole_visit_by_accessible_labels_queues_the_order_and_wipes_at_logout() {
         app,
         &format!("Sent to the portal. Portal reference: {reference}")
     ));
+    let sent_qr = read_qr(&app.global::<ReceiptAdapter>().get_qr()).expect("a readable QR");
+    assert!(sent_qr.ends_with(&format!(
+        "Kiosk reference: {kiosk_ref}\nPortal reference: {reference}"
+    )));
     assert_eq!(
         rig.core.action(id).unwrap().payload,
         None,
@@ -94,6 +104,7 @@ fn a_whole_visit_by_accessible_labels_queues_the_order_and_wipes_at_logout() {
     assert_eq!(app.global::<ActivityAdapter>().get_choices().row_count(), 0);
     assert_eq!(app.global::<AppAdapter>().get_person_name(), "");
     assert_eq!(app.global::<ReceiptAdapter>().get_kiosk_reference(), "");
+    assert_eq!(app.global::<ReceiptAdapter>().get_qr().size().width, 0);
     assert_eq!(app.global::<LoginAdapter>().get_iin_length(), 0);
 }
 

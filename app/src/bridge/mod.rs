@@ -4,6 +4,8 @@
 
 pub mod format;
 pub mod keys;
+mod qr;
+mod receipt;
 mod render;
 mod report;
 mod sign_video;

@@ -18,6 +18,10 @@ use crate::{
     SpeechAdapter, Theme, WindowState,
 };
 
+/// The receipt view shows the code at a third or a quarter of this: 4 or 3 px a module, which
+/// a phone's photo of the screen resolves.
+const QR_PIXELS_PER_MODULE: usize = 12;
+
 /// The catalogue counts as stale, and shows its date, after this long without a refresh.
 const STALE_AFTER: chrono::Duration = chrono::Duration::hours(1);
 
@@ -246,11 +250,29 @@ pub fn render(
             _ => (DeliveryState::Queued, String::new()),
         };
         receipt.set_state(delivery);
-        receipt.set_portal_reference(reference.into());
+        receipt.set_portal_reference(reference.as_str().into());
         receipt.set_kiosk_reference(kiosk_reference(id).into());
         if let Some((_, choice)) = &state.order {
             receipt.set_item_name(choice.item.name.get(lang).into());
             receipt.set_supplier_name(choice.supplier.name.as_str().into());
+        }
+        let kiosk = kiosk_reference(id);
+        let text = super::receipt::qr_text(
+            lang,
+            &super::receipt::ReceiptFacts {
+                kiosk_reference: &kiosk,
+                portal_reference: &reference,
+                item: &receipt.get_item_name(),
+                supplier: &receipt.get_supplier_name(),
+            },
+        );
+        // Drawn again only when what it says changes (sent, or another language).
+        if receipt.get_qr_text() != text {
+            match super::qr::image(&text, QR_PIXELS_PER_MODULE) {
+                Ok(image) => receipt.set_qr(image),
+                Err(e) => tracing::warn!("receipt QR code: {e}"),
+            }
+            receipt.set_qr_text(text.into());
         }
     }
 }
@@ -286,6 +308,8 @@ pub fn clear_personal(app: &AppWindow) {
     receipt.set_portal_reference(SharedString::new());
     receipt.set_item_name(SharedString::new());
     receipt.set_supplier_name(SharedString::new());
+    receipt.set_qr_text(SharedString::new());
+    receipt.set_qr(slint::Image::default());
     let login = app.global::<LoginAdapter>();
     login.set_iin_display(SharedString::new());
     login.set_phone_hint(SharedString::new());

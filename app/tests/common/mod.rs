@@ -188,3 +188,17 @@ pub fn log_in_as(rig: &Rig, iin: &str) {
         rig.kiosk.screen() == Screen::Activities
     });
 }
+
+/// Reads a QR code the way a phone camera would, from the image the kiosk shows.
+pub fn read_qr(image: &slint::Image) -> Option<String> {
+    let buffer = image.to_rgb8()?;
+    let (w, h) = (buffer.width() as usize, buffer.height() as usize);
+    let pixels = buffer.as_slice();
+    let mut prepared = rqrr::PreparedImage::prepare_from_greyscale(w, h, |x, y| {
+        let p = pixels[y * w + x];
+        ((u16::from(p.r) + u16::from(p.g) + u16::from(p.b)) / 3) as u8
+    });
+    let grids = prepared.detect_grids();
+    let (_, text) = grids.first()?.decode().ok()?;
+    Some(text)
+}
