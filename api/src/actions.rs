@@ -40,6 +40,9 @@ pub struct ChoiceActivation {
 pub struct ContactChange {
     /// `+7` and ten digits.
     pub phone: Option<String>,
+    /// With `phone`: the [`crate::PhoneProof`] that the person received a code on it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone_proof: Option<String>,
     pub email: Option<String>,
 }
 

@@ -46,3 +46,22 @@ pub struct LoginSession {
 pub struct DevOtp {
     pub code: String,
 }
+
+/// `POST /v1/me/phone/otp` (session): send a one-time code to a new phone number, to prove the
+/// person holds it before it replaces the registered one. Answered with an [`OtpChallenge`]
+/// whose hint is the new number, masked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct PhoneOtpRequest {
+    /// `+7` and ten digits.
+    pub phone: String,
+}
+
+/// `POST /v1/me/phone/otp/verify` (session) takes an [`OtpVerify`] and answers this: proof that
+/// the person received the code on `phone`. A contact change carries it, so the change can be
+/// queued and delivered later, while the proof is still valid.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct PhoneProof {
+    pub proof: String,
+    pub phone: String,
+    pub expires_at: DateTime<Utc>,
+}

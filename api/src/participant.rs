@@ -13,8 +13,31 @@ pub struct Profile {
     pub given_name: String,
     pub patronymic: Option<String>,
     pub birth_date: NaiveDate,
+    pub sex: Sex,
     pub category: ParticipantCategory,
     pub region: String,
+    /// The registered address.
+    pub address: String,
+    /// The phone in the mobile-citizens base (BMG) that codes go to: `+7` and ten digits.
+    pub phone: String,
+    pub email: Option<String>,
+    pub id_document: IdDocument,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Sex {
+    Male,
+    Female,
+}
+
+/// The identity document on record (Rules item 6).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct IdDocument {
+    pub number: String,
+    pub issuer: String,
+    pub issued_on: NaiveDate,
+    pub expires_on: NaiveDate,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]

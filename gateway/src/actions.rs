@@ -262,6 +262,9 @@ fn apply_contact_change(
     if change.email.as_deref().is_some_and(|e| !valid_email(e)) {
         return Err(invalid("the e-mail address is not valid"));
     }
+    if let Some(phone) = &change.phone {
+        crate::contact::spend_proof(tx, change.phone_proof.as_deref(), iin, phone)?;
+    }
     let now = Utc::now();
     tx.execute(
         "INSERT INTO contact_changes (idempotency_key, participant_iin, phone, email, created_at)
@@ -275,10 +278,16 @@ fn apply_contact_change(
         ],
     )?;
     let seq = tx.last_insert_rowid();
-    if let Some(phone) = &change.phone {
+    if let Some(mut person) = crate::participant::load_participant(tx, iin)? {
+        if let Some(phone) = &change.phone {
+            person.phone.clone_from(phone);
+        }
+        if let Some(email) = &change.email {
+            person.email = Some(email.clone());
+        }
         tx.execute(
-            "UPDATE participants SET phone = ?2 WHERE iin = ?1",
-            params![iin, phone],
+            "UPDATE participants SET phone = ?2, body = ?3 WHERE iin = ?1",
+            params![iin, person.phone, serde_json::to_string(&person)?],
         )?;
     }
     Ok(ActionReceipt {

@@ -11,6 +11,7 @@ use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use crate::AppState;
+use crate::challenge::{self, Purpose};
 use crate::error::Refusal;
 
 /// A code is valid this long.
@@ -32,12 +33,12 @@ pub fn sha256_hex(parts: &[&[u8]]) -> String {
     hex::encode(h.finalize())
 }
 
-fn random_token() -> String {
+pub fn random_token() -> String {
     let bytes: [u8; 32] = rand::rng().random();
     hex::encode(bytes)
 }
 
-fn mask_phone(phone: &str) -> String {
+pub fn mask_phone(phone: &str) -> String {
     let digits: Vec<char> = phone.chars().filter(char::is_ascii_digit).collect();
     let tail: String = digits.iter().skip(digits.len().saturating_sub(2)).collect();
     format!("+7 *** *** ** {tail}")
@@ -67,7 +68,6 @@ pub async fn request_otp(
             "IIN must be 12 digits",
         ));
     }
-    let now = Utc::now();
     let conn = state.db.lock();
     let phone: Option<String> = conn
         .query_row(
@@ -83,56 +83,15 @@ pub async fn request_otp(
             "no participant with this IIN",
         ));
     };
-    let since = crate::db::ts(now - RATE_WINDOW);
-    let (recent, oldest): (i64, Option<String>) = conn.query_row(
-        "SELECT COUNT(*), MIN(created_at) FROM otp_challenges WHERE iin = ?1 AND created_at > ?2",
-        params![req.iin, since],
-        |r| Ok((r.get(0)?, r.get(1)?)),
+    let challenge = challenge::issue(
+        &conn,
+        &req.iin,
+        &req.device_id,
+        &phone,
+        false,
+        state.config.dev_endpoints,
     )?;
-    if recent >= CODES_PER_WINDOW {
-        let oldest = oldest
-            .and_then(|s| DateTime::parse_from_rfc3339(&s).ok())
-            .map(|t| t.with_timezone(&Utc))
-            .unwrap_or(now);
-        let wait = (oldest + RATE_WINDOW - now).num_seconds().max(1);
-        let mut refusal = Refusal::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            ErrorCode::TooManyRequests,
-            "too many codes requested, wait before asking again",
-        );
-        refusal.retry_after_secs = u64::try_from(wait).ok();
-        return Err(refusal);
-    }
-    let challenge_id = Uuid::now_v7();
-    let code = format!("{:06}", rand::rng().random_range(0..1_000_000u32));
-    let expires_at = now + CODE_LIFETIME;
-    let dev_code = state.config.dev_endpoints.then_some(code.as_str());
-    conn.execute(
-        "INSERT INTO otp_challenges (id, iin, device_id, code_hash, dev_code, attempts_left, created_at, expires_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        params![
-            challenge_id.to_string(),
-            req.iin,
-            req.device_id,
-            sha256_hex(&[challenge_id.as_bytes(), code.as_bytes()]),
-            dev_code,
-            ATTEMPTS_PER_CHALLENGE,
-            crate::db::ts(now),
-            crate::db::ts(expires_at)
-        ],
-    )?;
-    if state.config.dev_endpoints {
-        // Demo only: there is no SMS centre, so the code goes to the log.
-        tracing::info!(iin = %mask_iin(&req.iin), phone = %mask_phone(&phone), %code, "demo SMS sent");
-    } else {
-        tracing::info!(iin = %mask_iin(&req.iin), "one-time code sent");
-    }
-    Ok(Json(OtpChallenge {
-        challenge_id,
-        expires_at,
-        phone_hint: mask_phone(&phone),
-        attempts_allowed: ATTEMPTS_PER_CHALLENGE,
-    }))
+    Ok(Json(challenge))
 }
 
 #[utoipa::path(post, path = "/v1/auth/otp/verify", request_body = OtpVerify,
@@ -144,69 +103,10 @@ pub async fn verify_otp(
 ) -> Result<Json<LoginSession>, Refusal> {
     let now = Utc::now();
     let mut conn = state.db.lock();
-    let tx = conn.transaction()?;
-    let row: Option<(String, String, String, u32, String, bool)> = tx
-        .query_row(
-            "SELECT iin, device_id, code_hash, attempts_left, expires_at, used
-             FROM otp_challenges WHERE id = ?1",
-            params![req.challenge_id.to_string()],
-            |r| {
-                Ok((
-                    r.get(0)?,
-                    r.get(1)?,
-                    r.get(2)?,
-                    r.get(3)?,
-                    r.get(4)?,
-                    r.get(5)?,
-                ))
-            },
-        )
-        .optional()?;
-    let expired = |msg: &str| Refusal::new(StatusCode::GONE, ErrorCode::ChallengeExpired, msg);
-    let Some((iin, device_id, code_hash, attempts_left, expires_at, used)) = row else {
-        return Err(expired("unknown challenge"));
-    };
-    let expires_at = DateTime::parse_from_rfc3339(&expires_at)
-        .map(|t| t.with_timezone(&Utc))
-        .unwrap_or(now);
-    if used || expires_at < now {
-        return Err(expired(
-            "the code has expired or was used, ask for a new one",
-        ));
-    }
-    if attempts_left == 0 {
-        return Err(Refusal::new(
-            StatusCode::FORBIDDEN,
-            ErrorCode::AttemptsExhausted,
-            "too many wrong codes, ask for a new one",
-        ));
-    }
-    if sha256_hex(&[req.challenge_id.as_bytes(), req.code.trim().as_bytes()]) != code_hash {
-        let left = attempts_left - 1;
-        tx.execute(
-            "UPDATE otp_challenges SET attempts_left = ?2 WHERE id = ?1",
-            params![req.challenge_id.to_string(), left],
-        )?;
-        tx.commit()?;
-        let mut refusal = if left == 0 {
-            Refusal::new(
-                StatusCode::FORBIDDEN,
-                ErrorCode::AttemptsExhausted,
-                "too many wrong codes, ask for a new one",
-            )
-        } else {
-            Refusal::new(StatusCode::UNAUTHORIZED, ErrorCode::WrongCode, "wrong code")
-        };
-        refusal.body.attempts_left = Some(left);
-        return Err(refusal);
-    }
-    tx.execute(
-        "UPDATE otp_challenges SET used = 1 WHERE id = ?1",
-        params![req.challenge_id.to_string()],
-    )?;
-    let session = start_session(&tx, &iin, &device_id, now, state.config.grant_lifetime)?;
+    let (who, tx) = challenge::redeem(&mut conn, req.challenge_id, &req.code, Purpose::Login)?;
+    let session = start_session(&tx, &who.iin, &who.device_id, now, state.config.grant_lifetime)?;
     tx.commit()?;
-    tracing::info!(iin = %mask_iin(&iin), "session started");
+    tracing::info!(iin = %mask_iin(&who.iin), "session started");
     Ok(Json(session))
 }
 

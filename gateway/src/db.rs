@@ -112,6 +112,17 @@ fn migrations() -> Migrations<'static> {
             created_at      TEXT NOT NULL
         );",
         ),
+        // Codes that prove a new phone, and the proofs a queued contact change carries.
+        M::up(
+            "ALTER TABLE otp_challenges ADD COLUMN new_phone TEXT;
+        CREATE TABLE phone_proofs (
+            proof_hash TEXT PRIMARY KEY,
+            iin        TEXT NOT NULL,
+            phone      TEXT NOT NULL,
+            expires_at TEXT NOT NULL,
+            used       INTEGER NOT NULL DEFAULT 0
+        );",
+        ),
     ])
 }
 

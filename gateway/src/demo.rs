@@ -10,14 +10,6 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::GatewayError;
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct IdDocument {
-    pub number: String,
-    pub issuer: String,
-    pub issued_on: NaiveDate,
-    pub expires_on: NaiveDate,
-}
-
 /// A participant as the state systems would send them.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Participant {
@@ -26,14 +18,14 @@ pub struct Participant {
     pub given_name: String,
     pub patronymic: Option<String>,
     pub birth_date: NaiveDate,
-    pub sex: String,
+    pub sex: komek_api::Sex,
     pub category: komek_api::ParticipantCategory,
     pub disability_group: Option<String>,
     pub phone: String,
     pub email: Option<String>,
     pub region: String,
     pub address: String,
-    pub id_document: IdDocument,
+    pub id_document: komek_api::IdDocument,
     #[serde(default)]
     pub represents: Vec<String>,
 }

@@ -5,6 +5,8 @@
 
 mod actions;
 pub mod auth;
+mod challenge;
+mod contact;
 mod db;
 mod demo;
 mod error;
@@ -59,6 +61,8 @@ pub struct AppState {
         auth::dev_otp,
         participant::profile,
         participant::activities,
+        contact::request_phone_otp,
+        contact::verify_phone_otp,
         participant::catalogue,
         actions::submit,
         tickets::mine,
@@ -101,6 +105,8 @@ pub fn build(config: GatewayConfig) -> Result<Router, GatewayError> {
         .route("/v1/auth/logout", post(auth::logout))
         .route("/v1/me", get(participant::profile))
         .route("/v1/me/activities", get(participant::activities))
+        .route("/v1/me/phone/otp", post(contact::request_phone_otp))
+        .route("/v1/me/phone/otp/verify", post(contact::verify_phone_otp))
         .route("/v1/catalogue", get(participant::catalogue))
         .route("/v1/actions", post(actions::submit))
         .route("/v1/me/failure-requests", get(tickets::mine))

@@ -53,8 +53,13 @@ pub async fn profile(
         given_name: p.given_name,
         patronymic: p.patronymic,
         birth_date: p.birth_date,
+        sex: p.sex,
         category: p.category,
         region: p.region,
+        address: p.address,
+        phone: p.phone,
+        email: p.email,
+        id_document: p.id_document,
     }))
 }
 

@@ -28,6 +28,8 @@ async fn openapi_document_describes_every_endpoint() {
         "/v1/auth/otp/verify",
         "/v1/me",
         "/v1/me/activities",
+        "/v1/me/phone/otp",
+        "/v1/me/phone/otp/verify",
         "/v1/catalogue",
         "/v1/actions",
         "/v1/me/failure-requests",
