@@ -1,6 +1,10 @@
 //! The kiosk's services, free of any UI: log a person in, read their programme and the
 //! catalogue, queue their actions. The Slint bridge and the end-to-end tests both drive this.
 
+mod contact;
+
+pub use contact::{PhoneChallenge, ProvenPhone};
+
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -12,8 +16,10 @@ use zeroize::{Zeroize, ZeroizeOnDrop};
 
 use crate::domain::calendar::{CalendarError, WorkCalendar};
 use crate::domain::failure_sla;
-use crate::domain::{Activity, Catalogue, Iin, Order, PersonName};
-use crate::portal::{PortalClient, PortalError, activity_from_wire, catalogue_from_wire};
+use crate::domain::{Activity, Catalogue, Iin, Order, Profile};
+use crate::portal::{
+    PortalClient, PortalError, activity_from_wire, catalogue_from_wire, profile_from_wire,
+};
 use crate::store::{self, QueuedAction, StoreError};
 use crate::sync::{CATALOGUE_KEY, SyncShared, SyncStatus};
 
@@ -104,7 +110,7 @@ pub struct FailureRequestView {
 
 pub struct Visit {
     pub iin: Iin,
-    pub name: PersonName,
+    pub profile: Profile,
     pub activities: Vec<Activity>,
     credentials: Credentials,
 }
@@ -187,16 +193,13 @@ impl Core {
         })
     }
 
-    /// Demo gateways only: the code the demo "SMS" carried, to show on screen.
-    pub async fn demo_code(&self, challenge: &Challenge) -> Option<String> {
+    /// Demo gateways only: the code the demo "SMS" of challenge `id` carried, to show on
+    /// screen.
+    pub async fn demo_code(&self, id: Uuid) -> Option<String> {
         if !self.config.demo {
             return None;
         }
-        self.portal()
-            .dev_code(challenge.id)
-            .await
-            .ok()
-            .map(|c| c.code)
+        self.portal().dev_code(id).await.ok().map(|c| c.code)
     }
 
     pub async fn verify_code(
@@ -212,10 +215,7 @@ impl Core {
         tracing::info!(iin = %challenge.iin, activities = activities.len(), "logged in");
         Ok(Visit {
             iin: challenge.iin.clone(),
-            name: PersonName {
-                surname: profile.surname,
-                given_name: profile.given_name,
-            },
+            profile: profile_from_wire(&profile),
             activities: activities.iter().map(activity_from_wire).collect(),
             credentials: Credentials {
                 session_token: session.session_token,

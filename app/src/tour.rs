@@ -222,6 +222,20 @@ pub fn run(
     tour.shoot("requests")?;
     app.global::<AppAdapter>().invoke_back();
 
+    let account = app.global::<crate::AccountAdapter>();
+    account.invoke_open();
+    tour.shoot("account")?;
+    account.invoke_change_phone();
+    for d in "7019998877".chars() {
+        account.invoke_digit(d.to_string().into());
+    }
+    tour.shoot("phone-number")?;
+    account.invoke_send_code();
+    tour.wait_for("phone code", || account.get_code_sent())?;
+    tour.shoot("phone-code")?;
+    app.global::<AppAdapter>().invoke_back();
+    app.global::<AppAdapter>().invoke_back();
+
     let rows = app.global::<ActivitiesAdapter>().get_rows();
     let open = rows
         .iter()

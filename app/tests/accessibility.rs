@@ -201,6 +201,21 @@ fn every_screen_has_labelled_targets_of_72_px_with_16_px_between_them() {
     press(app, "Send the report");
     check_screen(app, "requests");
     press(app, "Back");
+    press(app, "My details");
+    check_screen(app, "account");
+    // The second page of the account (it has two at the largest text size).
+    app.global::<komek_kiosk::AccountAdapter>().set_page(1);
+    check_screen(app, "account, second page");
+    app.global::<komek_kiosk::AccountAdapter>().set_page(0);
+    press(app, "Change the phone");
+    check_screen(app, "phone");
+    type_digits(app, "7019998877");
+    press(app, "Continue");
+    let account = app.global::<komek_kiosk::AccountAdapter>();
+    wait(&rig, "the code sent", || account.get_code_sent());
+    check_screen(app, "phone, code sent");
+    press(app, "Back");
+    press(app, "Back");
     press_containing(app, "Awaiting your choice of supplier");
     let detail = app.global::<ActivityAdapter>();
     wait(&rig, "the suppliers", || {

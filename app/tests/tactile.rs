@@ -154,7 +154,11 @@ fn reach(rig: &Rig, target: Screen) {
                 activate_containing(rig, "Delivery in");
             }
             Screen::Receipt => activate(rig, "Confirm and sign"),
-            Screen::Welcome | Screen::Report | Screen::Requests => {}
+            Screen::Welcome
+            | Screen::Report
+            | Screen::Requests
+            | Screen::Account
+            | Screen::Phone => {}
         }
         assert_eq!(rig.kiosk.screen(), step, "Enter led to {step:?}");
     }
@@ -239,6 +243,33 @@ fn receipt_with_tactile_keys() {
     activate(&rig, "Finish and log out");
     assert_eq!(rig.kiosk.screen(), Screen::Welcome);
     assert!(!rig.kiosk.has_visit());
+}
+
+#[test]
+fn account_and_phone_with_tactile_keys() {
+    let rig = at(Screen::Activities);
+    activate(&rig, "My details");
+    assert_eq!(rig.kiosk.screen(), Screen::Account);
+    assert_every_control_reachable(&rig, "account");
+    activate(&rig, "Change the phone");
+    assert_eq!(rig.kiosk.screen(), Screen::Phone);
+    assert_every_control_reachable(&rig, "phone");
+    // Digit keys of a keyboard type the number as the keypad does.
+    for d in ["7", "0", "1"] {
+        rig.app
+            .global::<AppAdapter>()
+            .invoke_key(d.into(), true, false);
+    }
+    assert_eq!(
+        rig.app
+            .global::<komek_kiosk::AccountAdapter>()
+            .get_number_length(),
+        3
+    );
+    tap(&rig, Tactile::Back);
+    assert_eq!(rig.kiosk.screen(), Screen::Account);
+    tap(&rig, Tactile::Back);
+    assert_eq!(rig.kiosk.screen(), Screen::Activities);
 }
 
 #[test]

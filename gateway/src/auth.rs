@@ -104,7 +104,13 @@ pub async fn verify_otp(
     let now = Utc::now();
     let mut conn = state.db.lock();
     let (who, tx) = challenge::redeem(&mut conn, req.challenge_id, &req.code, Purpose::Login)?;
-    let session = start_session(&tx, &who.iin, &who.device_id, now, state.config.grant_lifetime)?;
+    let session = start_session(
+        &tx,
+        &who.iin,
+        &who.device_id,
+        now,
+        state.config.grant_lifetime,
+    )?;
     tx.commit()?;
     tracing::info!(iin = %mask_iin(&who.iin), "session started");
     Ok(Json(session))

@@ -20,7 +20,9 @@ use crate::error::Refusal;
 pub enum Purpose<'a> {
     Login,
     /// Proving that the person logged in as this IIN holds the new phone.
-    NewPhone { iin: &'a str },
+    NewPhone {
+        iin: &'a str,
+    },
 }
 
 /// Whom a redeemed code was issued to.

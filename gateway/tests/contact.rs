@@ -68,7 +68,10 @@ async fn prove(http: &reqwest::Client, gw: &Gateway, session: &LoginSession) -> 
         .json()
         .await
         .unwrap();
-    assert_eq!(challenge.phone_hint, "+7 *** *** ** 77", "the hint is the new number");
+    assert_eq!(
+        challenge.phone_hint, "+7 *** *** ** 77",
+        "the hint is the new number"
+    );
     let code = dev_code(http, gw, challenge.challenge_id).await;
     let answer = confirm(http, gw, session, challenge.challenge_id, &code).await;
     assert_eq!(answer.status(), StatusCode::OK);
@@ -115,7 +118,11 @@ async fn a_new_phone_replaces_the_old_one_only_with_the_code_sent_to_it() {
         .await
         .unwrap();
     let right = dev_code(&http, &gw, challenge.challenge_id).await;
-    let wrong = if right == "000000" { "111111" } else { "000000" };
+    let wrong = if right == "000000" {
+        "111111"
+    } else {
+        "000000"
+    };
     let answer = confirm(&http, &gw, &session, challenge.challenge_id, wrong).await;
     assert_eq!(answer.status(), StatusCode::UNAUTHORIZED);
     let error: ApiError = answer.json().await.unwrap();

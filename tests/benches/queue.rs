@@ -23,6 +23,7 @@ const DRAIN: usize = 10_000;
 fn contact(i: usize) -> Action {
     Action::ContactChange(ContactChange {
         phone: None,
+        phone_proof: None,
         email: Some(format!("bench.{i}@example.com")),
     })
 }

@@ -46,7 +46,7 @@ pub fn log_in(core: &Core, runtime: &tokio::runtime::Runtime, iin: &str) -> anyh
             .await
             .map_err(|e| anyhow::anyhow!("{e:?}"))?;
         let code = core
-            .demo_code(&challenge)
+            .demo_code(challenge.id)
             .await
             .context("the demo gateway gave no code")?;
         core.verify_code(&challenge, &code)

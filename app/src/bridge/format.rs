@@ -46,6 +46,14 @@ pub fn phone_groups(digits: &str) -> String {
     out
 }
 
+/// A number stored as `+77011234567`, written `+7 701 123 45 67`.
+pub fn international_phone(phone: &str) -> String {
+    match phone.strip_prefix("+7") {
+        Some(local) => format!("+7 {}", phone_groups(local)),
+        None => phone.to_string(),
+    }
+}
+
 /// The IIN as typed so far, in two groups of six for reading back.
 pub fn iin_groups(digits: &str) -> String {
     if digits.len() > 6 {
@@ -77,6 +85,12 @@ mod tests {
             astana_today(t),
             NaiveDate::from_ymd_opt(2026, 11, 24).unwrap()
         );
+    }
+
+    #[test]
+    fn phones_are_grouped_as_they_are_said() {
+        assert_eq!(international_phone("+77011234567"), "+7 701 123 45 67");
+        assert_eq!(international_phone("not a phone"), "not a phone");
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! the adapters show. Slow work (network) runs on the tokio runtime and comes back as an
 //! `Update` through a channel that the UI thread drains, so the UI thread never waits.
 
+mod account;
 pub mod format;
 pub mod keys;
 mod qr;
@@ -87,6 +88,9 @@ enum Update {
     LoggedIn(Result<Visit, LoginError>),
     Catalogue(Option<(Catalogue, DateTime<Utc>)>),
     FailureRequests(Option<Vec<crate::core::FailureRequestView>>),
+    PhoneCodeRequested(Result<crate::core::PhoneChallenge, LoginError>),
+    PhoneDemoCode(String),
+    PhoneProven(Result<crate::core::ProvenPhone, LoginError>),
     /// The background work panicked; it was logged, and the screen must not wait forever.
     Failed,
 }
@@ -306,6 +310,7 @@ fn wire(app: &AppWindow, inner: &Rc<Inner>) {
     speaking::wire(app, inner);
     sign_video::wire(app, inner);
     report::wire(app, inner);
+    account::wire(app, inner);
 
     let login = app.global::<LoginAdapter>();
     login.on_iin_digit(with(inner, |i, d: slint::SharedString| i.iin_digit(&d)));
@@ -526,8 +531,14 @@ impl Inner {
                 }
                 self.show(Screen::Iin);
             }
-            Screen::Activity | Screen::Receipt | Screen::Report | Screen::Requests => {
-                self.show(Screen::Activities)
+            Screen::Activity
+            | Screen::Receipt
+            | Screen::Report
+            | Screen::Requests
+            | Screen::Account => self.show(Screen::Activities),
+            Screen::Phone => {
+                self.state.borrow_mut().account.restart();
+                self.show(Screen::Account);
             }
             Screen::Review => {
                 self.state.borrow_mut().save_problem = SaveProblem::None;
@@ -650,7 +661,7 @@ impl Inner {
                             let core = self.core.clone();
                             self.spawn(async move {
                                 Update::DemoCode(
-                                    core.demo_code(&challenge).await.unwrap_or_default(),
+                                    core.demo_code(challenge.id).await.unwrap_or_default(),
                                 )
                             });
                         }
@@ -687,8 +698,15 @@ impl Inner {
                     s.login.busy = false;
                     s.login.problem = Some(LoginProblem::Failed);
                 }
+                if s.account.busy {
+                    s.account.busy = false;
+                    s.account.code_problem = Some(LoginProblem::Failed);
+                }
             }
             Update::FailureRequests(requests) => self.apply_failure_requests(requests),
+            Update::PhoneCodeRequested(result) => self.apply_phone_code(result),
+            Update::PhoneDemoCode(code) => self.state.borrow_mut().account.demo_code = code,
+            Update::PhoneProven(result) => self.apply_phone_proof(result),
             Update::Catalogue(catalogue) => {
                 let mut s = self.state.borrow_mut();
                 if catalogue.is_some() {

@@ -120,7 +120,7 @@ pub fn render(
     frame.set_logged_in(visit.is_some());
     frame.set_person_name(
         visit
-            .map(|v| format!("{} {}", v.name.given_name, v.name.surname))
+            .map(|v| format!("{} {}", v.profile.name.given_name, v.profile.name.surname))
             .unwrap_or_default()
             .into(),
     );
@@ -147,6 +147,7 @@ pub fn render(
     speech.set_volume_steps(i32::from(Volume::STEPS));
 
     render_report(app, state, now);
+    super::account::render(app, state, core, now);
 
     let sign = app.global::<SignAdapter>();
     sign.set_open(state.sign.open);
@@ -316,6 +317,7 @@ pub fn clear_personal(app: &AppWindow) {
     login.set_demo_code(SharedString::new());
     app.global::<AppAdapter>()
         .set_person_name(SharedString::new());
+    super::account::clear(app);
 }
 
 fn render_report(app: &AppWindow, state: &State, now: DateTime<Utc>) {

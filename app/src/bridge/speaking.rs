@@ -24,6 +24,8 @@ pub fn screen_id(screen: Screen) -> &'static str {
         Screen::Receipt => "receipt",
         Screen::Report => "report",
         Screen::Requests => "requests",
+        Screen::Account => "account",
+        Screen::Phone => "phone",
     }
 }
 
@@ -172,8 +174,10 @@ impl Inner {
             let s = self.state.borrow();
             (s.lang, s.screen)
         };
-        let digit_key = matches!(screen, Screen::Iin | Screen::Code | Screen::Report)
-            && spoken.label.len() == 1
+        let digit_key = matches!(
+            screen,
+            Screen::Iin | Screen::Code | Screen::Report | Screen::Phone
+        ) && spoken.label.len() == 1
             && spoken.label.bytes().all(|b| b.is_ascii_digit());
         if digit_key && !self.speech.private() {
             let first_time = !std::mem::replace(
@@ -389,6 +393,8 @@ mod tests {
             Screen::Receipt,
             Screen::Report,
             Screen::Requests,
+            Screen::Account,
+            Screen::Phone,
         ] {
             for lang in Lang::ALL {
                 assert!(

@@ -31,6 +31,7 @@ pub struct State {
     pub speech: SpeechState,
     pub sign: super::sign_video::SignState,
     pub report: ReportState,
+    pub account: AccountState,
     /// An activation of the activity on screen was just queued, or could not be saved.
     pub activation_saved: bool,
     pub activation_failed: bool,
@@ -65,6 +66,37 @@ impl ReportState {
             attach_diagnostics: true,
             ..ReportState::default()
         }
+    }
+}
+
+/// Changing the phone: the number typed, the code sent to it, and the change once saved.
+#[derive(Default)]
+pub struct AccountState {
+    /// Digits typed after +7.
+    pub number: String,
+    pub number_problem: Option<crate::NumberProblem>,
+    pub challenge: Option<crate::core::PhoneChallenge>,
+    pub code: String,
+    pub code_problem: Option<LoginProblem>,
+    pub attempts_left: u32,
+    pub busy: bool,
+    pub demo_code: String,
+    pub save_problem: SaveProblem,
+    /// The gateway's proof for the new number, kept until the change is saved, so a failed
+    /// save can be tried again without a new code.
+    pub proven: Option<crate::core::ProvenPhone>,
+    /// The change queued in this visit: its outbox id and the new number.
+    pub saved: Option<(Uuid, crate::domain::MobilePhone)>,
+}
+
+impl AccountState {
+    /// Back to typing a number; a change already saved stays known.
+    pub fn restart(&mut self) {
+        let saved = self.saved.take();
+        *self = AccountState {
+            saved,
+            ..AccountState::default()
+        };
     }
 }
 
@@ -124,6 +156,7 @@ impl State {
             speech: SpeechState::default(),
             sign: Default::default(),
             report: ReportState::default(),
+            account: AccountState::default(),
             activation_saved: false,
             activation_failed: false,
         }
@@ -148,6 +181,7 @@ impl State {
         self.receipt = None;
         self.sign = Default::default();
         self.report = ReportState::default();
+        self.account = AccountState::default();
         self.activation_saved = false;
         self.activation_failed = false;
         // Headphones still plugged in stay known: only plugging in turns speech on.

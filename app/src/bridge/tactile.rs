@@ -78,6 +78,8 @@ impl Inner {
             Screen::Code if text == backspace.as_str() => self.code_erase(),
             Screen::Report if is_digit => self.phone_digit(text),
             Screen::Report if text == backspace.as_str() => self.phone_erase(),
+            Screen::Phone if is_digit => self.account_digit(text),
+            Screen::Phone if text == backspace.as_str() => self.account_erase(),
             _ => return false,
         }
         true

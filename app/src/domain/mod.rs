@@ -1,5 +1,6 @@
 //! Pure rules of the portal: IIN, IPR activities and the two-month window, catalogue, orders,
-//! working time in Astana and the deadlines of a technical-failure request.
+//! working time in Astana and the deadlines of a technical-failure request, the personal
+//! account and mobile numbers.
 //!
 //! No IO, no clock reads, no Slint: every function takes the date it needs.
 
@@ -9,6 +10,8 @@ mod catalogue;
 pub mod failure_sla;
 mod iin;
 mod order;
+mod phone;
+mod profile;
 mod text;
 mod window;
 
@@ -16,6 +19,8 @@ pub use activity::{Activity, ActivityStatus, PATH as ACTIVITY_PATH};
 pub use catalogue::{Catalogue, Category, Choice, Item, Supplier};
 pub use iin::{Iin, IinError, Sex, check_digit};
 pub use order::{Order, OrderError};
+pub use phone::{MobilePhone, PhoneError};
+pub use profile::{DOCUMENT_WARNING_DAYS, DocumentValidity, IdDocument, Profile};
 pub use text::{Lang, Text};
 pub use window::{CHOICE_WINDOW_MONTHS, ChoiceWindow, window_last_day};
 

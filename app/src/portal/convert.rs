@@ -3,13 +3,40 @@
 use komek_api as api;
 
 use crate::domain::failure_sla::{Finding, Timeline};
-use crate::domain::{Activity, ActivityStatus, Catalogue, Category, Item, Supplier, Text};
+use crate::domain::{
+    Activity, ActivityStatus, Catalogue, Category, IdDocument, Item, PersonName, Profile, Sex,
+    Supplier, Text,
+};
 
 fn text(t: &api::LocalizedText) -> Text {
     Text {
         kk: t.kk.clone(),
         ru: t.ru.clone(),
         en: t.en.clone(),
+    }
+}
+
+pub fn profile_from_wire(p: &api::Profile) -> Profile {
+    Profile {
+        name: PersonName {
+            surname: p.surname.clone(),
+            given_name: p.given_name.clone(),
+        },
+        patronymic: p.patronymic.clone(),
+        birth_date: p.birth_date,
+        sex: match p.sex {
+            api::Sex::Male => Sex::Male,
+            api::Sex::Female => Sex::Female,
+        },
+        address: p.address.clone(),
+        phone: p.phone.clone(),
+        email: p.email.clone(),
+        id_document: IdDocument {
+            number: p.id_document.number.clone(),
+            issuer: p.id_document.issuer.clone(),
+            issued_on: p.id_document.issued_on,
+            expires_on: p.id_document.expires_on,
+        },
     }
 }
 

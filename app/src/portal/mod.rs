@@ -10,7 +10,7 @@ use reqwest::{Response, StatusCode, header};
 use serde::de::DeserializeOwned;
 use uuid::Uuid;
 
-pub use convert::{activity_from_wire, catalogue_from_wire, ticket_timeline};
+pub use convert::{activity_from_wire, catalogue_from_wire, profile_from_wire, ticket_timeline};
 
 #[derive(Debug, thiserror::Error)]
 pub enum PortalError {
@@ -120,6 +120,41 @@ impl PortalClient {
                 .await,
         )
         .await
+    }
+
+    /// Sends a one-time code to a new phone of the logged-in person.
+    pub async fn request_phone_code(
+        &self,
+        session_token: &str,
+        phone: &str,
+    ) -> Result<api::OtpChallenge, PortalError> {
+        let body = api::PhoneOtpRequest {
+            phone: phone.to_string(),
+        };
+        let req = self
+            .http
+            .post(self.url("/v1/me/phone/otp"))
+            .bearer_auth(session_token)
+            .json(&body);
+        read(req.send().await).await
+    }
+
+    pub async fn verify_phone_code(
+        &self,
+        session_token: &str,
+        challenge_id: Uuid,
+        code: &str,
+    ) -> Result<api::PhoneProof, PortalError> {
+        let body = api::OtpVerify {
+            challenge_id,
+            code: code.to_string(),
+        };
+        let req = self
+            .http
+            .post(self.url("/v1/me/phone/otp/verify"))
+            .bearer_auth(session_token)
+            .json(&body);
+        read(req.send().await).await
     }
 
     /// Development gateways only: the code the demo "SMS" carried.

@@ -50,6 +50,7 @@ fn main() -> anyhow::Result<()> {
     for i in 0..count {
         let action = Action::ContactChange(ContactChange {
             phone: None,
+            phone_proof: None,
             email: Some(format!("person.{i}@example.com")),
         });
         let id = core.queue_action(&iin, &grant, action, chrono::Utc::now())?;

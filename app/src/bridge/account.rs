@@ -1,0 +1,305 @@
+//! The personal account (Rules item 6) and changing the phone: the number on the keypad, a
+//! code sent to it, and, once the gateway has checked the code, the change queued like every
+//! action.
+
+use std::rc::Rc;
+
+use slint::ComponentHandle;
+
+use super::state::AccountState;
+use super::{Inner, Update, act, login_problem, type_digit, with};
+use crate::core::{Core, LoginError, PhoneChallenge, ProvenPhone};
+use crate::domain::{MobilePhone, PhoneError};
+use crate::{AccountAdapter, AppWindow, LoginProblem, NumberProblem, SaveProblem, Screen};
+
+pub(super) fn wire(app: &AppWindow, inner: &Rc<Inner>) {
+    let account = app.global::<AccountAdapter>();
+    account.on_open(act(inner, |i| {
+        if let Some(app) = i.app.upgrade() {
+            app.global::<AccountAdapter>().set_page(0);
+        }
+        i.show(Screen::Account);
+    }));
+    account.on_to_programme(act(inner, |i| i.show(Screen::Activities)));
+    account.on_change_phone(act(inner, |i| {
+        i.state.borrow_mut().account.restart();
+        i.show(Screen::Phone);
+    }));
+    account.on_digit(with(inner, |i, d: slint::SharedString| i.account_digit(&d)));
+    account.on_erase(act(inner, |i| i.account_erase()));
+    account.on_send_code(act(inner, |i| i.send_phone_code()));
+    account.on_resend(act(inner, |i| i.resend_phone_code()));
+    account.on_confirm(act(inner, |i| i.confirm_phone()));
+    account.on_other_number(act(inner, |i| i.state.borrow_mut().account.restart()));
+}
+
+impl Inner {
+    /// A digit for the number, or for the code once it has been sent.
+    pub(super) fn account_digit(&self, digit: &str) {
+        let typed = {
+            let mut s = self.state.borrow_mut();
+            let a = &mut s.account;
+            a.number_problem = None;
+            a.code_problem = None;
+            a.save_problem = SaveProblem::None;
+            if a.challenge.is_some() {
+                type_digit(&mut a.code, digit, 6)
+            } else {
+                type_digit(&mut a.number, digit, 10)
+            }
+        };
+        self.digit_feedback(Some(digit).filter(|_| typed), typed);
+    }
+
+    pub(super) fn account_erase(&self) {
+        let erased = {
+            let mut s = self.state.borrow_mut();
+            let a = &mut s.account;
+            a.number_problem = None;
+            a.code_problem = None;
+            if a.challenge.is_some() {
+                a.code.pop().is_some()
+            } else {
+                a.number.pop().is_some()
+            }
+        };
+        self.erase_feedback(erased);
+    }
+
+    fn send_phone_code(&self) {
+        let (phone, token) = {
+            let mut s = self.state.borrow_mut();
+            let Some(visit) = s.session.visit() else {
+                return;
+            };
+            let token = Core::session_token(visit);
+            let current = visit.profile.phone.clone();
+            let problem = match MobilePhone::from_local_digits(&s.account.number) {
+                Ok(phone) if phone.international() == current => Err(NumberProblem::SameAsNow),
+                Ok(phone) => Ok(phone),
+                Err(PhoneError::WrongLength(_) | PhoneError::NotDigits) => {
+                    Err(NumberProblem::Incomplete)
+                }
+                Err(PhoneError::NotMobile) => Err(NumberProblem::NotMobile),
+            };
+            match problem {
+                Ok(phone) => {
+                    s.account.busy = true;
+                    (phone, token)
+                }
+                Err(problem) => {
+                    s.account.number_problem = Some(problem);
+                    return;
+                }
+            }
+        };
+        let core = self.core.clone();
+        self.spawn(async move {
+            Update::PhoneCodeRequested(core.request_phone_code(&token, phone).await)
+        });
+    }
+
+    fn resend_phone_code(&self) {
+        let phone = {
+            let mut s = self.state.borrow_mut();
+            let phone = s.account.challenge.as_ref().map(|c| c.phone.clone());
+            s.account.code.clear();
+            phone
+        };
+        let token = self.state.borrow().session.visit().map(Core::session_token);
+        if let (Some(phone), Some(token)) = (phone, token) {
+            self.state.borrow_mut().account.busy = true;
+            let core = self.core.clone();
+            self.spawn(async move {
+                Update::PhoneCodeRequested(core.request_phone_code(&token, phone).await)
+            });
+        }
+    }
+
+    fn confirm_phone(&self) {
+        if self.state.borrow().account.proven.is_some() {
+            self.save_phone_change();
+            return;
+        }
+        let (challenge, code, token) = {
+            let s = self.state.borrow();
+            (
+                s.account.challenge.clone(),
+                s.account.code.clone(),
+                s.session.visit().map(Core::session_token),
+            )
+        };
+        let (Some(challenge), Some(token)) = (challenge, token) else {
+            return;
+        };
+        if code.len() != 6 {
+            self.state.borrow_mut().account.code_problem = Some(LoginProblem::CodeIncomplete);
+            return;
+        }
+        self.state.borrow_mut().account.busy = true;
+        let core = self.core.clone();
+        self.spawn(async move {
+            Update::PhoneProven(core.verify_phone_code(&token, &challenge, &code).await)
+        });
+    }
+
+    pub(super) fn apply_phone_code(&self, result: Result<PhoneChallenge, LoginError>) {
+        let mut s = self.state.borrow_mut();
+        s.account.busy = false;
+        match result {
+            Ok(challenge) => {
+                let id = challenge.id;
+                s.account.challenge = Some(challenge);
+                s.account.code.clear();
+                s.account.code_problem = None;
+                drop(s);
+                if self.core.config().demo {
+                    let core = self.core.clone();
+                    self.spawn(async move {
+                        Update::PhoneDemoCode(core.demo_code(id).await.unwrap_or_default())
+                    });
+                }
+            }
+            Err(e) => s.account.code_problem = Some(login_problem(&e)),
+        }
+    }
+
+    pub(super) fn apply_phone_proof(&self, result: Result<ProvenPhone, LoginError>) {
+        {
+            let mut s = self.state.borrow_mut();
+            s.account.busy = false;
+            match result {
+                Ok(proven) => s.account.proven = Some(proven),
+                Err(e) => {
+                    if let LoginError::WrongCode { attempts_left } = e {
+                        s.account.attempts_left = attempts_left;
+                    }
+                    s.account.code_problem = Some(login_problem(&e));
+                    s.account.code.clear();
+                    return;
+                }
+            }
+        }
+        self.save_phone_change();
+    }
+
+    /// Queues the change with the proof; on success the account shows the new number saved.
+    fn save_phone_change(&self) {
+        let queued = {
+            let s = self.state.borrow();
+            let (Some(visit), Some(proven)) = (s.session.visit(), s.account.proven.as_ref()) else {
+                return;
+            };
+            self.core
+                .queue_contact_change(visit, Some(proven), None, self.clock.now())
+                .map(|id| (id, proven.phone.clone()))
+        };
+        match queued {
+            Ok(saved) => {
+                self.state.borrow_mut().account = AccountState {
+                    saved: Some(saved),
+                    ..AccountState::default()
+                };
+                self.show(Screen::Account);
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "phone change could not be saved");
+                self.state.borrow_mut().account.save_problem = if e.is_disk_full() {
+                    SaveProblem::DiskFull
+                } else {
+                    SaveProblem::Failed
+                };
+            }
+        }
+    }
+}
+
+/// The account and the phone change as the adapters show them.
+pub(super) fn render(
+    app: &AppWindow,
+    state: &super::state::State,
+    core: &Core,
+    now: chrono::DateTime<chrono::Utc>,
+) {
+    use super::format;
+    use crate::domain::DocumentValidity;
+    use crate::{DeliveryState, DocumentState};
+
+    let adapter = app.global::<AccountAdapter>();
+    if let Some(visit) = state.session.visit() {
+        let p = &visit.profile;
+        adapter.set_full_name(p.full_name().into());
+        adapter.set_birth_date(format::date(p.birth_date).into());
+        adapter.set_female(p.sex == crate::domain::Sex::Female);
+        adapter.set_address(p.address.as_str().into());
+        adapter.set_phone(format::international_phone(&p.phone).into());
+        adapter.set_email(p.email.clone().unwrap_or_default().into());
+        let doc = &p.id_document;
+        adapter.set_document_number(doc.number.as_str().into());
+        adapter.set_document_issuer(doc.issuer.as_str().into());
+        adapter.set_document_issued(format::date(doc.issued_on).into());
+        adapter.set_document_expires(format::date(doc.expires_on).into());
+        let (validity, days_left) = match doc.validity(format::astana_today(now)) {
+            DocumentValidity::Valid => (DocumentState::Valid, 0),
+            DocumentValidity::ExpiresSoon { days_left } => (
+                DocumentState::ExpiresSoon,
+                i32::try_from(days_left).unwrap_or(0),
+            ),
+            DocumentValidity::Expired => (DocumentState::Expired, 0),
+        };
+        adapter.set_document_state(validity);
+        adapter.set_document_days_left(days_left);
+    }
+    let a = &state.account;
+    match &a.saved {
+        Some((id, phone)) => {
+            let delivery = match core.action(*id).map(|q| q.state) {
+                Some(crate::store::ActionState::Delivered) => DeliveryState::Sent,
+                Some(crate::store::ActionState::Parked) => DeliveryState::Refused,
+                _ => DeliveryState::Queued,
+            };
+            adapter.set_new_phone(format::international_phone(phone.international()).into());
+            adapter.set_new_phone_state(delivery);
+        }
+        None => adapter.set_new_phone(slint::SharedString::new()),
+    }
+    adapter.set_code_sent(a.challenge.is_some());
+    adapter.set_number_display(format::phone_groups(&a.number).into());
+    adapter.set_number_length(i32::try_from(a.number.len()).unwrap_or(0));
+    adapter.set_number_problem(a.number_problem.unwrap_or(NumberProblem::None));
+    adapter.set_sent_to(
+        a.challenge
+            .as_ref()
+            .map(|c| c.phone_hint.clone())
+            .unwrap_or_default()
+            .into(),
+    );
+    adapter.set_code_length(i32::try_from(a.code.len()).unwrap_or(0));
+    adapter.set_code_problem(a.code_problem.unwrap_or(LoginProblem::None));
+    adapter.set_attempts_left(i32::try_from(a.attempts_left).unwrap_or(0));
+    adapter.set_save_problem(a.save_problem);
+    adapter.set_busy(a.busy);
+    adapter.set_demo_code(a.demo_code.as_str().into());
+}
+
+/// Blanks everything personal of the account at the end of a visit.
+pub(super) fn clear(app: &AppWindow) {
+    let adapter = app.global::<AccountAdapter>();
+    for set in [
+        AccountAdapter::set_full_name,
+        AccountAdapter::set_birth_date,
+        AccountAdapter::set_address,
+        AccountAdapter::set_phone,
+        AccountAdapter::set_email,
+        AccountAdapter::set_document_number,
+        AccountAdapter::set_document_issuer,
+        AccountAdapter::set_document_issued,
+        AccountAdapter::set_document_expires,
+        AccountAdapter::set_new_phone,
+        AccountAdapter::set_number_display,
+        AccountAdapter::set_sent_to,
+        AccountAdapter::set_demo_code,
+    ] {
+        set(&adapter, slint::SharedString::new());
+    }
+}
