@@ -216,6 +216,18 @@ pub fn run(
     for d in "7011234567".chars() {
         report.invoke_phone_digit(d.to_string().into());
     }
+    report.invoke_describe();
+    let keyboard = app.global::<crate::KeyboardAdapter>();
+    keyboard.invoke_switch_layout();
+    for key in ["с", "м", "с"] {
+        keyboard.invoke_key(key.into());
+    }
+    keyboard.invoke_space();
+    for key in ["к", "е", "л", "м", "е", "й", "д", "і"] {
+        keyboard.invoke_key(key.into());
+    }
+    tour.shoot("describe")?;
+    report.invoke_description_done();
     tour.shoot("report")?;
     report.invoke_send();
     tour.wait_for("requests", || !report.get_loading())?;
@@ -233,6 +245,9 @@ pub fn run(
     account.invoke_send_code();
     tour.wait_for("phone code", || account.get_code_sent())?;
     tour.shoot("phone-code")?;
+    app.global::<AppAdapter>().invoke_back();
+    account.invoke_change_email();
+    tour.shoot("email")?;
     app.global::<AppAdapter>().invoke_back();
     app.global::<AppAdapter>().invoke_back();
 

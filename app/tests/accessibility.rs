@@ -198,6 +198,19 @@ fn every_screen_has_labelled_targets_of_72_px_with_16_px_between_them() {
     press(app, "Report a problem");
     press(app, "The kiosk does not work properly");
     check_screen(app, "report");
+    press(app, "Describe it in my own words");
+    check_screen(app, "describe");
+    press(app, "Other letters");
+    for key in ["қ", "ә", "т", "е"] {
+        press(app, key);
+    }
+    press(app, "Space");
+    for key in ["ж", "ә", "н", "е", "ш", "ы", "ғ", "ы", "ң", "ы", "з"] {
+        press(app, key);
+    }
+    check_screen(app, "describe, words typed");
+    press(app, "Done");
+    check_screen(app, "report with words");
     press(app, "Send the report");
     check_screen(app, "requests");
     press(app, "Back");
@@ -214,6 +227,12 @@ fn every_screen_has_labelled_targets_of_72_px_with_16_px_between_them() {
     let account = app.global::<komek_kiosk::AccountAdapter>();
     wait(&rig, "the code sent", || account.get_code_sent());
     check_screen(app, "phone, code sent");
+    press(app, "Back");
+    press(app, "Change the e-mail");
+    check_screen(app, "email");
+    press(app, "@");
+    press(app, "Save the e-mail");
+    check_screen(app, "email, refused");
     press(app, "Back");
     press(app, "Back");
     press_containing(app, "Awaiting your choice of supplier");

@@ -145,3 +145,51 @@ fn leaving_the_phone_screen_forgets_what_was_typed() {
     press(app, "Back");
     assert_eq!(rig.kiosk.screen(), Screen::Activities);
 }
+
+#[test]
+fn a_new_email_is_checked_on_the_kiosk_queued_and_reaches_the_portal() {
+    let rig = rig(Timing::default());
+    let app = &rig.app;
+    log_in(&rig);
+    press(app, "My details");
+    press(app, "Change the e-mail");
+    assert_eq!(rig.kiosk.screen(), Screen::Email);
+    // The field starts with the address on record; the keyboard has Latin letters only.
+    assert!(has_label_containing(
+        app,
+        "E-mail typed: erlan.zhaksylykov@example.com"
+    ));
+    assert!(!has_label_containing(app, "Other letters"));
+    press(app, "Save the e-mail");
+    assert!(has_label_containing(app, "already your e-mail"));
+    for _ in 0.."erlan.zhaksylykov@example.com".len() {
+        press(app, "Erase the last letter");
+    }
+    for key in "erlan".chars() {
+        press(app, &key.to_string());
+    }
+    press(app, "Save the e-mail");
+    assert!(has_label_containing(app, "one @ with a name before it"));
+    for key in ["@", "m", "a", "i", "l"] {
+        press(app, key);
+    }
+    press(app, "Save the e-mail");
+    assert!(has_label_containing(app, "After @ comes the mail service"));
+    for key in [".", "k", "z"] {
+        press(app, key);
+    }
+    press(app, "Save the e-mail");
+    assert_eq!(rig.kiosk.screen(), Screen::Account);
+    assert!(has_label_containing(
+        app,
+        "Your new e-mail erlan@mail.kz is saved on this kiosk"
+    ));
+    wait_delivered(&rig, 1);
+    rig.kiosk.tick();
+    assert!(has_label_containing(
+        app,
+        "Your new e-mail erlan@mail.kz is now on the portal."
+    ));
+    press(app, "Log out");
+    assert_eq!(app.global::<komek_kiosk::KeyboardAdapter>().get_text(), "");
+}

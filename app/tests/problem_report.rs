@@ -52,3 +52,60 @@ fn a_problem_report_is_queued_delivered_and_listed_with_its_deadline() {
     assert_eq!(deadline.step, SlaStep::Registration);
     assert_eq!(deadline.verdict, SlaVerdict::Pending);
 }
+
+#[test]
+fn a_problem_in_own_words_is_typed_in_two_alphabets_and_reaches_the_gateway() {
+    let rig = rig(Timing::default());
+    let app = &rig.app;
+    log_in(&rig);
+    press(app, "Report a problem");
+    let report = app.global::<ReportAdapter>();
+    assert!(!report.get_has_problem());
+    press(app, "Describe it in my own words");
+    assert_eq!(rig.kiosk.screen(), Screen::Describe);
+
+    // English first (the visit's language), then Kazakh letters.
+    assert!(!has_label_containing(app, "ә"));
+    for key in ["s", "m", "s"] {
+        press(app, key);
+    }
+    press(app, "Space");
+    press(app, "Space");
+    press(app, "Other letters");
+    assert!(has_label_containing(app, "ә"), "the Kazakh layout");
+    for key in ["ж", "о", "қ"] {
+        press(app, key);
+    }
+    press(app, "Erase the last letter");
+    press(app, "қ");
+    assert!(has_label_containing(app, "Your words: sms жоқ"));
+
+    // Back keeps the words; with no common problem chosen, the report is "another problem".
+    press(app, "Back");
+    assert_eq!(rig.kiosk.screen(), Screen::Report);
+    assert_eq!(report.get_description(), "sms жоқ");
+    assert!(report.get_has_problem());
+    assert_eq!(report.get_problem(), komek_kiosk::Problem::Other);
+    press(app, "Send the report");
+    assert_eq!(rig.kiosk.screen(), Screen::Requests);
+    wait_delivered(&rig, 1);
+    // The list as the gateway has it now, with the delivered ticket.
+    press(app, "Back");
+    press(app, "My problem reports");
+    wait(&rig, "the list", || report.get_requests().row_count() == 1);
+    assert!(has_label_containing(
+        app,
+        "Another problem, in my own words"
+    ));
+
+    let db = rusqlite::Connection::open(rig._dir.path().join("gateway.db")).unwrap();
+    let (problem, description): (String, String) = db
+        .query_row("SELECT problem, description FROM tickets", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .unwrap();
+    assert_eq!(
+        (problem.as_str(), description.as_str()),
+        ("other", "sms жоқ")
+    );
+}

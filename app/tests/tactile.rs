@@ -158,7 +158,9 @@ fn reach(rig: &Rig, target: Screen) {
             | Screen::Report
             | Screen::Requests
             | Screen::Account
-            | Screen::Phone => {}
+            | Screen::Phone
+            | Screen::Email
+            | Screen::Describe => {}
         }
         assert_eq!(rig.kiosk.screen(), step, "Enter led to {step:?}");
     }
@@ -268,8 +270,41 @@ fn account_and_phone_with_tactile_keys() {
     );
     tap(&rig, Tactile::Back);
     assert_eq!(rig.kiosk.screen(), Screen::Account);
+    activate(&rig, "Change the e-mail");
+    assert_eq!(rig.kiosk.screen(), Screen::Email);
+    assert_every_control_reachable(&rig, "email");
+    activate(&rig, "Erase the last letter");
+    activate(&rig, "x");
+    assert!(
+        rig.app
+            .global::<komek_kiosk::KeyboardAdapter>()
+            .get_text()
+            .ends_with(".cox")
+    );
+    tap(&rig, Tactile::Back);
+    assert_eq!(rig.kiosk.screen(), Screen::Account);
     tap(&rig, Tactile::Back);
     assert_eq!(rig.kiosk.screen(), Screen::Activities);
+}
+
+#[test]
+fn describing_a_problem_with_tactile_keys() {
+    let rig = at(Screen::Activities);
+    activate(&rig, "Report a problem");
+    activate(&rig, "Describe it in my own words");
+    assert_eq!(rig.kiosk.screen(), Screen::Describe);
+    assert_every_control_reachable(&rig, "describe");
+    activate(&rig, "h");
+    activate(&rig, "Other letters");
+    activate(&rig, "ә");
+    activate(&rig, "Done");
+    assert_eq!(rig.kiosk.screen(), Screen::Report);
+    assert_eq!(
+        rig.app
+            .global::<komek_kiosk::ReportAdapter>()
+            .get_description(),
+        "hә"
+    );
 }
 
 #[test]

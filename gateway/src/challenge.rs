@@ -96,6 +96,17 @@ pub fn issue(
     })
 }
 
+/// A challenge as the database holds it.
+struct Stored {
+    iin: String,
+    device_id: String,
+    code_hash: String,
+    attempts_left: u32,
+    expires_at: String,
+    used: bool,
+    new_phone: Option<String>,
+}
+
 /// Checks `code` against the challenge. A right code marks it used in the returned
 /// transaction, which the caller commits with what the code unlocks; a wrong one costs a try
 /// (committed here) and is refused with the tries left.
@@ -107,26 +118,35 @@ pub fn redeem<'c>(
 ) -> Result<(Redeemed, Transaction<'c>), Refusal> {
     let now = Utc::now();
     let tx = conn.transaction()?;
-    let row: Option<(String, String, String, u32, String, bool, Option<String>)> = tx
+    let row = tx
         .query_row(
             "SELECT iin, device_id, code_hash, attempts_left, expires_at, used, new_phone
              FROM otp_challenges WHERE id = ?1",
             params![challenge_id.to_string()],
             |r| {
-                Ok((
-                    r.get(0)?,
-                    r.get(1)?,
-                    r.get(2)?,
-                    r.get(3)?,
-                    r.get(4)?,
-                    r.get(5)?,
-                    r.get(6)?,
-                ))
+                Ok(Stored {
+                    iin: r.get(0)?,
+                    device_id: r.get(1)?,
+                    code_hash: r.get(2)?,
+                    attempts_left: r.get(3)?,
+                    expires_at: r.get(4)?,
+                    used: r.get(5)?,
+                    new_phone: r.get(6)?,
+                })
             },
         )
         .optional()?;
     let expired = |msg: &str| Refusal::new(StatusCode::GONE, ErrorCode::ChallengeExpired, msg);
-    let Some((iin, device_id, code_hash, attempts_left, expires_at, used, new_phone)) = row else {
+    let Some(Stored {
+        iin,
+        device_id,
+        code_hash,
+        attempts_left,
+        expires_at,
+        used,
+        new_phone,
+    }) = row
+    else {
         return Err(expired("unknown challenge"));
     };
     let fits = match purpose {

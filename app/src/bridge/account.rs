@@ -6,11 +6,14 @@ use std::rc::Rc;
 
 use slint::ComponentHandle;
 
+use super::keyboard::TextEntry;
 use super::state::AccountState;
 use super::{Inner, Update, act, login_problem, type_digit, with};
 use crate::core::{Core, LoginError, PhoneChallenge, ProvenPhone};
-use crate::domain::{MobilePhone, PhoneError};
-use crate::{AccountAdapter, AppWindow, LoginProblem, NumberProblem, SaveProblem, Screen};
+use crate::domain::{EmailError, MobilePhone, PhoneError, check_email};
+use crate::{
+    AccountAdapter, AppWindow, EmailProblem, LoginProblem, NumberProblem, SaveProblem, Screen,
+};
 
 pub(super) fn wire(app: &AppWindow, inner: &Rc<Inner>) {
     let account = app.global::<AccountAdapter>();
@@ -31,6 +34,21 @@ pub(super) fn wire(app: &AppWindow, inner: &Rc<Inner>) {
     account.on_resend(act(inner, |i| i.resend_phone_code()));
     account.on_confirm(act(inner, |i| i.confirm_phone()));
     account.on_other_number(act(inner, |i| i.state.borrow_mut().account.restart()));
+    account.on_change_email(act(inner, |i| {
+        let current = i
+            .state
+            .borrow()
+            .session
+            .visit()
+            .and_then(|v| v.profile.email.clone())
+            .unwrap_or_default();
+        let mut s = i.state.borrow_mut();
+        s.account.restart();
+        s.entry = TextEntry::email(&current);
+        drop(s);
+        i.show(Screen::Email);
+    }));
+    account.on_save_email(act(inner, |i| i.save_email()));
 }
 
 impl Inner {
@@ -48,7 +66,7 @@ impl Inner {
                 type_digit(&mut a.number, digit, 10)
             }
         };
-        self.digit_feedback(Some(digit).filter(|_| typed), typed);
+        self.key_feedback(Some(digit).filter(|_| typed), typed);
     }
 
     pub(super) fn account_erase(&self) {
@@ -183,6 +201,62 @@ impl Inner {
         self.save_phone_change();
     }
 
+    /// The keyboard changed the field: an old complaint about it no longer applies.
+    pub(super) fn entry_changed(&self) {
+        let mut s = self.state.borrow_mut();
+        s.account.email_problem = None;
+        s.account.save_problem = SaveProblem::None;
+    }
+
+    /// Checks the address typed and queues the change; the account then shows it saved.
+    fn save_email(&self) {
+        let typed = self.state.borrow().entry.text.clone();
+        let checked = check_email(&typed).map_err(|e| match e {
+            EmailError::NoAt => EmailProblem::NoAt,
+            EmailError::NoDomain => EmailProblem::NoDomain,
+            EmailError::Malformed => EmailProblem::Malformed,
+        });
+        let queued = {
+            let mut s = self.state.borrow_mut();
+            let Some(visit) = s.session.visit() else {
+                return;
+            };
+            let email = match checked {
+                Ok(email) if visit.profile.email.as_deref() == Some(email.as_str()) => {
+                    Err(EmailProblem::SameAsNow)
+                }
+                other => other,
+            };
+            let email = match email {
+                Ok(email) => email,
+                Err(problem) => {
+                    s.account.email_problem = Some(problem);
+                    return;
+                }
+            };
+            self.core
+                .queue_contact_change(visit, None, Some(&email), self.clock.now())
+                .map(|id| (id, email))
+        };
+        match queued {
+            Ok(saved) => {
+                let mut s = self.state.borrow_mut();
+                s.account.saved_email = Some(saved);
+                s.entry = TextEntry::free_text("", s.lang);
+                drop(s);
+                self.show(Screen::Account);
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "e-mail change could not be saved");
+                self.state.borrow_mut().account.save_problem = if e.is_disk_full() {
+                    SaveProblem::DiskFull
+                } else {
+                    SaveProblem::Failed
+                };
+            }
+        }
+    }
+
     /// Queues the change with the proof; on success the account shows the new number saved.
     fn save_phone_change(&self) {
         let queued = {
@@ -222,8 +296,8 @@ pub(super) fn render(
     now: chrono::DateTime<chrono::Utc>,
 ) {
     use super::format;
+    use crate::DocumentState;
     use crate::domain::DocumentValidity;
-    use crate::{DeliveryState, DocumentState};
 
     let adapter = app.global::<AccountAdapter>();
     if let Some(visit) = state.session.visit() {
@@ -253,16 +327,19 @@ pub(super) fn render(
     let a = &state.account;
     match &a.saved {
         Some((id, phone)) => {
-            let delivery = match core.action(*id).map(|q| q.state) {
-                Some(crate::store::ActionState::Delivered) => DeliveryState::Sent,
-                Some(crate::store::ActionState::Parked) => DeliveryState::Refused,
-                _ => DeliveryState::Queued,
-            };
             adapter.set_new_phone(format::international_phone(phone.international()).into());
-            adapter.set_new_phone_state(delivery);
+            adapter.set_new_phone_state(delivery_of(core, *id));
         }
         None => adapter.set_new_phone(slint::SharedString::new()),
     }
+    match &a.saved_email {
+        Some((id, email)) => {
+            adapter.set_new_email(email.as_str().into());
+            adapter.set_new_email_state(delivery_of(core, *id));
+        }
+        None => adapter.set_new_email(slint::SharedString::new()),
+    }
+    adapter.set_email_problem(a.email_problem.unwrap_or(EmailProblem::None));
     adapter.set_code_sent(a.challenge.is_some());
     adapter.set_number_display(format::phone_groups(&a.number).into());
     adapter.set_number_length(i32::try_from(a.number.len()).unwrap_or(0));
@@ -296,10 +373,20 @@ pub(super) fn clear(app: &AppWindow) {
         AccountAdapter::set_document_issued,
         AccountAdapter::set_document_expires,
         AccountAdapter::set_new_phone,
+        AccountAdapter::set_new_email,
         AccountAdapter::set_number_display,
         AccountAdapter::set_sent_to,
         AccountAdapter::set_demo_code,
     ] {
         set(&adapter, slint::SharedString::new());
+    }
+}
+
+/// Where a queued action stands, as a receipt says it.
+fn delivery_of(core: &Core, id: uuid::Uuid) -> crate::DeliveryState {
+    match core.action(id).map(|q| q.state) {
+        Some(crate::store::ActionState::Delivered) => crate::DeliveryState::Sent,
+        Some(crate::store::ActionState::Parked) => crate::DeliveryState::Refused,
+        _ => crate::DeliveryState::Queued,
     }
 }

@@ -54,6 +54,25 @@ pub fn international_phone(phone: &str) -> String {
     }
 }
 
+/// The last `chars` characters of `text`, after an ellipsis when some are left out.
+pub fn tail(text: &str, chars: usize) -> String {
+    let count = text.chars().count();
+    if count <= chars {
+        return text.to_string();
+    }
+    let kept: String = text.chars().skip(count - chars).collect();
+    format!("…{kept}")
+}
+
+/// The first `chars` characters of `text`, before an ellipsis when some are left out.
+pub fn head(text: &str, chars: usize) -> String {
+    if text.chars().count() <= chars {
+        return text.to_string();
+    }
+    let kept: String = text.chars().take(chars).collect();
+    format!("{kept}…")
+}
+
 /// The IIN as typed so far, in two groups of six for reading back.
 pub fn iin_groups(digits: &str) -> String {
     if digits.len() > 6 {
@@ -91,6 +110,14 @@ mod tests {
     fn phones_are_grouped_as_they_are_said() {
         assert_eq!(international_phone("+77011234567"), "+7 701 123 45 67");
         assert_eq!(international_phone("not a phone"), "not a phone");
+    }
+
+    #[test]
+    fn long_text_is_cut_to_its_tail_or_head_by_characters() {
+        assert_eq!(tail("sms жоқ", 10), "sms жоқ");
+        assert_eq!(tail("sms жоқ", 3), "…жоқ");
+        assert_eq!(head("sms жоқ", 5), "sms ж…");
+        assert_eq!(head("", 5), "");
     }
 
     #[test]

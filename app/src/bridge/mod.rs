@@ -4,6 +4,7 @@
 
 mod account;
 pub mod format;
+mod keyboard;
 pub mod keys;
 mod qr;
 mod receipt;
@@ -85,7 +86,7 @@ impl Clock for SystemClock {
 enum Update {
     CodeRequested(Result<Challenge, LoginError>),
     DemoCode(String),
-    LoggedIn(Result<Visit, LoginError>),
+    LoggedIn(Result<Box<Visit>, LoginError>),
     Catalogue(Option<(Catalogue, DateTime<Utc>)>),
     FailureRequests(Option<Vec<crate::core::FailureRequestView>>),
     PhoneCodeRequested(Result<crate::core::PhoneChallenge, LoginError>),
@@ -311,6 +312,7 @@ fn wire(app: &AppWindow, inner: &Rc<Inner>) {
     sign_video::wire(app, inner);
     report::wire(app, inner);
     account::wire(app, inner);
+    keyboard::wire(app, inner);
 
     let login = app.global::<LoginAdapter>();
     login.on_iin_digit(with(inner, |i, d: slint::SharedString| i.iin_digit(&d)));
@@ -436,7 +438,7 @@ impl Inner {
             s.login.problem = None;
             type_digit(&mut s.login.iin_digits, digit, 12)
         };
-        self.digit_feedback(Some(digit).filter(|_| typed), typed);
+        self.key_feedback(Some(digit).filter(|_| typed), typed);
     }
 
     fn iin_erase(&self) {
@@ -455,7 +457,7 @@ impl Inner {
             type_digit(&mut s.login.code_digits, digit, 6)
         };
         // Spoken only in headphones; on the loudspeaker a tone stands for each digit.
-        self.digit_feedback(Some(digit).filter(|_| typed), typed);
+        self.key_feedback(Some(digit).filter(|_| typed), typed);
     }
 
     fn code_erase(&self) {
@@ -536,10 +538,12 @@ impl Inner {
             | Screen::Report
             | Screen::Requests
             | Screen::Account => self.show(Screen::Activities),
-            Screen::Phone => {
+            Screen::Phone | Screen::Email => {
                 self.state.borrow_mut().account.restart();
                 self.show(Screen::Account);
             }
+            // Nothing typed is lost: Back keeps the words, as Done does.
+            Screen::Describe => self.description_done(),
             Screen::Review => {
                 self.state.borrow_mut().save_problem = SaveProblem::None;
                 self.show(Screen::Activity);
@@ -633,7 +637,9 @@ impl Inner {
         }
         self.state.borrow_mut().login.busy = true;
         let core = self.core.clone();
-        self.spawn(async move { Update::LoggedIn(core.verify_code(&challenge, &code).await) });
+        self.spawn(async move {
+            Update::LoggedIn(core.verify_code(&challenge, &code).await.map(Box::new))
+        });
     }
 
     fn apply(&self, generation: u64, update: Update) {
@@ -675,7 +681,7 @@ impl Inner {
                 s.login.busy = false;
                 match result {
                     Ok(visit) => {
-                        s.session.logged_in(visit, self.clock.monotonic());
+                        s.session.logged_in(*visit, self.clock.monotonic());
                         s.login = Default::default();
                         s.activities_page = 0;
                         drop(s);

@@ -68,8 +68,8 @@ mod tests {
         let side = buffer.width() as usize;
         assert_eq!(side % 5, 0);
         let pixels = buffer.as_slice();
-        for i in 0..side * QUIET_ZONE * 5 {
-            assert_eq!(pixels[i], Rgb8Pixel::new(255, 255, 255), "pixel {i}");
+        for (i, pixel) in pixels[..side * QUIET_ZONE * 5].iter().enumerate() {
+            assert_eq!(*pixel, Rgb8Pixel::new(255, 255, 255), "pixel {i}");
         }
         // The top-left finder pattern starts right after the quiet zone.
         let corner = QUIET_ZONE * 5;

@@ -22,6 +22,9 @@ use crate::{
 /// a phone's photo of the screen resolves.
 const QR_PIXELS_PER_MODULE: usize = 12;
 
+/// Typed text shown on one line: as much as fits at the largest text size.
+const SHOWN_CHARS: usize = 36;
+
 /// The catalogue counts as stale, and shows its date, after this long without a refresh.
 const STALE_AFTER: chrono::Duration = chrono::Duration::hours(1);
 
@@ -148,6 +151,10 @@ pub fn render(
 
     render_report(app, state, now);
     super::account::render(app, state, core, now);
+    super::keyboard::render(app, &state.entry);
+    let keyboard = app.global::<crate::KeyboardAdapter>();
+    keyboard.set_text(state.entry.text.as_str().into());
+    keyboard.set_tail(format::tail(&state.entry.text, SHOWN_CHARS).into());
 
     let sign = app.global::<SignAdapter>();
     sign.set_open(state.sign.open);
@@ -318,6 +325,12 @@ pub fn clear_personal(app: &AppWindow) {
     app.global::<AppAdapter>()
         .set_person_name(SharedString::new());
     super::account::clear(app);
+    app.global::<crate::KeyboardAdapter>()
+        .set_text(SharedString::new());
+    app.global::<crate::KeyboardAdapter>()
+        .set_tail(SharedString::new());
+    app.global::<ReportAdapter>()
+        .set_description(SharedString::new());
 }
 
 fn render_report(app: &AppWindow, state: &State, now: DateTime<Utc>) {
@@ -325,6 +338,8 @@ fn render_report(app: &AppWindow, state: &State, now: DateTime<Utc>) {
     let r = &state.report;
     let report = app.global::<ReportAdapter>();
     report.set_has_problem(r.problem.is_some());
+    report.set_description(r.description.as_str().into());
+    report.set_description_shown(format::head(&r.description, SHOWN_CHARS).into());
     if let Some(problem) = r.problem {
         report.set_problem(problem);
     }

@@ -9,6 +9,7 @@ use base64::Engine;
 use komek_api as api;
 use slint::ComponentHandle;
 
+use super::keyboard::TextEntry;
 use super::state::{ReportState, requests_per_page};
 use super::{Inner, Update, act, turn_page, type_digit, with};
 use crate::{AppWindow, Problem, ReportAdapter, SaveProblem, Screen};
@@ -31,6 +32,13 @@ pub(super) fn wire(app: &AppWindow, inner: &Rc<Inner>) {
         s.report.attach_diagnostics = !s.report.attach_diagnostics;
     }));
     report.on_send(act(inner, |i| i.send_report()));
+    report.on_describe(act(inner, |i| {
+        let mut s = i.state.borrow_mut();
+        s.entry = TextEntry::free_text(&s.report.description, s.lang);
+        drop(s);
+        i.show(Screen::Describe);
+    }));
+    report.on_description_done(act(inner, |i| i.description_done()));
     report.on_next_page(act(inner, |i| {
         let mut s = i.state.borrow_mut();
         let (rows, per_page) = (s.report.requests.len(), requests_per_page(s.text_size));
@@ -64,6 +72,7 @@ fn problem_to_wire(p: Problem) -> api::FailureProblem {
         Problem::ApplicationNotAccepted => api::FailureProblem::ApplicationNotAccepted,
         Problem::WrongDataShown => api::FailureProblem::WrongDataShown,
         Problem::KioskNotWorking => api::FailureProblem::KioskNotWorking,
+        Problem::Other => api::FailureProblem::Other,
     }
 }
 
@@ -74,9 +83,8 @@ pub(super) fn problem_from_wire(p: api::FailureProblem) -> Problem {
         api::FailureProblem::ProgrammeNotShown => Problem::ProgrammeNotShown,
         api::FailureProblem::ApplicationNotAccepted => Problem::ApplicationNotAccepted,
         api::FailureProblem::WrongDataShown => Problem::WrongDataShown,
-        api::FailureProblem::KioskNotWorking | api::FailureProblem::Other => {
-            Problem::KioskNotWorking
-        }
+        api::FailureProblem::KioskNotWorking => Problem::KioskNotWorking,
+        api::FailureProblem::Other => Problem::Other,
     }
 }
 
@@ -116,7 +124,7 @@ impl Inner {
             s.report.phone_incomplete = false;
             type_digit(&mut s.report.phone, digit, 10)
         };
-        self.digit_feedback(Some(digit).filter(|_| typed), typed);
+        self.key_feedback(Some(digit).filter(|_| typed), typed);
     }
 
     pub(super) fn phone_erase(&self) {
@@ -128,12 +136,25 @@ impl Inner {
         self.erase_feedback(erased);
     }
 
+    /// Back on the report with the words typed; words alone make the problem "another one".
+    pub(super) fn description_done(&self) {
+        {
+            let mut s = self.state.borrow_mut();
+            s.report.description = s.entry.text.trim().to_string();
+            if s.report.problem.is_none() && !s.report.description.is_empty() {
+                s.report.problem = Some(Problem::Other);
+            }
+        }
+        self.show(Screen::Report);
+    }
+
     fn send_report(&self) {
         let request = {
             let mut s = self.state.borrow_mut();
             let Some(problem) = s.report.problem else {
                 return;
             };
+            let description = s.report.description.clone();
             let phone = match s.report.phone.len() {
                 0 => None,
                 10 => Some(format!("+7{}", s.report.phone)),
@@ -155,7 +176,7 @@ impl Inner {
                 .flatten();
             api::FailureRequest {
                 problem: problem_to_wire(problem),
-                description: String::new(),
+                description,
                 contact_phone: phone,
                 screenshot_png_base64: screenshot,
                 kiosk_diagnostics: diagnostics,

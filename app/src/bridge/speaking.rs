@@ -26,6 +26,8 @@ pub fn screen_id(screen: Screen) -> &'static str {
         Screen::Requests => "requests",
         Screen::Account => "account",
         Screen::Phone => "phone",
+        Screen::Email => "email",
+        Screen::Describe => "describe",
     }
 }
 
@@ -174,11 +176,22 @@ impl Inner {
             let s = self.state.borrow();
             (s.lang, s.screen)
         };
+        let one_char = spoken.label.chars().count() == 1;
         let digit_key = matches!(
             screen,
             Screen::Iin | Screen::Code | Screen::Report | Screen::Phone
-        ) && spoken.label.len() == 1
+        ) && one_char
             && spoken.label.bytes().all(|b| b.is_ascii_digit());
+        // On the keyboard, the key a person goes to is the letter they type.
+        let letter_key = matches!(screen, Screen::Email | Screen::Describe) && one_char;
+        if letter_key && !self.speech.private() {
+            let neutral = match lang {
+                Lang::Kk => "Пернетақта пернесі",
+                Lang::Ru => "Клавиша клавиатуры",
+                Lang::En => "Keyboard key",
+            };
+            return Utterance::new(lang).text(neutral);
+        }
         if digit_key && !self.speech.private() {
             let first_time = !std::mem::replace(
                 &mut self.state.borrow_mut().speech.told_digits_private,
@@ -308,9 +321,9 @@ impl Inner {
         }
     }
 
-    /// After a digit key: the digit itself only in headphones, a tone otherwise; a low tone
-    /// when the field was full.
-    pub(super) fn digit_feedback(&self, digit: Option<&str>, typed: bool) {
+    /// After a key of the keypad or keyboard: the digit or letter itself only in headphones,
+    /// a tone otherwise; a low tone when the field was full or the key not allowed.
+    pub(super) fn key_feedback(&self, digit: Option<&str>, typed: bool) {
         if !self.speaking() {
             return;
         }
@@ -395,6 +408,8 @@ mod tests {
             Screen::Requests,
             Screen::Account,
             Screen::Phone,
+            Screen::Email,
+            Screen::Describe,
         ] {
             for lang in Lang::ALL {
                 assert!(

@@ -32,6 +32,8 @@ pub struct State {
     pub sign: super::sign_video::SignState,
     pub report: ReportState,
     pub account: AccountState,
+    /// The field the on-screen keyboard types into (the e-mail, a description).
+    pub entry: super::keyboard::TextEntry,
     /// An activation of the activity on screen was just queued, or could not be saved.
     pub activation_saved: bool,
     pub activation_failed: bool,
@@ -41,6 +43,8 @@ pub struct State {
 #[derive(Default)]
 pub struct ReportState {
     pub problem: Option<crate::Problem>,
+    /// The person's own words, typed on the keyboard.
+    pub description: String,
     /// Digits typed after +7.
     pub phone: String,
     pub phone_incomplete: bool,
@@ -87,14 +91,18 @@ pub struct AccountState {
     pub proven: Option<crate::core::ProvenPhone>,
     /// The change queued in this visit: its outbox id and the new number.
     pub saved: Option<(Uuid, crate::domain::MobilePhone)>,
+    pub email_problem: Option<crate::EmailProblem>,
+    /// An e-mail change queued in this visit: its outbox id and the address.
+    pub saved_email: Option<(Uuid, String)>,
 }
 
 impl AccountState {
     /// Back to typing a number; a change already saved stays known.
     pub fn restart(&mut self) {
-        let saved = self.saved.take();
+        let (saved, saved_email) = (self.saved.take(), self.saved_email.take());
         *self = AccountState {
             saved,
+            saved_email,
             ..AccountState::default()
         };
     }
@@ -157,6 +165,7 @@ impl State {
             sign: Default::default(),
             report: ReportState::default(),
             account: AccountState::default(),
+            entry: super::keyboard::TextEntry::free_text("", Lang::Kk),
             activation_saved: false,
             activation_failed: false,
         }
@@ -182,6 +191,7 @@ impl State {
         self.sign = Default::default();
         self.report = ReportState::default();
         self.account = AccountState::default();
+        self.entry = super::keyboard::TextEntry::free_text("", Lang::Kk);
         self.activation_saved = false;
         self.activation_failed = false;
         // Headphones still plugged in stay known: only plugging in turns speech on.

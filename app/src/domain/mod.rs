@@ -7,6 +7,7 @@
 mod activity;
 pub mod calendar;
 mod catalogue;
+mod email;
 pub mod failure_sla;
 mod iin;
 mod order;
@@ -17,6 +18,7 @@ mod window;
 
 pub use activity::{Activity, ActivityStatus, PATH as ACTIVITY_PATH};
 pub use catalogue::{Catalogue, Category, Choice, Item, Supplier};
+pub use email::{EmailError, check_email};
 pub use iin::{Iin, IinError, Sex, check_digit};
 pub use order::{Order, OrderError};
 pub use phone::{MobilePhone, PhoneError};
