@@ -4,12 +4,14 @@
 //! The types are plain data: the kiosk's domain types are separate and never serialised by accident.
 
 pub mod actions;
+pub mod announcements;
 pub mod auth;
 pub mod catalogue;
 pub mod failures;
 pub mod participant;
 
 pub use actions::*;
+pub use announcements::*;
 pub use auth::*;
 pub use catalogue::*;
 pub use failures::*;

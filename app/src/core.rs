@@ -14,14 +14,16 @@ use sha2::{Digest, Sha256};
 use uuid::Uuid;
 use zeroize::{Zeroize, ZeroizeOnDrop};
 
+use crate::domain::announcements::Announcements;
 use crate::domain::calendar::{CalendarError, WorkCalendar};
 use crate::domain::failure_sla;
 use crate::domain::{Activity, Catalogue, Iin, Order, Profile};
 use crate::portal::{
-    PortalClient, PortalError, activity_from_wire, catalogue_from_wire, profile_from_wire,
+    PortalClient, PortalError, activity_from_wire, announcements_from_wire, catalogue_from_wire,
+    profile_from_wire,
 };
 use crate::store::{self, QueuedAction, StoreError};
-use crate::sync::{CATALOGUE_KEY, SyncShared, SyncStatus};
+use crate::sync::{ANNOUNCEMENTS_KEY, CATALOGUE_KEY, SyncShared, SyncStatus};
 
 #[derive(Debug, Clone)]
 pub struct CoreConfig {
@@ -254,6 +256,27 @@ impl Core {
                 None
             }
         }
+    }
+
+    /// The cached announcements and when they were fetched (local: never waits on the network).
+    pub fn cached_announcements(&self) -> Option<(Announcements, DateTime<Utc>)> {
+        let cached = self.shared.cache().get(ANNOUNCEMENTS_KEY).ok().flatten()?;
+        match serde_json::from_str::<api::Announcements>(&cached.body) {
+            Ok(a) => Some((announcements_from_wire(&a), cached.fetched_at)),
+            Err(e) => {
+                tracing::warn!(error = %e, "cached announcements unreadable; they will be fetched again");
+                None
+            }
+        }
+    }
+
+    /// The announcements, fetched now when there is no copy yet.
+    pub async fn announcements(&self) -> Option<(Announcements, DateTime<Utc>)> {
+        if let Some(found) = self.cached_announcements() {
+            return Some(found);
+        }
+        self.shared.refresh_announcements().await;
+        self.cached_announcements()
     }
 
     /// Commits the order and its signed application to the outbox. When this returns `Ok`

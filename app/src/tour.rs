@@ -162,6 +162,10 @@ pub fn run(
         shots: Vec::new(),
     };
 
+    // The welcome screen's current notices come from the cached announcements.
+    runtime_handle.block_on(kiosk.core().sync().refresh_announcements());
+    let notices = app.global::<crate::AnnouncementsAdapter>();
+    tour.wait_for("notices", || notices.get_notices().row_count() > 0)?;
     tour.shoot("welcome")?;
     app.global::<AppAdapter>().invoke_start("en".into());
     let login = app.global::<LoginAdapter>();
@@ -232,6 +236,14 @@ pub fn run(
     report.invoke_send();
     tour.wait_for("requests", || !report.get_loading())?;
     tour.shoot("requests")?;
+    app.global::<AppAdapter>().invoke_back();
+
+    let announcements = app.global::<crate::AnnouncementsAdapter>();
+    announcements.invoke_open();
+    tour.wait_for("announcements", || announcements.get_rows().row_count() > 0)?;
+    tour.shoot("announcements")?;
+    announcements.invoke_choose(crate::AnnouncementSection::Questions);
+    tour.shoot("announcements-questions")?;
     app.global::<AppAdapter>().invoke_back();
 
     let account = app.global::<crate::AccountAdapter>();

@@ -160,7 +160,8 @@ fn reach(rig: &Rig, target: Screen) {
             | Screen::Account
             | Screen::Phone
             | Screen::Email
-            | Screen::Describe => {}
+            | Screen::Describe
+            | Screen::Announcements => {}
         }
         assert_eq!(rig.kiosk.screen(), step, "Enter led to {step:?}");
     }
@@ -285,6 +286,25 @@ fn account_and_phone_with_tactile_keys() {
     assert_eq!(rig.kiosk.screen(), Screen::Account);
     tap(&rig, Tactile::Back);
     assert_eq!(rig.kiosk.screen(), Screen::Activities);
+}
+
+#[test]
+fn announcements_with_tactile_keys() {
+    let rig = at(Screen::Iin);
+    activate(&rig, "Announcements");
+    assert_eq!(rig.kiosk.screen(), Screen::Announcements);
+    let adapter = rig.app.global::<komek_kiosk::AnnouncementsAdapter>();
+    wait(&rig, "the announcements", || {
+        adapter.get_rows().row_count() > 0
+    });
+    assert_every_control_reachable(&rig, "announcements");
+    activate(&rig, "Questions");
+    assert_eq!(
+        adapter.get_section(),
+        komek_kiosk::AnnouncementSection::Questions
+    );
+    tap(&rig, Tactile::Back);
+    assert_eq!(rig.kiosk.screen(), Screen::Iin);
 }
 
 #[test]

@@ -123,6 +123,10 @@ fn migrations() -> Migrations<'static> {
             used       INTEGER NOT NULL DEFAULT 0
         );",
         ),
+        M::up(
+            "CREATE TABLE announcements (id TEXT PRIMARY KEY, body TEXT NOT NULL);
+        CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);",
+        ),
     ])
 }
 

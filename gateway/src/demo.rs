@@ -61,6 +61,61 @@ struct Suppliers {
     suppliers: Vec<Supplier>,
 }
 
+/// An announcement with its times counted from now, so the demo always has current notices.
+#[derive(Deserialize)]
+struct DemoAnnouncement {
+    id: String,
+    kind: komek_api::AnnouncementKind,
+    title: LocalizedText,
+    body: LocalizedText,
+    published_days_ago: i64,
+    starts_in_hours: Option<i64>,
+    ends_in_hours: Option<i64>,
+    planned_fix_in_hours: Option<i64>,
+}
+
+#[derive(Deserialize)]
+struct DemoAnnouncements {
+    contact_centre_phone: String,
+    items: Vec<DemoAnnouncement>,
+}
+
+fn load_announcements(
+    tx: &rusqlite::Transaction<'_>,
+    dir: &Path,
+    today: NaiveDate,
+) -> Result<usize, GatewayError> {
+    let demo: DemoAnnouncements = read(dir, "announcements.json")?;
+    let now = chrono::Utc::now();
+    let hours = |h: Option<i64>| h.map(|h| now + chrono::Duration::hours(h));
+    tx.execute("DELETE FROM announcements", [])?;
+    for a in &demo.items {
+        let announcement = komek_api::Announcement {
+            id: a.id.clone(),
+            kind: a.kind,
+            title: a.title.clone(),
+            body: a.body.clone(),
+            published_on: days_before(today, a.published_days_ago),
+            starts_at: hours(a.starts_in_hours),
+            ends_at: hours(a.ends_in_hours),
+            planned_fix: hours(a.planned_fix_in_hours),
+        };
+        tx.execute(
+            "INSERT INTO announcements (id, body) VALUES (?1, ?2)",
+            params![a.id, serde_json::to_string(&announcement)?],
+        )?;
+    }
+    tx.execute(
+        "INSERT INTO settings (key, value) VALUES (?1, ?2)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        params![
+            crate::announcements::CONTACT_CENTRE_PHONE,
+            demo.contact_centre_phone
+        ],
+    )?;
+    Ok(demo.items.len())
+}
+
 fn read<T: for<'de> Deserialize<'de>>(dir: &Path, name: &str) -> Result<T, GatewayError> {
     let path = dir.join(name);
     let text = std::fs::read_to_string(&path)
@@ -73,7 +128,7 @@ fn days_before(today: NaiveDate, days: i64) -> NaiveDate {
     today - chrono::Duration::days(days)
 }
 
-/// Loads the demo data. The public catalogue is replaced on every start; participants and their
+/// Loads the demo data. The public catalogue and the announcements are replaced on every start; participants and their
 /// activities only when the database has none yet, so what people did survives a restart.
 pub fn load(conn: &mut Connection, dir: &Path, today: NaiveDate) -> Result<(), GatewayError> {
     let items: Items = read(dir, "catalogue.json")?;
@@ -96,6 +151,7 @@ pub fn load(conn: &mut Connection, dir: &Path, today: NaiveDate) -> Result<(), G
             params![supplier.id, serde_json::to_string(supplier)?],
         )?;
     }
+    let announcements = load_announcements(&tx, dir, today)?;
     let known: i64 = tx.query_row("SELECT COUNT(*) FROM participants", [], |r| r.get(0))?;
     if known == 0 {
         for p in &participants.participants {
@@ -135,6 +191,7 @@ pub fn load(conn: &mut Connection, dir: &Path, today: NaiveDate) -> Result<(), G
         items = items.items.len(),
         suppliers = suppliers.suppliers.len(),
         participants = participants.participants.len(),
+        announcements,
         "demo data loaded"
     );
     Ok(())

@@ -4,6 +4,7 @@
 //! boundary; the demo data stand in for them.
 
 mod actions;
+mod announcements;
 pub mod auth;
 mod challenge;
 mod contact;
@@ -64,6 +65,7 @@ pub struct AppState {
         contact::request_phone_otp,
         contact::verify_phone_otp,
         participant::catalogue,
+        announcements::list,
         actions::submit,
         tickets::mine,
         tickets::record_event,
@@ -108,6 +110,7 @@ pub fn build(config: GatewayConfig) -> Result<Router, GatewayError> {
         .route("/v1/me/phone/otp", post(contact::request_phone_otp))
         .route("/v1/me/phone/otp/verify", post(contact::verify_phone_otp))
         .route("/v1/catalogue", get(participant::catalogue))
+        .route("/v1/announcements", get(announcements::list))
         .route("/v1/actions", post(actions::submit))
         .route("/v1/me/failure-requests", get(tickets::mine))
         .route(

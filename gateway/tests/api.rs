@@ -31,6 +31,7 @@ async fn openapi_document_describes_every_endpoint() {
         "/v1/me/phone/otp",
         "/v1/me/phone/otp/verify",
         "/v1/catalogue",
+        "/v1/announcements",
         "/v1/actions",
         "/v1/me/failure-requests",
         "/v1/operator/tickets/{reference}/events",

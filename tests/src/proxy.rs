@@ -1,7 +1,8 @@
-//! A fault-injecting TCP proxy between the kiosk and the gateway, on loopback. Each new
-//! connection takes the next fault of a schedule; a faulty connection serves one request and
-//! closes, so the client opens a new one (with the next fault) for its retry. After the
-//! schedule, connections pass through untouched.
+//! A fault-injecting TCP proxy between the kiosk and the gateway, on loopback. While a schedule
+//! of faults remains, each connection serves one request and closes, so the client opens a new
+//! one for its retry; a delivery of an action (`POST /v1/actions`) takes the next fault, any
+//! other request (the catalogue, the announcements the worker refreshes) passes untouched, so
+//! the faults are all met by actions. After the schedule, connections pass through untouched.
 
 use std::collections::VecDeque;
 use std::net::{Ipv4Addr, SocketAddr};
@@ -51,11 +52,7 @@ impl FaultProxy {
         let schedule = Arc::new(Mutex::new(VecDeque::from(schedule)));
         runtime.spawn(async move {
             while let Ok((client, _)) = listener.accept().await {
-                let fault = schedule
-                    .lock()
-                    .map(|mut s| s.pop_front().unwrap_or(Fault::Pass))
-                    .unwrap_or(Fault::Pass);
-                tokio::spawn(serve(client, upstream, fault));
+                tokio::spawn(serve(client, upstream, schedule.clone()));
             }
         });
         Ok(FaultProxy {
@@ -125,9 +122,10 @@ fn canned(status: &str, extra: &str, body: &str) -> Vec<u8> {
     .into_bytes()
 }
 
-async fn serve(mut client: TcpStream, upstream: SocketAddr, fault: Fault) {
+async fn serve(mut client: TcpStream, upstream: SocketAddr, schedule: Arc<Mutex<VecDeque<Fault>>>) {
     let _ = client.set_nodelay(true);
-    if fault == Fault::Pass {
+    let scheduled = schedule.lock().map(|s| !s.is_empty()).unwrap_or(false);
+    if !scheduled {
         if let Ok(mut gateway) = TcpStream::connect(upstream).await {
             let _ = tokio::io::copy_bidirectional(&mut client, &mut gateway).await;
         }
@@ -135,6 +133,14 @@ async fn serve(mut client: TcpStream, upstream: SocketAddr, fault: Fault) {
     }
     let Ok(request) = read_request(&mut client).await else {
         return;
+    };
+    let fault = if request.starts_with(b"POST /v1/actions ") {
+        schedule
+            .lock()
+            .map(|mut s| s.pop_front().unwrap_or(Fault::PassOnce))
+            .unwrap_or(Fault::PassOnce)
+    } else {
+        Fault::PassOnce
     };
     let answer = match fault {
         Fault::Pass => return,

@@ -3,6 +3,7 @@
 //! `Update` through a channel that the UI thread drains, so the UI thread never waits.
 
 mod account;
+mod announcements;
 pub mod format;
 mod keyboard;
 pub mod keys;
@@ -92,6 +93,7 @@ enum Update {
     PhoneCodeRequested(Result<crate::core::PhoneChallenge, LoginError>),
     PhoneDemoCode(String),
     PhoneProven(Result<crate::core::ProvenPhone, LoginError>),
+    Announcements(Option<(crate::domain::announcements::Announcements, DateTime<Utc>)>),
     /// The background work panicked; it was logged, and the screen must not wait forever.
     Failed,
 }
@@ -155,6 +157,7 @@ impl Kiosk {
             rounds: Cell::new(0),
         });
         wire(app, &inner);
+        inner.reload_announcements();
         inner.select_translation(Lang::Kk);
         inner.render();
         Kiosk { inner }
@@ -313,6 +316,7 @@ fn wire(app: &AppWindow, inner: &Rc<Inner>) {
     report::wire(app, inner);
     account::wire(app, inner);
     keyboard::wire(app, inner);
+    announcements::wire(app, inner);
 
     let login = app.global::<LoginAdapter>();
     login.on_iin_digit(with(inner, |i, d: slint::SharedString| i.iin_digit(&d)));
@@ -544,6 +548,7 @@ impl Inner {
             }
             // Nothing typed is lost: Back keeps the words, as Done does.
             Screen::Describe => self.description_done(),
+            Screen::Announcements => self.leave_announcements(),
             Screen::Review => {
                 self.state.borrow_mut().save_problem = SaveProblem::None;
                 self.show(Screen::Activity);
@@ -713,6 +718,7 @@ impl Inner {
             Update::PhoneCodeRequested(result) => self.apply_phone_code(result),
             Update::PhoneDemoCode(code) => self.state.borrow_mut().account.demo_code = code,
             Update::PhoneProven(result) => self.apply_phone_proof(result),
+            Update::Announcements(found) => self.apply_announcements(found),
             Update::Catalogue(catalogue) => {
                 let mut s = self.state.borrow_mut();
                 if catalogue.is_some() {
@@ -879,6 +885,7 @@ impl Inner {
             Tick::Quiet => *self.warning_seconds.borrow_mut() = 0,
         }
         self.check_headphones();
+        self.refresh_notices();
         self.render();
     }
 }

@@ -152,6 +152,7 @@ pub fn render(
     render_report(app, state, now);
     super::account::render(app, state, core, now);
     super::keyboard::render(app, &state.entry);
+    super::announcements::render(app, state, now);
     let keyboard = app.global::<crate::KeyboardAdapter>();
     keyboard.set_text(state.entry.text.as_str().into());
     keyboard.set_tail(format::tail(&state.entry.text, SHOWN_CHARS).into());

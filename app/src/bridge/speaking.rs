@@ -28,6 +28,7 @@ pub fn screen_id(screen: Screen) -> &'static str {
         Screen::Phone => "phone",
         Screen::Email => "email",
         Screen::Describe => "describe",
+        Screen::Announcements => "announcements",
     }
 }
 
@@ -410,6 +411,7 @@ mod tests {
             Screen::Phone,
             Screen::Email,
             Screen::Describe,
+            Screen::Announcements,
         ] {
             for lang in Lang::ALL {
                 assert!(

@@ -34,6 +34,7 @@ pub struct State {
     pub account: AccountState,
     /// The field the on-screen keyboard types into (the e-mail, a description).
     pub entry: super::keyboard::TextEntry,
+    pub announcements: super::announcements::AnnouncementsState,
     /// An activation of the activity on screen was just queued, or could not be saved.
     pub activation_saved: bool,
     pub activation_failed: bool,
@@ -166,6 +167,7 @@ impl State {
             report: ReportState::default(),
             account: AccountState::default(),
             entry: super::keyboard::TextEntry::free_text("", Lang::Kk),
+            announcements: Default::default(),
             activation_saved: false,
             activation_failed: false,
         }
@@ -192,6 +194,7 @@ impl State {
         self.report = ReportState::default();
         self.account = AccountState::default();
         self.entry = super::keyboard::TextEntry::free_text("", Lang::Kk);
+        self.announcements.reset_view();
         self.activation_saved = false;
         self.activation_failed = false;
         // Headphones still plugged in stay known: only plugging in turns speech on.

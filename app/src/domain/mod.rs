@@ -5,6 +5,7 @@
 //! No IO, no clock reads, no Slint: every function takes the date it needs.
 
 mod activity;
+pub mod announcements;
 pub mod calendar;
 mod catalogue;
 mod email;

@@ -2,6 +2,7 @@
 
 use komek_api as api;
 
+use crate::domain::announcements::Announcements;
 use crate::domain::failure_sla::{Finding, Timeline};
 use crate::domain::{
     Activity, ActivityStatus, Catalogue, Category, IdDocument, Item, PersonName, Profile, Sex,
@@ -13,6 +14,33 @@ fn text(t: &api::LocalizedText) -> Text {
         kk: t.kk.clone(),
         ru: t.ru.clone(),
         en: t.en.clone(),
+    }
+}
+
+pub fn announcements_from_wire(a: &api::Announcements) -> Announcements {
+    use crate::domain::announcements::{Announcement, AnnouncementKind as Kind};
+    Announcements {
+        contact_centre_phone: a.contact_centre_phone.clone(),
+        items: a
+            .items
+            .iter()
+            .map(|x| Announcement {
+                id: x.id.clone(),
+                kind: match x.kind {
+                    api::AnnouncementKind::Maintenance => Kind::Maintenance,
+                    api::AnnouncementKind::Failure => Kind::Failure,
+                    api::AnnouncementKind::News => Kind::News,
+                    api::AnnouncementKind::Question => Kind::Question,
+                    api::AnnouncementKind::Instruction => Kind::Instruction,
+                },
+                title: text(&x.title),
+                body: text(&x.body),
+                published_on: x.published_on,
+                starts_at: x.starts_at,
+                ends_at: x.ends_at,
+                planned_fix: x.planned_fix,
+            })
+            .collect(),
     }
 }
 

@@ -10,7 +10,10 @@ use reqwest::{Response, StatusCode, header};
 use serde::de::DeserializeOwned;
 use uuid::Uuid;
 
-pub use convert::{activity_from_wire, catalogue_from_wire, profile_from_wire, ticket_timeline};
+pub use convert::{
+    activity_from_wire, announcements_from_wire, catalogue_from_wire, profile_from_wire,
+    ticket_timeline,
+};
 
 #[derive(Debug, thiserror::Error)]
 pub enum PortalError {
@@ -210,6 +213,16 @@ impl PortalClient {
         let catalogue =
             serde_json::from_str(&text).map_err(|e| PortalError::Garbage(e.to_string()))?;
         Ok((catalogue, text))
+    }
+
+    /// The announcements as raw JSON text, checked against the contract, so it can be cached.
+    pub async fn announcements_json(&self) -> Result<(api::Announcements, String), PortalError> {
+        let response = self.http.get(self.url("/v1/announcements")).send().await;
+        let response = check_status(response.map_err(unreachable)?).await?;
+        let text = response.text().await.map_err(unreachable)?;
+        let announcements =
+            serde_json::from_str(&text).map_err(|e| PortalError::Garbage(e.to_string()))?;
+        Ok((announcements, text))
     }
 
     /// Delivers one queued action. `body` is the exact JSON committed to the outbox, so a retry

@@ -1,5 +1,5 @@
 //! The background worker: drains the outbox to the gateway, with each action's UUIDv7 as its
-//! `Idempotency-Key`, and keeps the cached catalogue fresh. It runs on the tokio runtime,
+//! `Idempotency-Key`, and keeps the cached catalogue and announcements fresh. It runs on the tokio runtime,
 //! never on the UI thread, and is restarted if it panics.
 
 mod decision;
@@ -17,7 +17,9 @@ use crate::store::{Cache, Outbox, OutboxCounts, StoreError};
 
 /// The cache key of the catalogue document.
 pub const CATALOGUE_KEY: &str = "catalogue";
-/// How often the catalogue is refreshed while the gateway answers.
+/// The cache key of the announcements document.
+pub const ANNOUNCEMENTS_KEY: &str = "announcements";
+/// How often the catalogue and the announcements are refreshed while the gateway answers.
 pub const CATALOGUE_REFRESH: Duration = Duration::from_secs(15 * 60);
 /// How many of one participant's actions are sent in a row before others get their turn.
 const PER_PARTICIPANT_ROUND: usize = 256;
@@ -186,6 +188,25 @@ impl SyncShared {
         }
     }
 
+    /// Fetches the announcements and caches them. A failure leaves the old copy in place.
+    pub async fn refresh_announcements(&self) -> bool {
+        let answer = self.portal.announcements_json().await;
+        self.report_outcome(&answer);
+        match answer {
+            Ok((_, text)) => match self.cache().put(ANNOUNCEMENTS_KEY, &text, Utc::now()) {
+                Ok(()) => true,
+                Err(e) => {
+                    tracing::warn!(error = %e, "announcements could not be cached");
+                    false
+                }
+            },
+            Err(e) => {
+                tracing::info!(error = %e, "announcements refresh failed, keeping the cached copy");
+                false
+            }
+        }
+    }
+
     /// The worker loop: deliver what is due, refresh the catalogue when it is old, sleep until
     /// woken or until the next action falls due.
     pub async fn run(self: Arc<Self>) {
@@ -199,8 +220,12 @@ impl SyncShared {
                 }
             };
             let stale = catalogue_refreshed_at.is_none_or(|t| t.elapsed() >= CATALOGUE_REFRESH);
-            if stale && self.refresh_catalogue().await {
-                catalogue_refreshed_at = Some(tokio::time::Instant::now());
+            if stale {
+                let catalogue = self.refresh_catalogue().await;
+                let announcements = self.refresh_announcements().await;
+                if catalogue && announcements {
+                    catalogue_refreshed_at = Some(tokio::time::Instant::now());
+                }
             }
             if tried > 0 {
                 // The next action of each participant may be due right behind the one sent.

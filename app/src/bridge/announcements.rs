@@ -1,0 +1,242 @@
+//! The announcements screen (Rules item 14) and the current notices on the welcome screen. The
+//! announcements are public: read from the cache (refreshed by the sync worker), fetched when
+//! there is no copy yet, and readable without logging in.
+
+use std::rc::Rc;
+
+use chrono::{DateTime, Utc};
+use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
+
+use super::format;
+use super::state::page_count;
+use super::{Inner, Update, act, turn_page, with};
+use crate::domain::Lang;
+use crate::domain::announcements::{Announcement, AnnouncementKind, Announcements, Section};
+use crate::{
+    AnnouncementRow, AnnouncementSection, AnnouncementsAdapter, AppWindow, NoticeRow, Screen,
+};
+
+/// Cards per page by text size (the view has two slots): an answer or an instruction runs to
+/// several lines.
+pub fn per_page(text_size: i32) -> usize {
+    if text_size == 0 { 2 } else { 1 }
+}
+
+/// What the announcements screen shows; the announcements themselves are public and stay
+/// between visits.
+#[derive(Debug, Default)]
+pub struct AnnouncementsState {
+    pub loaded: Option<(Announcements, DateTime<Utc>)>,
+    pub section: Section,
+    pub page: usize,
+    /// Where Back goes: the screen the person opened the announcements from.
+    pub from: Option<Screen>,
+    pub unavailable: bool,
+    /// When the cache was last read for the welcome screen's notices (monotonic).
+    pub read_at: Option<std::time::Duration>,
+}
+
+impl AnnouncementsState {
+    /// A new visit starts on the first section, first page; the announcements are kept.
+    pub fn reset_view(&mut self) {
+        *self = AnnouncementsState {
+            loaded: self.loaded.take(),
+            ..AnnouncementsState::default()
+        };
+    }
+}
+
+pub(super) fn wire(app: &AppWindow, inner: &Rc<Inner>) {
+    let adapter = app.global::<AnnouncementsAdapter>();
+    adapter.on_open(act(inner, |i| i.open_announcements()));
+    adapter.on_choose(with(inner, |i, section: AnnouncementSection| {
+        let mut s = i.state.borrow_mut();
+        s.announcements.section = section_from_ui(section);
+        s.announcements.page = 0;
+    }));
+    adapter.on_next_page(act(inner, |i| {
+        let mut s = i.state.borrow_mut();
+        let per_page = per_page(s.text_size);
+        let a = &mut s.announcements;
+        let rows = a
+            .loaded
+            .as_ref()
+            .map_or(0, |(all, _)| all.in_section(a.section).len());
+        turn_page(&mut a.page, true, rows, per_page);
+    }));
+    adapter.on_previous_page(act(inner, |i| {
+        let mut s = i.state.borrow_mut();
+        let per_page = per_page(s.text_size);
+        turn_page(&mut s.announcements.page, false, 0, per_page);
+    }));
+}
+
+fn section_from_ui(s: AnnouncementSection) -> Section {
+    match s {
+        AnnouncementSection::Notices => Section::Notices,
+        AnnouncementSection::News => Section::News,
+        AnnouncementSection::Questions => Section::Questions,
+        AnnouncementSection::Instructions => Section::Instructions,
+    }
+}
+
+fn section_to_ui(s: Section) -> AnnouncementSection {
+    match s {
+        Section::Notices => AnnouncementSection::Notices,
+        Section::News => AnnouncementSection::News,
+        Section::Questions => AnnouncementSection::Questions,
+        Section::Instructions => AnnouncementSection::Instructions,
+    }
+}
+
+fn kind_to_ui(k: AnnouncementKind) -> crate::AnnouncementKind {
+    match k {
+        AnnouncementKind::Maintenance => crate::AnnouncementKind::Maintenance,
+        AnnouncementKind::Failure => crate::AnnouncementKind::Failure,
+        AnnouncementKind::News => crate::AnnouncementKind::News,
+        AnnouncementKind::Question => crate::AnnouncementKind::Question,
+        AnnouncementKind::Instruction => crate::AnnouncementKind::Instruction,
+    }
+}
+
+fn when(t: Option<DateTime<Utc>>) -> SharedString {
+    t.map(format::astana_time).unwrap_or_default().into()
+}
+
+fn row(a: &Announcement, lang: Lang) -> AnnouncementRow {
+    AnnouncementRow {
+        kind: kind_to_ui(a.kind),
+        title: a.title.get(lang).into(),
+        body: a.body.get(lang).into(),
+        published: format::date(a.published_on).into(),
+        starts: when(a.starts_at),
+        ends: when(a.ends_at),
+        planned_fix: when(a.planned_fix),
+    }
+}
+
+fn notice(a: &Announcement) -> NoticeRow {
+    NoticeRow {
+        kind: kind_to_ui(a.kind),
+        title_kk: a.title.kk.as_str().into(),
+        title_ru: a.title.ru.as_str().into(),
+        title_en: a.title.en.as_str().into(),
+        starts: when(a.starts_at),
+        ends: when(a.ends_at),
+        planned_fix: when(a.planned_fix),
+    }
+}
+
+fn model<T: Clone + 'static>(rows: Vec<T>) -> ModelRc<T> {
+    ModelRc::from(Rc::new(VecModel::from(rows)))
+}
+
+pub(super) fn render(app: &AppWindow, state: &super::state::State, now: DateTime<Utc>) {
+    let adapter = app.global::<AnnouncementsAdapter>();
+    let a = &state.announcements;
+    let (rows, notices, phone) = match &a.loaded {
+        Some((all, _)) => {
+            let in_section = all.in_section(a.section);
+            let per_page = per_page(state.text_size);
+            adapter
+                .set_page_count(i32::try_from(page_count(in_section.len(), per_page)).unwrap_or(1));
+            let shown: Vec<AnnouncementRow> = in_section
+                .iter()
+                .skip(a.page * per_page)
+                .take(per_page)
+                .map(|x| row(x, state.lang))
+                .collect();
+            let notices: Vec<NoticeRow> =
+                all.current_notices(now).into_iter().map(notice).collect();
+            (shown, notices, all.contact_centre_phone.as_str())
+        }
+        None => {
+            adapter.set_page_count(1);
+            (Vec::new(), Vec::new(), "")
+        }
+    };
+    // The notices change rarely; setting them again every render would rebuild the welcome view.
+    let current = adapter.get_notices();
+    let same = slint::Model::row_count(&current) == notices.len()
+        && notices
+            .iter()
+            .enumerate()
+            .all(|(i, n)| slint::Model::row_data(&current, i).as_ref() == Some(n));
+    if !same {
+        adapter.set_notices(model(notices));
+    }
+    adapter.set_rows(model(rows));
+    adapter.set_section(section_to_ui(a.section));
+    adapter.set_page(i32::try_from(a.page).unwrap_or(0));
+    adapter.set_contact_phone(phone.into());
+    adapter.set_unavailable(a.unavailable && a.loaded.is_none());
+}
+
+/// How often the welcome screen looks at the cache for new notices (the sync worker refreshes
+/// the cache every quarter of an hour).
+const NOTICES_REREAD: std::time::Duration = std::time::Duration::from_secs(60);
+
+impl Inner {
+    /// Reads the cached announcements (local, fast), for the welcome screen's notices.
+    pub(super) fn reload_announcements(&self) {
+        let found = self.core.cached_announcements();
+        let mut s = self.state.borrow_mut();
+        s.announcements.read_at = Some(self.clock.monotonic());
+        if found.is_some() {
+            s.announcements.loaded = found;
+        }
+    }
+
+    /// On the welcome screen: until the first copy arrives, at every tick; then every minute.
+    pub(super) fn refresh_notices(&self) {
+        let due = {
+            let s = self.state.borrow();
+            let a = &s.announcements;
+            s.screen == Screen::Welcome
+                && (a.loaded.is_none()
+                    || a.read_at.is_none_or(|at| {
+                        self.clock.monotonic().saturating_sub(at) >= NOTICES_REREAD
+                    }))
+        };
+        if due {
+            self.reload_announcements();
+        }
+    }
+
+    fn open_announcements(&self) {
+        let from = self.state.borrow().screen;
+        {
+            let mut s = self.state.borrow_mut();
+            s.announcements.from = Some(from);
+            // Opened again, it starts on the notices: what matters now comes first.
+            s.announcements.section = Section::Notices;
+            s.announcements.page = 0;
+            s.announcements.unavailable = false;
+        }
+        self.reload_announcements();
+        if self.state.borrow().announcements.loaded.is_none() {
+            let core = self.core.clone();
+            self.spawn(async move { Update::Announcements(core.announcements().await) });
+        }
+        self.show(Screen::Announcements);
+    }
+
+    pub(super) fn apply_announcements(&self, found: Option<(Announcements, DateTime<Utc>)>) {
+        let mut s = self.state.borrow_mut();
+        match found {
+            Some(found) => s.announcements.loaded = Some(found),
+            None => s.announcements.unavailable = true,
+        }
+    }
+
+    /// Back from the announcements: to where the person came from.
+    pub(super) fn leave_announcements(&self) {
+        let from = self
+            .state
+            .borrow()
+            .announcements
+            .from
+            .unwrap_or(Screen::Welcome);
+        self.show(from);
+    }
+}
