@@ -36,6 +36,9 @@ pub struct CoreConfig {
     pub demo: bool,
     /// How long one request may take (`portal::DEFAULT_REQUEST_TIMEOUT` normally).
     pub request_timeout: std::time::Duration,
+    /// The region the kiosk stands in (ISO 3166-2, `KZ-35`): whose suppliers a person who has
+    /// not logged in sees.
+    pub region: String,
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -76,6 +76,10 @@ struct Cli {
     /// The most the outbox file may grow to, in MiB, so queued actions never fill the disk.
     #[arg(long, env = "KOMEK_OUTBOX_MAX_MB", default_value_t = 256)]
     outbox_max_mb: u64,
+    /// The region the kiosk stands in (ISO 3166-2): whose suppliers the catalogue shows before
+    /// anyone logs in. The demo data are in Karaganda Region.
+    #[arg(long, env = "KOMEK_REGION", default_value = "KZ-35")]
+    region: String,
     /// Run in a window instead of full screen (development).
     #[arg(long, env = "KOMEK_WINDOWED")]
     windowed: bool,
@@ -203,6 +207,7 @@ fn run_kiosk(cli: &Cli, runtime: &tokio::runtime::Runtime) -> anyhow::Result<()>
         device_id,
         demo,
         request_timeout: komek_kiosk::portal::DEFAULT_REQUEST_TIMEOUT,
+        region: cli.region.clone(),
     })?);
     core.sync()
         .outbox()
@@ -263,6 +268,7 @@ fn run_tour(cli: &Cli, runtime: &tokio::runtime::Runtime, dir: &Path) -> anyhow:
         device_id: "kiosk-tour".into(),
         demo: true,
         request_timeout: komek_kiosk::portal::DEFAULT_REQUEST_TIMEOUT,
+        region: cli.region.clone(),
     })?);
     let stop_gateway = || runtime.block_on(gateway.shutdown());
     let files = tour::run(

@@ -246,6 +246,20 @@ pub fn run(
     tour.shoot("announcements-questions")?;
     app.global::<AppAdapter>().invoke_back();
 
+    let catalogue = app.global::<crate::CatalogueAdapter>();
+    catalogue.invoke_open();
+    tour.shoot("catalogue")?;
+    catalogue.invoke_choose_category(crate::CatalogueCategory::Mobility);
+    tour.wait_for("catalogue list", || catalogue.get_items().row_count() > 0)?;
+    tour.shoot("catalogue-list")?;
+    catalogue.invoke_open_item(0);
+    tour.shoot("catalogue-item")?;
+    catalogue.invoke_show_offers(true);
+    tour.shoot("catalogue-suppliers")?;
+    app.global::<AppAdapter>().invoke_back();
+    app.global::<AppAdapter>().invoke_back();
+    app.global::<AppAdapter>().invoke_back();
+
     let account = app.global::<crate::AccountAdapter>();
     account.invoke_open();
     tour.shoot("account")?;

@@ -196,6 +196,45 @@ fn every_screen_has_labelled_targets_of_72_px_with_16_px_between_them() {
         check_screen(app, &format!("announcements: {section}"));
     }
     press(app, "Back");
+    press(app, "Technical aids and services");
+    check_screen(app, "catalogue");
+    let catalogue = app.global::<komek_kiosk::CatalogueAdapter>();
+    // Every kind's list, and the longest-named item's page with its suppliers.
+    wait(&rig, "the catalogue", || {
+        press(app, "Prosthetic and orthopaedic aids");
+        catalogue.get_items().row_count() > 0
+    });
+    press(app, "Back");
+    for kind in [
+        "Prosthetic and orthopaedic aids",
+        "Hearing aids",
+        "Aids for sight",
+        "Hygiene aids",
+        "Wheelchairs and special vehicles",
+        "Sign-language specialist",
+        "Individual assistant",
+        "Sanatorium treatment",
+        "Special social services at home",
+        "Special social services in a day centre",
+    ] {
+        press(app, kind);
+        check_screen(app, &format!("catalogue: {kind}"));
+        press(app, "Back");
+    }
+    press(app, "Wheelchairs and special vehicles");
+    press_containing(app, "Active wheelchair with a folding frame");
+    check_screen(app, "catalogue item");
+    press(
+        app,
+        &format!("Suppliers near you: {}", catalogue.get_offer_count()),
+    );
+    check_screen(app, "catalogue item: suppliers");
+    press(app, "Back");
+    press(app, "Back");
+    press(app, "Search by name");
+    check_screen(app, "catalogue search");
+    press(app, "Back");
+    press(app, "Back");
     app.global::<komek_kiosk::SpeechAdapter>()
         .invoke_open_settings();
     check_panel(app, "SpeechSettings");

@@ -161,7 +161,11 @@ fn reach(rig: &Rig, target: Screen) {
             | Screen::Phone
             | Screen::Email
             | Screen::Describe
-            | Screen::Announcements => {}
+            | Screen::Announcements
+            | Screen::Catalogue
+            | Screen::CatalogueList
+            | Screen::CatalogueItem
+            | Screen::CatalogueSearch => {}
         }
         assert_eq!(rig.kiosk.screen(), step, "Enter led to {step:?}");
     }
@@ -303,6 +307,29 @@ fn announcements_with_tactile_keys() {
         adapter.get_section(),
         komek_kiosk::AnnouncementSection::Questions
     );
+    tap(&rig, Tactile::Back);
+    assert_eq!(rig.kiosk.screen(), Screen::Iin);
+}
+
+#[test]
+fn the_catalogue_with_tactile_keys() {
+    let rig = at(Screen::Iin);
+    activate(&rig, "Technical aids and services");
+    assert_eq!(rig.kiosk.screen(), Screen::Catalogue);
+    assert_every_control_reachable(&rig, "catalogue");
+    let adapter = rig.app.global::<komek_kiosk::CatalogueAdapter>();
+    activate(&rig, "Hearing aids");
+    wait(&rig, "the list", || adapter.get_items().row_count() > 0);
+    assert_every_control_reachable(&rig, "catalogue list");
+    activate_containing(&rig, "Digital behind-the-ear hearing aid");
+    assert_eq!(rig.kiosk.screen(), Screen::CatalogueItem);
+    assert_every_control_reachable(&rig, "catalogue item");
+    tap(&rig, Tactile::Back);
+    tap(&rig, Tactile::Back);
+    activate(&rig, "Search by name");
+    assert_eq!(rig.kiosk.screen(), Screen::CatalogueSearch);
+    assert_every_control_reachable(&rig, "catalogue search");
+    tap(&rig, Tactile::Back);
     tap(&rig, Tactile::Back);
     assert_eq!(rig.kiosk.screen(), Screen::Iin);
 }

@@ -123,6 +123,7 @@ fn main() -> anyhow::Result<()> {
         device_id: DEVICE.into(),
         demo: false,
         request_timeout: komek_kiosk::portal::DEFAULT_REQUEST_TIMEOUT,
+        region: "KZ-35".into(),
     })?);
     let iin = Iin::parse(IIN).map_err(|e| anyhow::anyhow!("{e}"))?;
     for i in 0..DRAIN {

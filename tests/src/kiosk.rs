@@ -26,6 +26,7 @@ impl KioskCore {
             device_id: "kiosk-e2e".into(),
             demo: true,
             request_timeout: komek_kiosk::portal::DEFAULT_REQUEST_TIMEOUT,
+            region: "KZ-35".into(),
         })?);
         komek_kiosk::sync::spawn_supervised(core.sync().clone(), runtime.handle());
         Ok(KioskCore { core, runtime })

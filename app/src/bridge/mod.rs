@@ -4,6 +4,7 @@
 
 mod account;
 mod announcements;
+mod catalogue;
 pub mod format;
 mod keyboard;
 pub mod keys;
@@ -317,6 +318,7 @@ fn wire(app: &AppWindow, inner: &Rc<Inner>) {
     account::wire(app, inner);
     keyboard::wire(app, inner);
     announcements::wire(app, inner);
+    catalogue::wire(app, inner);
 
     let login = app.global::<LoginAdapter>();
     login.on_iin_digit(with(inner, |i, d: slint::SharedString| i.iin_digit(&d)));
@@ -549,6 +551,10 @@ impl Inner {
             // Nothing typed is lost: Back keeps the words, as Done does.
             Screen::Describe => self.description_done(),
             Screen::Announcements => self.leave_announcements(),
+            Screen::Catalogue
+            | Screen::CatalogueList
+            | Screen::CatalogueItem
+            | Screen::CatalogueSearch => self.catalogue_back(screen),
             Screen::Review => {
                 self.state.borrow_mut().save_problem = SaveProblem::None;
                 self.show(Screen::Activity);
@@ -723,6 +729,8 @@ impl Inner {
                 let mut s = self.state.borrow_mut();
                 if catalogue.is_some() {
                     s.catalogue = catalogue;
+                } else {
+                    s.browse.unavailable = true;
                 }
                 drop(s);
                 self.refresh_choices();

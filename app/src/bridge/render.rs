@@ -26,7 +26,7 @@ const QR_PIXELS_PER_MODULE: usize = 12;
 const SHOWN_CHARS: usize = 36;
 
 /// The catalogue counts as stale, and shows its date, after this long without a refresh.
-const STALE_AFTER: chrono::Duration = chrono::Duration::hours(1);
+pub(super) const STALE_AFTER: chrono::Duration = chrono::Duration::hours(1);
 
 fn status(s: Status) -> ActivityStatus {
     match s {
@@ -153,6 +153,7 @@ pub fn render(
     super::account::render(app, state, core, now);
     super::keyboard::render(app, &state.entry);
     super::announcements::render(app, state, now);
+    super::catalogue::render(app, state, now, status.online);
     let keyboard = app.global::<crate::KeyboardAdapter>();
     keyboard.set_text(state.entry.text.as_str().into());
     keyboard.set_tail(format::tail(&state.entry.text, SHOWN_CHARS).into());

@@ -29,6 +29,10 @@ pub fn screen_id(screen: Screen) -> &'static str {
         Screen::Email => "email",
         Screen::Describe => "describe",
         Screen::Announcements => "announcements",
+        Screen::Catalogue => "catalogue",
+        Screen::CatalogueList => "catalogue-list",
+        Screen::CatalogueItem => "catalogue-item",
+        Screen::CatalogueSearch => "catalogue-search",
     }
 }
 
@@ -184,7 +188,10 @@ impl Inner {
         ) && one_char
             && spoken.label.bytes().all(|b| b.is_ascii_digit());
         // On the keyboard, the key a person goes to is the letter they type.
-        let letter_key = matches!(screen, Screen::Email | Screen::Describe) && one_char;
+        let letter_key = matches!(
+            screen,
+            Screen::Email | Screen::Describe | Screen::CatalogueSearch
+        ) && one_char;
         if letter_key && !self.speech.private() {
             let neutral = match lang {
                 Lang::Kk => "Пернетақта пернесі",
@@ -412,6 +419,10 @@ mod tests {
             Screen::Email,
             Screen::Describe,
             Screen::Announcements,
+            Screen::Catalogue,
+            Screen::CatalogueList,
+            Screen::CatalogueItem,
+            Screen::CatalogueSearch,
         ] {
             for lang in Lang::ALL {
                 assert!(

@@ -35,6 +35,9 @@ pub struct State {
     /// The field the on-screen keyboard types into (the e-mail, a description).
     pub entry: super::keyboard::TextEntry,
     pub announcements: super::announcements::AnnouncementsState,
+    pub browse: super::catalogue::BrowseState,
+    /// The region whose suppliers the catalogue shows (the person's, or the kiosk's).
+    pub browse_region: String,
     /// An activation of the activity on screen was just queued, or could not be saved.
     pub activation_saved: bool,
     pub activation_failed: bool,
@@ -168,6 +171,8 @@ impl State {
             account: AccountState::default(),
             entry: super::keyboard::TextEntry::free_text("", Lang::Kk),
             announcements: Default::default(),
+            browse: Default::default(),
+            browse_region: String::new(),
             activation_saved: false,
             activation_failed: false,
         }
@@ -195,6 +200,7 @@ impl State {
         self.account = AccountState::default();
         self.entry = super::keyboard::TextEntry::free_text("", Lang::Kk);
         self.announcements.reset_view();
+        self.browse = Default::default();
         self.activation_saved = false;
         self.activation_failed = false;
         // Headphones still plugged in stay known: only plugging in turns speech on.

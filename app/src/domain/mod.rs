@@ -18,7 +18,7 @@ mod text;
 mod window;
 
 pub use activity::{Activity, ActivityStatus, PATH as ACTIVITY_PATH};
-pub use catalogue::{Catalogue, Category, Choice, Item, Supplier};
+pub use catalogue::{Catalogue, Category, Choice, Item, Offer, Supplier};
 pub use email::{EmailError, check_email};
 pub use iin::{Iin, IinError, Sex, check_digit};
 pub use order::{Order, OrderError};

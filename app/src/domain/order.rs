@@ -76,6 +76,7 @@ mod tests {
             name: Text::default(),
             description: Text::default(),
             unit: Text::default(),
+            characteristics: Vec::new(),
             guaranteed_amount_kzt: amount,
         };
         let supplier = |id: &str, name: &str, offers: Vec<(&str, i64, u32)>| Supplier {
@@ -84,6 +85,8 @@ mod tests {
             town: Text::default(),
             address: Text::default(),
             phone: String::new(),
+            region: "KZ-35".into(),
+            directions: vec![Category::Hearing],
             offers: offers
                 .into_iter()
                 .map(|(i, p, d)| (i.into(), p, d))

@@ -57,6 +57,8 @@ pub struct Profile {
     pub phone: String,
     pub email: Option<String>,
     pub id_document: IdDocument,
+    /// ISO 3166-2 code of the region the person lives in: whose suppliers they see.
+    pub region: String,
 }
 
 impl Profile {

@@ -59,6 +59,7 @@ pub fn profile_from_wire(p: &api::Profile) -> Profile {
         address: p.address.clone(),
         phone: p.phone.clone(),
         email: p.email.clone(),
+        region: p.region.clone(),
         id_document: IdDocument {
             number: p.id_document.number.clone(),
             issuer: p.id_document.issuer.clone(),
@@ -121,6 +122,11 @@ pub fn catalogue_from_wire(c: &api::Catalogue) -> Catalogue {
                 name: text(&i.name),
                 description: text(&i.description),
                 unit: text(&i.unit),
+                characteristics: i
+                    .characteristics
+                    .iter()
+                    .map(|c| (text(&c.label), text(&c.value)))
+                    .collect(),
                 guaranteed_amount_kzt: i.guaranteed_amount_kzt,
             })
             .collect(),
@@ -133,6 +139,8 @@ pub fn catalogue_from_wire(c: &api::Catalogue) -> Catalogue {
                 town: text(&s.town),
                 address: text(&s.address),
                 phone: s.phone.clone(),
+                region: s.region.clone(),
+                directions: s.directions.iter().map(|c| category(*c)).collect(),
                 offers: s
                     .offers
                     .iter()

@@ -68,6 +68,7 @@ pub fn rig_with(timing: Timing, aids: komek_kiosk::bridge::Aids) -> Rig {
             device_id: "kiosk-ui-test".into(),
             demo: true,
             request_timeout: komek_kiosk::portal::DEFAULT_REQUEST_TIMEOUT,
+            region: "KZ-35".into(),
         })
         .unwrap(),
     );

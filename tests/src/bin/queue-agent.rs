@@ -39,6 +39,7 @@ fn main() -> anyhow::Result<()> {
                 komek_kiosk::portal::DEFAULT_REQUEST_TIMEOUT,
                 Duration::from_millis,
             ),
+        region: "KZ-35".into(),
     })?);
     let iin = Iin::parse(&arg("--iin")?).map_err(|e| anyhow::anyhow!("{e}"))?;
     let grant = arg("--grant")?;
