@@ -140,3 +140,33 @@ fn with_speech_off_nothing_is_said() {
     assert!(rig.kiosk.speech().log().is_empty());
     assert_eq!(rig.kiosk.screen(), Screen::Iin);
 }
+
+#[test]
+fn an_elderly_person_is_shown_and_told_their_recommended_special_social_services() {
+    let rig = rig(Timing::default());
+    let app = &rig.app;
+    app.global::<SpeechAdapter>().invoke_toggle_speech();
+    // Бибігүл Омарова, elderly and unable to look after herself (no disability group).
+    log_in_as(&rig, "440630402069");
+    assert!(
+        app.global::<komek_kiosk::ActivitiesAdapter>()
+            .get_social_services()
+    );
+    assert!(has_label_containing(
+        app,
+        "Your recommended special social services"
+    ));
+    assert!(!has_label_containing(app, "Your rehabilitation programme"));
+    log_until(&rig, "the social services prompt", |l| {
+        has(l, "prompt:social-services:en")
+    });
+    press(app, "Log out");
+
+    // A person with disability gets the programme (speech is off again after a visit).
+    app.global::<SpeechAdapter>().invoke_toggle_speech();
+    log_in(&rig);
+    assert!(has_label_containing(app, "Your rehabilitation programme"));
+    log_until(&rig, "the programme prompt", |l| {
+        has(l, "prompt:activities:en")
+    });
+}

@@ -194,6 +194,9 @@ pub fn render(
     let per_page = state.activities_per_page();
     let list = app.global::<ActivitiesAdapter>();
     list.set_rows(model(page(&rows, state.activities_page, per_page)));
+    list.set_social_services(
+        visit.is_some_and(|v| v.profile.category == domain::ParticipantCategory::Elderly),
+    );
     list.set_page(int(state.activities_page));
     list.set_page_count(int(page_count(rows.len(), per_page)));
 

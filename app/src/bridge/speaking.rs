@@ -148,6 +148,13 @@ impl Inner {
                 .into_iter()
                 .map(|lang| Utterance::new(lang).prompt("welcome"))
                 .collect()
+        } else if s.screen == Screen::Activities
+            && s.session
+                .visit()
+                .is_some_and(|v| v.profile.category == crate::domain::ParticipantCategory::Elderly)
+        {
+            // An elderly person's list is of special social services, not a programme.
+            vec![Utterance::new(s.lang).prompt("social-services")]
         } else {
             vec![Utterance::new(s.lang).prompt(screen_id(s.screen))]
         }

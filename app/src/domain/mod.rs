@@ -23,7 +23,9 @@ pub use email::{EmailError, check_email};
 pub use iin::{Iin, IinError, Sex, check_digit};
 pub use order::{Order, OrderError};
 pub use phone::{MobilePhone, PhoneError};
-pub use profile::{DOCUMENT_WARNING_DAYS, DocumentValidity, IdDocument, Profile};
+pub use profile::{
+    DOCUMENT_WARNING_DAYS, DocumentValidity, IdDocument, ParticipantCategory, Profile,
+};
 pub use text::{Lang, Text};
 pub use window::{CHOICE_WINDOW_MONTHS, ChoiceWindow, window_last_day};
 

@@ -59,6 +59,20 @@ pub struct Profile {
     pub id_document: IdDocument,
     /// ISO 3166-2 code of the region the person lives in: whose suppliers they see.
     pub region: String,
+    #[zeroize(skip)]
+    pub category: ParticipantCategory,
+}
+
+/// Who the person is to the portal (Rules items 7 and 9): what their account shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParticipantCategory {
+    /// A person with disability: the activities of the individual rehabilitation programme.
+    Disability,
+    /// An elderly person unable to look after themselves: the recommended special social
+    /// services.
+    Elderly,
+    /// A legal representative, acting for someone else.
+    Representative,
 }
 
 impl Profile {

@@ -5,8 +5,8 @@ use komek_api as api;
 use crate::domain::announcements::Announcements;
 use crate::domain::failure_sla::{Finding, Timeline};
 use crate::domain::{
-    Activity, ActivityStatus, Catalogue, Category, IdDocument, Item, PersonName, Profile, Sex,
-    Supplier, Text,
+    Activity, ActivityStatus, Catalogue, Category, IdDocument, Item, ParticipantCategory,
+    PersonName, Profile, Sex, Supplier, Text,
 };
 
 fn text(t: &api::LocalizedText) -> Text {
@@ -60,6 +60,11 @@ pub fn profile_from_wire(p: &api::Profile) -> Profile {
         phone: p.phone.clone(),
         email: p.email.clone(),
         region: p.region.clone(),
+        category: match p.category {
+            api::ParticipantCategory::Disability => ParticipantCategory::Disability,
+            api::ParticipantCategory::Elderly => ParticipantCategory::Elderly,
+            api::ParticipantCategory::Representative => ParticipantCategory::Representative,
+        },
         id_document: IdDocument {
             number: p.id_document.number.clone(),
             issuer: p.id_document.issuer.clone(),
