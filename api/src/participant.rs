@@ -75,4 +75,13 @@ pub struct Activity {
     pub status: ActivityStatus,
     /// Catalogue items that satisfy this activity.
     pub matching_items: Vec<String>,
+    /// Every status the activity has had, oldest first, with the day (Astana) it began.
+    #[serde(default)]
+    pub history: Vec<StatusChange>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct StatusChange {
+    pub status: ActivityStatus,
+    pub on: NaiveDate,
 }

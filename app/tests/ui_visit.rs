@@ -43,7 +43,10 @@ fn a_whole_visit_by_accessible_labels_queues_the_order_and_wipes_at_logout() {
     press_containing(app, "Awaiting your choice of supplier");
     assert_eq!(rig.kiosk.screen(), Screen::Activity);
     // The status timeline says where the activity stands on its path.
-    assert!(has_label_containing(app, "Step 1 of 5: Choice of supplier"));
+    assert!(has_label_containing(
+        app,
+        "Step 1 of 5: Choice of supplier · since "
+    ));
     let detail = app.global::<ActivityAdapter>();
     wait(&rig, "the suppliers", || {
         detail.get_choices().row_count() > 0
@@ -67,7 +70,14 @@ fn a_whole_visit_by_accessible_labels_queues_the_order_and_wipes_at_logout() {
     let queued_qr = read_qr(&app.global::<ReceiptAdapter>().get_qr()).expect("a readable QR");
     assert!(queued_qr.starts_with("Application for compensation\n"));
     assert!(queued_qr.contains(&format!("Kiosk reference: {kiosk_ref}")));
-    assert!(!queued_qr.contains("Portal reference"));
+    // The portal's line appears only with the portal's reference (the worker may already
+    // have delivered it).
+    let portal_ref = app.global::<ReceiptAdapter>().get_portal_reference();
+    assert_eq!(
+        queued_qr.contains("Portal reference"),
+        !portal_ref.is_empty(),
+        "{queued_qr}"
+    );
     wait(&rig, "delivery", || {
         rig.core
             .action(id)
@@ -95,6 +105,17 @@ fn a_whole_visit_by_accessible_labels_queues_the_order_and_wipes_at_logout() {
     press(app, "Back to my programme");
     assert_eq!(rig.kiosk.screen(), Screen::Activities);
     assert!(has_label_containing(app, "Application signed"));
+    // Its timeline says since when: today, in Astana.
+    press_containing(app, "Application signed");
+    let today = komek_kiosk::bridge::format::astana_today(chrono::Utc::now());
+    assert!(has_label_containing(
+        app,
+        &format!(
+            "Step 3 of 5: Application signed · since {}",
+            komek_kiosk::bridge::format::date(today)
+        )
+    ));
+    press(app, "Back");
 
     press(app, "Log out");
     assert_eq!(rig.kiosk.screen(), Screen::Welcome);

@@ -177,13 +177,11 @@ fn apply_supplier_choice(
         "UPDATE orders SET reference = ?2 WHERE seq = ?1",
         params![seq, reference],
     )?;
-    tx.execute(
-        "UPDATE activities SET status = ?3 WHERE id = ?1 AND participant_iin = ?2",
-        params![
-            choice.activity_id,
-            iin,
-            crate::db::enum_text(ActivityStatus::ApplicationSigned)
-        ],
+    crate::db::set_activity_status(
+        tx,
+        &choice.activity_id,
+        ActivityStatus::ApplicationSigned,
+        crate::db::astana_date(now),
     )?;
     Ok(ActionReceipt {
         action_id: key,
@@ -222,13 +220,11 @@ fn apply_choice_activation(
         params![key.to_string(), iin, activity_id, crate::db::ts(now)],
     )?;
     let seq = tx.last_insert_rowid();
-    tx.execute(
-        "UPDATE activities SET status = ?3 WHERE id = ?1 AND participant_iin = ?2",
-        params![
-            activity_id,
-            iin,
-            crate::db::enum_text(ActivityStatus::ActivationRequested)
-        ],
+    crate::db::set_activity_status(
+        tx,
+        activity_id,
+        ActivityStatus::ActivationRequested,
+        crate::db::astana_date(now),
     )?;
     Ok(ActionReceipt {
         action_id: key,

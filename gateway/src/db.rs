@@ -127,6 +127,16 @@ fn migrations() -> Migrations<'static> {
             "CREATE TABLE announcements (id TEXT PRIMARY KEY, body TEXT NOT NULL);
         CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);",
         ),
+        // Each activity's statuses with the day each began: the person's timeline.
+        M::up(
+            "CREATE TABLE activity_events (
+            seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+            activity_id TEXT NOT NULL,
+            status      TEXT NOT NULL,
+            on_date     TEXT NOT NULL
+        );
+        CREATE INDEX activity_events_by_activity ON activity_events (activity_id, seq);",
+        ),
     ])
 }
 
@@ -190,6 +200,24 @@ pub fn parse_ts(text: &str) -> Result<chrono::DateTime<chrono::Utc>, crate::Gate
 
 /// The portal's reference for an applied action: its kind's prefix, the Astana date, and the
 /// sequence number of its row (`SP-20261123-000042`).
+/// Sets an activity's status and records the day it began in the activity's history.
+pub fn set_activity_status(
+    conn: &rusqlite::Connection,
+    activity_id: &str,
+    status: komek_api::ActivityStatus,
+    on: chrono::NaiveDate,
+) -> Result<(), rusqlite::Error> {
+    conn.execute(
+        "UPDATE activities SET status = ?2 WHERE id = ?1",
+        rusqlite::params![activity_id, enum_text(status)],
+    )?;
+    conn.execute(
+        "INSERT INTO activity_events (activity_id, status, on_date) VALUES (?1, ?2, ?3)",
+        rusqlite::params![activity_id, enum_text(status), on.to_string()],
+    )?;
+    Ok(())
+}
+
 pub fn reference(prefix: &str, at: chrono::DateTime<chrono::Utc>, seq: i64) -> String {
     format!("{prefix}-{}-{seq:06}", astana_date(at).format("%Y%m%d"))
 }

@@ -124,6 +124,44 @@ fn read<T: for<'de> Deserialize<'de>>(dir: &Path, name: &str) -> Result<T, Gatew
         .map_err(|e| GatewayError::DemoData(format!("{}: {e}", path.display())))
 }
 
+/// A plausible history for a demo activity now at `status`: each step some days after the
+/// one before, from the day the person was notified (`start`), never after today. The days are
+/// invented, like the rest of the demo data.
+fn demo_history(
+    status: ActivityStatus,
+    start: NaiveDate,
+    today: NaiveDate,
+) -> Vec<(ActivityStatus, NaiveDate)> {
+    use ActivityStatus::*;
+    let day = |offset: i64| (start + chrono::Duration::days(offset)).min(today);
+    let blocked_on = start
+        .checked_add_months(Months::new(2))
+        .map_or(today, |d| (d + chrono::Duration::days(1)).min(today));
+    let path = [
+        (AwaitingChoice, day(0)),
+        (SupplierChosen, day(5)),
+        (ApplicationSigned, day(6)),
+        (InDelivery, day(12)),
+        (Realised, day(30)),
+    ];
+    match status {
+        ChoiceBlocked => vec![(AwaitingChoice, day(0)), (ChoiceBlocked, blocked_on)],
+        ActivationRequested => vec![
+            (AwaitingChoice, day(0)),
+            (ChoiceBlocked, blocked_on),
+            (
+                ActivationRequested,
+                (blocked_on + chrono::Duration::days(2)).min(today),
+            ),
+        ],
+        Cancelled => vec![(AwaitingChoice, day(0)), (Cancelled, day(10))],
+        on_path => {
+            let reached = path.iter().position(|(s, _)| *s == on_path).unwrap_or(0);
+            path[..=reached].to_vec()
+        }
+    }
+}
+
 fn days_before(today: NaiveDate, days: i64) -> NaiveDate {
     today - chrono::Duration::days(days)
 }
@@ -174,6 +212,7 @@ pub fn load(conn: &mut Connection, dir: &Path, today: NaiveDate) -> Result<(), G
                     .unwrap_or(programme_date),
                 status: a.status,
                 matching_items: a.matching_items.clone(),
+                history: Vec::new(),
             };
             tx.execute(
                 "INSERT INTO activities (id, participant_iin, body, status) VALUES (?1, ?2, ?3, ?4)",
@@ -184,6 +223,13 @@ pub fn load(conn: &mut Connection, dir: &Path, today: NaiveDate) -> Result<(), G
                     crate::db::enum_text(a.status)
                 ],
             )?;
+            let start = activity.notice_date.unwrap_or(programme_date);
+            for (status, on) in demo_history(a.status, start, today) {
+                tx.execute(
+                    "INSERT INTO activity_events (activity_id, status, on_date) VALUES (?1, ?2, ?3)",
+                    params![a.id, crate::db::enum_text(status), on.to_string()],
+                )?;
+            }
         }
     }
     tx.commit()?;

@@ -69,16 +69,16 @@ pub async fn reopen_activity(
         ));
     }
     let mut activity: Activity = serde_json::from_str(&body)?;
-    activity.notice_date = Some(crate::db::astana_date(Utc::now()));
+    let today = crate::db::astana_date(Utc::now());
+    activity.notice_date = Some(today);
     activity.status = ActivityStatus::AwaitingChoice;
+    activity.history.clear();
     tx.execute(
-        "UPDATE activities SET body = ?2, status = ?3 WHERE id = ?1",
-        params![
-            id,
-            serde_json::to_string(&activity)?,
-            crate::db::enum_text(ActivityStatus::AwaitingChoice)
-        ],
+        "UPDATE activities SET body = ?2 WHERE id = ?1",
+        params![id, serde_json::to_string(&activity)?],
     )?;
+    crate::db::set_activity_status(&tx, &id, ActivityStatus::AwaitingChoice, today)?;
+    activity.history = crate::participant::load_history(&tx, &id)?;
     tx.commit()?;
     tracing::info!(activity = %id, "activity returned to the queue");
     Ok(Json(activity))

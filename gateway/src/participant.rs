@@ -3,7 +3,7 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
-use komek_api::{Activity, Catalogue, CatalogueItem, ErrorCode, Profile, Supplier};
+use komek_api::{Activity, Catalogue, CatalogueItem, ErrorCode, Profile, StatusChange, Supplier};
 use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::AppState;
@@ -34,9 +34,32 @@ pub fn load_activity(conn: &Connection, iin: &str, id: &str) -> Result<Option<Ac
     row.map(|(body, status)| {
         let mut activity: Activity = serde_json::from_str(&body)?;
         activity.status = crate::db::enum_from_text(&status)?;
+        activity.history = load_history(conn, id)?;
         Ok(activity)
     })
     .transpose()
+}
+
+/// The statuses an activity has had, oldest first.
+pub fn load_history(conn: &Connection, activity_id: &str) -> Result<Vec<StatusChange>, Refusal> {
+    let mut stmt = conn.prepare(
+        "SELECT status, on_date FROM activity_events WHERE activity_id = ?1 ORDER BY seq",
+    )?;
+    let rows = stmt
+        .query_map(params![activity_id], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    rows.into_iter()
+        .map(|(status, on)| {
+            Ok(StatusChange {
+                status: crate::db::enum_from_text(&status)?,
+                on: on.parse().map_err(|e| {
+                    Refusal::from(crate::GatewayError::StoredTime(format!("{on}: {e}")))
+                })?,
+            })
+        })
+        .collect()
 }
 
 #[utoipa::path(get, path = "/v1/me", responses((status = 200, body = Profile), (status = 401)))]

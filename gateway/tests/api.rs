@@ -265,6 +265,18 @@ async fn only_a_blocked_choice_can_be_asked_to_be_activated_and_it_then_shows_re
     let after: Vec<Activity> = get_as(&http, &gw, &session, "/v1/me/activities").await;
     let now = after.iter().find(|a| a.id == blocked.id).unwrap();
     assert_eq!(now.status, ActivityStatus::ActivationRequested);
+    // Its history ends with the request, dated today in Astana.
+    let astana_today = (chrono::Utc::now() + chrono::Duration::hours(5)).date_naive();
+    let last = now.history.last().unwrap();
+    assert_eq!(
+        (last.status, last.on),
+        (ActivityStatus::ActivationRequested, astana_today)
+    );
+    assert_eq!(now.history[0].status, ActivityStatus::AwaitingChoice);
+    assert!(
+        now.history.windows(2).all(|w| w[0].on <= w[1].on),
+        "oldest first"
+    );
     // Asking twice is refused: it is no longer blocked.
     let (again, _) = post_action(&http, &gw.url, Uuid::now_v7(), &activate(&blocked.id)).await;
     assert_eq!(again, StatusCode::UNPROCESSABLE_ENTITY);
@@ -284,6 +296,10 @@ async fn only_a_blocked_choice_can_be_asked_to_be_activated_and_it_then_shows_re
     );
     let reopened: Activity = reopen("operator-test").await.unwrap().json().await.unwrap();
     assert_eq!(reopened.status, ActivityStatus::AwaitingChoice);
+    assert_eq!(
+        reopened.history.last().map(|c| (c.status, c.on)),
+        Some((ActivityStatus::AwaitingChoice, astana_today))
+    );
     assert!(!window_passed(&reopened), "a new window from today");
     assert_eq!(
         reopen("operator-test").await.unwrap().status(),

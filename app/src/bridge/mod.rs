@@ -827,7 +827,10 @@ impl Inner {
                     .visit_mut()
                     .and_then(|v| v.activities.get_mut(index))
                 {
-                    a.status = crate::domain::ActivityStatus::ActivationRequested;
+                    a.change_status(
+                        crate::domain::ActivityStatus::ActivationRequested,
+                        format::astana_today(now),
+                    );
                 }
                 s.activation_saved = true;
                 s.activation_failed = false;
@@ -856,7 +859,10 @@ impl Inner {
                     .visit_mut()
                     .and_then(|v| v.activities.iter_mut().find(|a| a.id == order.activity_id))
                 {
-                    a.status = crate::domain::ActivityStatus::ApplicationSigned;
+                    a.change_status(
+                        crate::domain::ActivityStatus::ApplicationSigned,
+                        format::astana_today(now),
+                    );
                 }
                 s.receipt = Some(id);
                 s.save_problem = SaveProblem::None;

@@ -67,6 +67,12 @@ pub fn activity_row(a: &domain::Activity, lang: Lang, today: chrono::NaiveDate) 
             .step()
             .and_then(|s| i32::try_from(s).ok())
             .unwrap_or(0),
+        step_dates: model(
+            a.path_dates()
+                .into_iter()
+                .map(|d| d.map(format::date).unwrap_or_default().into())
+                .collect(),
+        ),
     }
 }
 

@@ -46,6 +46,8 @@ pub struct Activity {
     pub term_until: NaiveDate,
     pub status: ActivityStatus,
     pub matching_items: Vec<String>,
+    /// The statuses it has had, oldest first, with the day (Astana) each began.
+    pub history: Vec<(ActivityStatus, NaiveDate)>,
 }
 
 impl Activity {
@@ -62,6 +64,27 @@ impl Activity {
             }
             other => other,
         }
+    }
+
+    /// The day each step of the normal path was reached, in the order of [`PATH`]; None for a
+    /// step not reached (or with no date on record).
+    pub fn path_dates(&self) -> Vec<Option<NaiveDate>> {
+        PATH.iter()
+            .map(|step| {
+                self.history
+                    .iter()
+                    .rev()
+                    .find(|(status, _)| status == step)
+                    .map(|(_, on)| *on)
+            })
+            .collect()
+    }
+
+    /// Records a status the kiosk has just set (the portal's own history follows on the next
+    /// read).
+    pub fn change_status(&mut self, status: ActivityStatus, today: NaiveDate) {
+        self.status = status;
+        self.history.push((status, today));
     }
 
     /// A supplier can be chosen only while the activity awaits a choice and its window is open.
@@ -103,7 +126,31 @@ mod tests {
             term_until: d(2027, 9, 1),
             status,
             matching_items: vec!["hr-001".into()],
+            history: Vec::new(),
         }
+    }
+
+    #[test]
+    fn each_step_of_the_path_has_the_day_it_was_last_reached() {
+        let mut a = activity(ActivityStatus::AwaitingChoice, Some(d(2026, 9, 30)));
+        a.history = vec![
+            (ActivityStatus::AwaitingChoice, d(2026, 9, 30)),
+            (ActivityStatus::ChoiceBlocked, d(2026, 12, 1)),
+            (ActivityStatus::ActivationRequested, d(2026, 12, 2)),
+            (ActivityStatus::AwaitingChoice, d(2026, 12, 10)),
+        ];
+        a.change_status(ActivityStatus::ApplicationSigned, d(2026, 12, 11));
+        assert_eq!(a.status, ActivityStatus::ApplicationSigned);
+        assert_eq!(
+            a.path_dates(),
+            [
+                Some(d(2026, 12, 10)),
+                None,
+                Some(d(2026, 12, 11)),
+                None,
+                None
+            ]
+        );
     }
 
     #[test]

@@ -121,6 +121,7 @@ mod tests {
             term_until: NaiveDate::from_ymd_opt(2027, 10, 1).unwrap(),
             status: ActivityStatus::AwaitingChoice,
             matching_items: vec!["hr-1".into(), "hr-2".into()],
+            history: Vec::new(),
         }
     }
 

@@ -113,6 +113,7 @@ pub fn activity_from_wire(a: &api::Activity) -> Activity {
         term_until: a.term_until,
         status: status(a.status),
         matching_items: a.matching_items.clone(),
+        history: a.history.iter().map(|c| (status(c.status), c.on)).collect(),
     }
 }
 
