@@ -9,7 +9,7 @@ use slint::{ComponentHandle, ModelRc, VecModel};
 
 use super::keyboard::TextEntry;
 use super::state::{CARD_SLOTS, State, page_count};
-use super::{Inner, Update, act, format, turn_page, with};
+use super::{Inner, act, format, turn_page, with};
 use crate::domain::{Catalogue, Category, Item, Lang};
 use crate::{
     AppWindow, CatalogueAdapter, CatalogueCategory, CatalogueItemRow, CharacteristicRow, OfferRow,
@@ -272,14 +272,7 @@ impl Inner {
             };
             s.browse_region = region;
         }
-        if self.state.borrow().catalogue.is_none() {
-            if let Some(cached) = self.core.cached_catalogue() {
-                self.state.borrow_mut().catalogue = Some(cached);
-            } else {
-                let core = self.core.clone();
-                self.spawn(async move { Update::Catalogue(core.catalogue().await) });
-            }
-        }
+        self.ensure_catalogue();
         if let Some(app) = self.app.upgrade() {
             app.global::<CatalogueAdapter>().set_kinds_page(0);
         }

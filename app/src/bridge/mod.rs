@@ -8,7 +8,7 @@ mod catalogue;
 pub mod format;
 mod keyboard;
 pub mod keys;
-mod qr;
+pub mod qr;
 mod receipt;
 mod render;
 mod report;
@@ -767,16 +767,22 @@ impl Inner {
             s.activation_saved = false;
             s.activation_failed = false;
         }
-        if self.state.borrow().catalogue.is_none() {
-            if let Some(cached) = self.core.cached_catalogue() {
-                self.state.borrow_mut().catalogue = Some(cached);
-            } else {
-                let core = self.core.clone();
-                self.spawn(async move { Update::Catalogue(core.catalogue().await) });
-            }
-        }
+        self.ensure_catalogue();
         self.refresh_choices();
         self.show(Screen::Activity);
+    }
+
+    /// Makes sure the catalogue is there: the cached copy at once, or fetched in the background.
+    fn ensure_catalogue(&self) {
+        if self.state.borrow().catalogue.is_some() {
+            return;
+        }
+        if let Some(cached) = self.core.cached_catalogue() {
+            self.state.borrow_mut().catalogue = Some(cached);
+        } else {
+            let core = self.core.clone();
+            self.spawn(async move { Update::Catalogue(core.catalogue().await) });
+        }
     }
 
     fn choose(&self, index_on_page: i32) {
