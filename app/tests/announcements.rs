@@ -96,3 +96,32 @@ fn log_in_as_after_language(rig: &Rig) {
         rig.kiosk.screen() == Screen::Activities
     });
 }
+
+#[test]
+fn with_no_network_and_nothing_cached_the_public_screens_say_so() {
+    let rig = rig_without_network(Timing::default());
+    let app = &rig.app;
+    press(app, "English");
+    press(app, "Announcements");
+    wait(&rig, "the announcements refused", || {
+        app.global::<AnnouncementsAdapter>().get_unavailable()
+    });
+    assert!(has_label_containing(
+        app,
+        "The announcements cannot be loaded right now: there is no connection to the portal."
+    ));
+    press(app, "Back");
+    press(app, "Technical aids and services");
+    let catalogue = app.global::<komek_kiosk::CatalogueAdapter>();
+    wait(&rig, "the catalogue refused", || {
+        catalogue.get_unavailable()
+    });
+    assert!(has_label_containing(
+        app,
+        "The catalogue cannot be loaded right now: there is no connection to the portal."
+    ));
+    // A kind opened anyway is an empty list, not a crash.
+    press(app, "Hearing aids");
+    assert_eq!(catalogue.get_items().row_count(), 0);
+    assert_eq!(rig.kiosk.screen(), Screen::CatalogueList);
+}

@@ -48,6 +48,16 @@ pub fn rig(timing: Timing) -> Rig {
 }
 
 pub fn rig_with(timing: Timing, aids: komek_kiosk::bridge::Aids) -> Rig {
+    build_rig(timing, aids, true)
+}
+
+/// A kiosk whose gateway cannot be reached (a closed port), and which has never cached
+/// anything: the dead network of a kiosk's first day.
+pub fn rig_without_network(timing: Timing) -> Rig {
+    build_rig(timing, komek_kiosk::bridge::Aids::silent(), false)
+}
+
+fn build_rig(timing: Timing, aids: komek_kiosk::bridge::Aids, reachable: bool) -> Rig {
     i_slint_backend_testing::init_no_event_loop();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -64,7 +74,12 @@ pub fn rig_with(timing: Timing, aids: komek_kiosk::bridge::Aids) -> Rig {
     let core = Arc::new(
         Core::open(CoreConfig {
             data_dir: dir.path().join("kiosk"),
-            gateway_url: gateway.url(),
+            // Port 1 on loopback: nothing listens, so every request is refused at once.
+            gateway_url: if reachable {
+                gateway.url()
+            } else {
+                "http://127.0.0.1:1".into()
+            },
             device_id: "kiosk-ui-test".into(),
             demo: true,
             request_timeout: komek_kiosk::portal::DEFAULT_REQUEST_TIMEOUT,
