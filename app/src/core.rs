@@ -251,11 +251,21 @@ impl Core {
     }
 
     pub fn cached_catalogue(&self) -> Option<(Catalogue, DateTime<Utc>)> {
-        let cached = self.shared.cache().get(CATALOGUE_KEY).ok().flatten()?;
-        match serde_json::from_str::<api::Catalogue>(&cached.body) {
-            Ok(c) => Some((catalogue_from_wire(&c), cached.fetched_at)),
+        self.cached(CATALOGUE_KEY, catalogue_from_wire)
+    }
+
+    /// A public document from the cache, as the domain has it, and when it was fetched. An
+    /// unreadable copy counts as none: it is fetched again.
+    fn cached<W: serde::de::DeserializeOwned, D>(
+        &self,
+        key: &str,
+        from_wire: impl Fn(&W) -> D,
+    ) -> Option<(D, DateTime<Utc>)> {
+        let cached = self.shared.cache().get(key).ok().flatten()?;
+        match serde_json::from_str::<W>(&cached.body) {
+            Ok(wire) => Some((from_wire(&wire), cached.fetched_at)),
             Err(e) => {
-                tracing::warn!(error = %e, "cached catalogue unreadable; it will be fetched again");
+                tracing::warn!(error = %e, %key, "cached copy unreadable; it will be fetched again");
                 None
             }
         }
@@ -263,14 +273,7 @@ impl Core {
 
     /// The cached announcements and when they were fetched (local: never waits on the network).
     pub fn cached_announcements(&self) -> Option<(Announcements, DateTime<Utc>)> {
-        let cached = self.shared.cache().get(ANNOUNCEMENTS_KEY).ok().flatten()?;
-        match serde_json::from_str::<api::Announcements>(&cached.body) {
-            Ok(a) => Some((announcements_from_wire(&a), cached.fetched_at)),
-            Err(e) => {
-                tracing::warn!(error = %e, "cached announcements unreadable; they will be fetched again");
-                None
-            }
-        }
+        self.cached(ANNOUNCEMENTS_KEY, announcements_from_wire)
     }
 
     /// The announcements, fetched now when there is no copy yet.

@@ -205,24 +205,26 @@ impl PortalClient {
         check_status(response).await.map(|_| ())
     }
 
-    /// The catalogue as raw JSON text, checked against the contract, so it can be cached as is.
-    pub async fn catalogue_json(&self) -> Result<(api::Catalogue, String), PortalError> {
-        let response = self.http.get(self.url("/v1/catalogue")).send().await;
+    /// A public document as raw JSON text, checked against the contract, so it can be cached
+    /// as is.
+    async fn public_json<T: serde::de::DeserializeOwned>(
+        &self,
+        path: &str,
+    ) -> Result<(T, String), PortalError> {
+        let response = self.http.get(self.url(path)).send().await;
         let response = check_status(response.map_err(unreachable)?).await?;
         let text = response.text().await.map_err(unreachable)?;
-        let catalogue =
+        let document =
             serde_json::from_str(&text).map_err(|e| PortalError::Garbage(e.to_string()))?;
-        Ok((catalogue, text))
+        Ok((document, text))
     }
 
-    /// The announcements as raw JSON text, checked against the contract, so it can be cached.
+    pub async fn catalogue_json(&self) -> Result<(api::Catalogue, String), PortalError> {
+        self.public_json("/v1/catalogue").await
+    }
+
     pub async fn announcements_json(&self) -> Result<(api::Announcements, String), PortalError> {
-        let response = self.http.get(self.url("/v1/announcements")).send().await;
-        let response = check_status(response.map_err(unreachable)?).await?;
-        let text = response.text().await.map_err(unreachable)?;
-        let announcements =
-            serde_json::from_str(&text).map_err(|e| PortalError::Garbage(e.to_string()))?;
-        Ok((announcements, text))
+        self.public_json("/v1/announcements").await
     }
 
     /// Delivers one queued action. `body` is the exact JSON committed to the outbox, so a retry

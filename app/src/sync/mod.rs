@@ -169,42 +169,34 @@ impl SyncShared {
         Ok(settled)
     }
 
-    /// Fetches the catalogue and caches it. A failure leaves the old copy in place.
-    pub async fn refresh_catalogue(&self) -> bool {
-        let answer = self.portal.catalogue_json().await;
+    /// Caches a public document just fetched; a failure leaves the old copy in place.
+    fn cache_public<T>(&self, key: &str, answer: Result<(T, String), PortalError>) -> bool {
         self.report_outcome(&answer);
         match answer {
-            Ok((_, text)) => match self.cache().put(CATALOGUE_KEY, &text, Utc::now()) {
+            Ok((_, text)) => match self.cache().put(key, &text, Utc::now()) {
                 Ok(()) => true,
                 Err(e) => {
-                    tracing::warn!(error = %e, "catalogue could not be cached");
+                    tracing::warn!(error = %e, %key, "public data could not be cached");
                     false
                 }
             },
             Err(e) => {
-                tracing::info!(error = %e, "catalogue refresh failed, keeping the cached copy");
+                tracing::info!(error = %e, %key, "refresh failed, keeping the cached copy");
                 false
             }
         }
     }
 
-    /// Fetches the announcements and caches them. A failure leaves the old copy in place.
+    /// Fetches the catalogue and caches it.
+    pub async fn refresh_catalogue(&self) -> bool {
+        let answer = self.portal.catalogue_json().await;
+        self.cache_public(CATALOGUE_KEY, answer)
+    }
+
+    /// Fetches the announcements and caches them.
     pub async fn refresh_announcements(&self) -> bool {
         let answer = self.portal.announcements_json().await;
-        self.report_outcome(&answer);
-        match answer {
-            Ok((_, text)) => match self.cache().put(ANNOUNCEMENTS_KEY, &text, Utc::now()) {
-                Ok(()) => true,
-                Err(e) => {
-                    tracing::warn!(error = %e, "announcements could not be cached");
-                    false
-                }
-            },
-            Err(e) => {
-                tracing::info!(error = %e, "announcements refresh failed, keeping the cached copy");
-                false
-            }
-        }
+        self.cache_public(ANNOUNCEMENTS_KEY, answer)
     }
 
     /// The worker loop: deliver what is due, refresh the catalogue when it is old, sleep until
