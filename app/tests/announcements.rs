@@ -68,7 +68,7 @@ fn announcements_are_read_without_logging_in_and_back_returns_where_they_were_op
     assert_eq!(rig.kiosk.screen(), Screen::Iin);
     assert!(!rig.kiosk.has_visit());
 
-    log_in_as_after_language(&rig);
+    log_in_from_iin_screen(&rig, IIN);
     press(app, "Announcements");
     assert_eq!(rig.kiosk.screen(), Screen::Announcements);
     // Opened again, it starts on the notices.
@@ -78,23 +78,6 @@ fn announcements_are_read_without_logging_in_and_back_returns_where_they_were_op
     );
     press(app, "Back");
     assert_eq!(rig.kiosk.screen(), Screen::Activities);
-}
-
-/// Logs the demo participant in from the IIN screen.
-fn log_in_as_after_language(rig: &Rig) {
-    let app = &rig.app;
-    type_digits(app, IIN);
-    press(app, "Continue");
-    wait(rig, "the code screen", || {
-        rig.kiosk.screen() == Screen::Code
-    });
-    let login = app.global::<komek_kiosk::LoginAdapter>();
-    wait(rig, "the demo code", || login.get_demo_code().len() == 6);
-    type_digits(app, &login.get_demo_code());
-    press(app, "Log in");
-    wait(rig, "the programme", || {
-        rig.kiosk.screen() == Screen::Activities
-    });
 }
 
 #[test]

@@ -95,7 +95,8 @@ fn submit_inner(
     Ok((status, response))
 }
 
-fn invalid(message: &str) -> Refusal {
+/// An action the gateway understands but will not apply (422 `invalid_action`).
+pub(crate) fn invalid(message: &str) -> Refusal {
     Refusal::new(
         StatusCode::UNPROCESSABLE_ENTITY,
         ErrorCode::InvalidAction,

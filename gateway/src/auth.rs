@@ -153,12 +153,16 @@ fn start_session(
 }
 
 /// The IIN of the session named by the `Authorization: Bearer` header.
-pub fn session_iin(conn: &Connection, headers: &HeaderMap) -> Result<String, Refusal> {
-    let token = headers
+/// The token of an `Authorization: Bearer` header.
+pub fn bearer(headers: &HeaderMap) -> Option<&str> {
+    headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
-        .ok_or_else(Refusal::unauthorized)?;
+}
+
+pub fn session_iin(conn: &Connection, headers: &HeaderMap) -> Result<String, Refusal> {
+    let token = bearer(headers).ok_or_else(Refusal::unauthorized)?;
     let row: Option<(String, String)> = conn
         .query_row(
             "SELECT iin, expires_at FROM sessions WHERE token_hash = ?1",
@@ -199,11 +203,7 @@ pub fn grant_iin(conn: &Connection, grant: &str, device_id: &str) -> Result<Stri
 
 #[utoipa::path(post, path = "/v1/auth/logout", responses((status = 204)))]
 pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> StatusCode {
-    if let Some(token) = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-    {
+    if let Some(token) = bearer(&headers) {
         let conn = state.db.lock();
         let deleted = conn.execute(
             "DELETE FROM sessions WHERE token_hash = ?1",

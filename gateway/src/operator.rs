@@ -3,22 +3,19 @@
 
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use chrono::Utc;
 use komek_api::{Activity, ActivityStatus, ErrorCode};
 use rusqlite::{OptionalExtension, params};
 
 use crate::AppState;
-use crate::auth::sha256_hex;
+use crate::auth::{bearer, sha256_hex};
 use crate::error::Refusal;
 
 /// Operators authenticate with the token the gateway was started with; without one configured
 /// the operator API answers nobody.
 pub fn check_operator(state: &AppState, headers: &HeaderMap) -> Result<(), Refusal> {
-    let given = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "));
+    let given = bearer(headers);
     match (&state.config.operator_token, given) {
         // Compared as hashes, so the comparison takes the same time whatever is sent.
         (Some(token), Some(given))

@@ -42,13 +42,7 @@ pub fn allowed(done: &[TicketEvent], next: TicketEvent) -> bool {
     }
 }
 
-fn invalid(message: &str) -> Refusal {
-    Refusal::new(
-        StatusCode::UNPROCESSABLE_ENTITY,
-        ErrorCode::InvalidAction,
-        message,
-    )
-}
+use crate::actions::invalid;
 
 /// Opens a ticket for a queued failure request; received now, by the contact centre.
 pub fn apply_failure_request(

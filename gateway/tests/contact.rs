@@ -62,6 +62,23 @@ fn change(session: &LoginSession, phone: Option<&str>, proof: Option<&str>) -> A
     }
 }
 
+/// Delivers a contact change (a new e-mail, and `phone` with `proof`) as the outbox would.
+async fn submit(
+    http: &reqwest::Client,
+    gw: &Gateway,
+    session: &LoginSession,
+    phone: Option<&str>,
+    proof: Option<&str>,
+) -> (StatusCode, String) {
+    post_action(
+        http,
+        &gw.url,
+        Uuid::now_v7(),
+        &change(session, phone, proof),
+    )
+    .await
+}
+
 async fn prove(http: &reqwest::Client, gw: &Gateway, session: &LoginSession) -> PhoneProof {
     let challenge: OtpChallenge = ask_code(http, gw, session, NEW_PHONE)
         .await
@@ -100,13 +117,7 @@ async fn a_new_phone_replaces_the_old_one_only_with_the_code_sent_to_it() {
 
     // Without a proof, and with a made-up one, the change is refused and nothing changes.
     for proof in [None, Some("made-up")] {
-        let (status, body) = post_action(
-            &http,
-            &gw.url,
-            Uuid::now_v7(),
-            &change(&session, Some(NEW_PHONE), proof),
-        )
-        .await;
+        let (status, body) = submit(&http, &gw, &session, Some(NEW_PHONE), proof).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
         assert!(body.contains("not confirmed"), "{body}");
     }
@@ -133,13 +144,7 @@ async fn a_new_phone_replaces_the_old_one_only_with_the_code_sent_to_it() {
     let answer = confirm(&http, &gw, &session, challenge.challenge_id, &right).await;
     let proof: PhoneProof = answer.json().await.unwrap();
     assert_eq!(proof.phone, NEW_PHONE);
-    let (status, body) = post_action(
-        &http,
-        &gw.url,
-        Uuid::now_v7(),
-        &change(&session, Some(NEW_PHONE), Some(&proof.proof)),
-    )
-    .await;
+    let (status, body) = submit(&http, &gw, &session, Some(NEW_PHONE), Some(&proof.proof)).await;
     assert!(status.is_success(), "{status}: {body}");
     let after: Profile = get_as(&http, &gw, &session, "/v1/me").await;
     assert_ne!(before.phone, after.phone);
@@ -151,13 +156,7 @@ async fn a_new_phone_replaces_the_old_one_only_with_the_code_sent_to_it() {
     assert_eq!(next.phone_hint, "+7 *** *** ** 77");
 
     // A proof is spent once.
-    let (status, body) = post_action(
-        &http,
-        &gw.url,
-        Uuid::now_v7(),
-        &change(&session, Some(NEW_PHONE), Some(&proof.proof)),
-    )
-    .await;
+    let (status, body) = submit(&http, &gw, &session, Some(NEW_PHONE), Some(&proof.proof)).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     assert!(body.contains("already used"), "{body}");
 }
@@ -170,24 +169,19 @@ async fn a_proof_holds_for_its_own_number_and_person_only() {
     let proof = prove(&http, &gw, &session).await;
 
     // For another number.
-    let (status, _) = post_action(
+    let (status, _) = submit(
         &http,
-        &gw.url,
-        Uuid::now_v7(),
-        &change(&session, Some("+77010000000"), Some(&proof.proof)),
+        &gw,
+        &session,
+        Some("+77010000000"),
+        Some(&proof.proof),
     )
     .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
 
     // For another person.
     let other = login(&http, &gw, BLIND_PARTICIPANT).await;
-    let (status, _) = post_action(
-        &http,
-        &gw.url,
-        Uuid::now_v7(),
-        &change(&other, Some(NEW_PHONE), Some(&proof.proof)),
-    )
-    .await;
+    let (status, _) = submit(&http, &gw, &other, Some(NEW_PHONE), Some(&proof.proof)).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
 
     // A login code cannot prove a phone, and a phone code cannot log in.

@@ -296,6 +296,7 @@ pub(super) fn render(
     now: chrono::DateTime<chrono::Utc>,
 ) {
     use super::format;
+    use super::render::delivery_of;
     use crate::DocumentState;
     use crate::domain::DocumentValidity;
 
@@ -328,14 +329,14 @@ pub(super) fn render(
     match &a.saved {
         Some((id, phone)) => {
             adapter.set_new_phone(format::international_phone(phone.international()).into());
-            adapter.set_new_phone_state(delivery_of(core, *id));
+            adapter.set_new_phone_state(delivery_of(core, *id).0);
         }
         None => adapter.set_new_phone(slint::SharedString::new()),
     }
     match &a.saved_email {
         Some((id, email)) => {
             adapter.set_new_email(email.as_str().into());
-            adapter.set_new_email_state(delivery_of(core, *id));
+            adapter.set_new_email_state(delivery_of(core, *id).0);
         }
         None => adapter.set_new_email(slint::SharedString::new()),
     }
@@ -379,14 +380,5 @@ pub(super) fn clear(app: &AppWindow) {
         AccountAdapter::set_demo_code,
     ] {
         set(&adapter, slint::SharedString::new());
-    }
-}
-
-/// Where a queued action stands, as a receipt says it.
-fn delivery_of(core: &Core, id: uuid::Uuid) -> crate::DeliveryState {
-    match core.action(id).map(|q| q.state) {
-        Some(crate::store::ActionState::Delivered) => crate::DeliveryState::Sent,
-        Some(crate::store::ActionState::Parked) => crate::DeliveryState::Refused,
-        _ => crate::DeliveryState::Queued,
     }
 }

@@ -109,7 +109,7 @@ pub(super) fn wire(app: &AppWindow, inner: &Rc<Inner>) {
     }));
     adapter.on_next_offers(act(inner, |i| {
         let mut s = i.state.borrow_mut();
-        let rows = offers_on_screen(&s).len();
+        let rows = offers_on_screen(&s, &i.core.config().region).len();
         let per_page = offers_per_page(s.text_size);
         turn_page(&mut s.browse.offers_page, true, rows, per_page);
     }));
@@ -121,12 +121,11 @@ pub(super) fn wire(app: &AppWindow, inner: &Rc<Inner>) {
 }
 
 /// The region whose suppliers are shown: the person's once logged in, else the kiosk's.
-fn region(state: &State, kiosk_region: &str) -> String {
+fn region<'a>(state: &'a State, kiosk_region: &'a str) -> &'a str {
     state
         .session
         .visit()
-        .map(|v| v.profile.region.clone())
-        .unwrap_or_else(|| kiosk_region.to_string())
+        .map_or(kiosk_region, |v| v.profile.region.as_str())
 }
 
 fn item_on_screen(state: &State) -> Option<(&Catalogue, &Item)> {
@@ -135,9 +134,9 @@ fn item_on_screen(state: &State) -> Option<(&Catalogue, &Item)> {
     Some((catalogue, item))
 }
 
-fn offers_on_screen(state: &State) -> Vec<crate::domain::Offer> {
+fn offers_on_screen(state: &State, kiosk_region: &str) -> Vec<crate::domain::Offer> {
     match item_on_screen(state) {
-        Some((catalogue, item)) => catalogue.offers_of(item, &state.browse_region),
+        Some((catalogue, item)) => catalogue.offers_of(item, region(state, kiosk_region)),
         None => Vec::new(),
     }
 }
@@ -175,7 +174,13 @@ fn category_words(c: Category, lang: Lang) -> &'static str {
     }
 }
 
-pub(super) fn render(app: &AppWindow, state: &State, now: DateTime<Utc>, online: bool) {
+pub(super) fn render(
+    app: &AppWindow,
+    state: &State,
+    now: DateTime<Utc>,
+    online: bool,
+    kiosk_region: &str,
+) {
     let adapter = app.global::<CatalogueAdapter>();
     let b = &state.browse;
     let lang = state.lang;
@@ -207,7 +212,7 @@ pub(super) fn render(app: &AppWindow, state: &State, now: DateTime<Utc>, online:
             name: item.name.get(lang).into(),
             amount: format::money(item.guaranteed_amount_kzt).into(),
             unit: item.unit.get(lang).into(),
-            offers: i32::try_from(catalogue.offers_of(item, &state.browse_region).len())
+            offers: i32::try_from(catalogue.offers_of(item, region(state, kiosk_region)).len())
                 .unwrap_or(0),
         })
         .collect();
@@ -229,7 +234,7 @@ pub(super) fn render(app: &AppWindow, state: &State, now: DateTime<Utc>, online:
                 })
                 .collect(),
         ));
-        let offers = offers_on_screen(state);
+        let offers = offers_on_screen(state, kiosk_region);
         let per_page = offers_per_page(state.text_size);
         adapter.set_offer_count(i32::try_from(offers.len()).unwrap_or(0));
         adapter.set_offers_page(i32::try_from(b.offers_page).unwrap_or(0));
@@ -260,18 +265,10 @@ pub(super) fn render(app: &AppWindow, state: &State, now: DateTime<Utc>, online:
 impl Inner {
     fn open_catalogue(&self) {
         let from = self.state.borrow().screen;
-        let region = {
-            let s = self.state.borrow();
-            region(&s, &self.core.config().region)
+        self.state.borrow_mut().browse = BrowseState {
+            from: Some(from),
+            ..BrowseState::default()
         };
-        {
-            let mut s = self.state.borrow_mut();
-            s.browse = BrowseState {
-                from: Some(from),
-                ..BrowseState::default()
-            };
-            s.browse_region = region;
-        }
         self.ensure_catalogue();
         if let Some(app) = self.app.upgrade() {
             app.global::<CatalogueAdapter>().set_kinds_page(0);

@@ -6,7 +6,7 @@
 
 use std::rc::Rc;
 
-use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
+use slint::{ComponentHandle, Model, ModelRc, SharedString, VecModel};
 
 use super::{Inner, act, with};
 use crate::domain::Lang;
@@ -215,8 +215,6 @@ pub(super) fn render(app: &AppWindow, entry: &TextEntry) {
     keyboard.set_next_layout(entry.next_layout().map_or("", Layout::name).into());
     keyboard.set_space_allowed(entry.kind == EntryKind::FreeText);
 }
-
-use slint::Model;
 
 #[cfg(test)]
 mod tests {

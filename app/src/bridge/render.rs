@@ -159,7 +159,7 @@ pub fn render(
     super::account::render(app, state, core, now);
     super::keyboard::render(app, &state.entry);
     super::announcements::render(app, state, now);
-    super::catalogue::render(app, state, now, status.online);
+    super::catalogue::render(app, state, now, status.online, &core.config().region);
     let keyboard = app.global::<crate::KeyboardAdapter>();
     keyboard.set_text(state.entry.text.as_str().into());
     keyboard.set_tail(format::tail(&state.entry.text, SHOWN_CHARS).into());
@@ -200,9 +200,7 @@ pub fn render(
     let per_page = state.activities_per_page();
     let list = app.global::<ActivitiesAdapter>();
     list.set_rows(model(page(&rows, state.activities_page, per_page)));
-    list.set_social_services(
-        visit.is_some_and(|v| v.profile.category == domain::ParticipantCategory::Elderly),
-    );
+    list.set_social_services(visit.is_some_and(|v| v.profile.gets_social_services()));
     list.set_page(int(state.activities_page));
     list.set_page_count(int(page_count(rows.len(), per_page)));
 
@@ -259,15 +257,7 @@ pub fn render(
 
     let receipt = app.global::<ReceiptAdapter>();
     if let Some(id) = state.receipt {
-        let queued = core.action(id);
-        // The reason of a refusal is for staff (`--diagnose`), not read out to the person.
-        let (delivery, reference) = match &queued {
-            Some(q) if q.state == ActionState::Delivered => {
-                (DeliveryState::Sent, q.reference.clone().unwrap_or_default())
-            }
-            Some(q) if q.state == ActionState::Parked => (DeliveryState::Refused, String::new()),
-            _ => (DeliveryState::Queued, String::new()),
-        };
+        let (delivery, reference) = delivery_of(core, id);
         receipt.set_state(delivery);
         receipt.set_portal_reference(reference.as_str().into());
         receipt.set_kiosk_reference(kiosk_reference(id).into());
@@ -293,6 +283,19 @@ pub fn render(
             }
             receipt.set_qr_text(text.into());
         }
+    }
+}
+
+/// Where a queued action stands, as the screens say it, and the portal's reference once it
+/// was accepted. The reason of a refusal is for staff (`--diagnose`), not read out to the
+/// person.
+pub(super) fn delivery_of(core: &Core, id: uuid::Uuid) -> (DeliveryState, String) {
+    match core.action(id) {
+        Some(q) if q.state == ActionState::Delivered => {
+            (DeliveryState::Sent, q.reference.unwrap_or_default())
+        }
+        Some(q) if q.state == ActionState::Parked => (DeliveryState::Refused, String::new()),
+        _ => (DeliveryState::Queued, String::new()),
     }
 }
 

@@ -151,7 +151,7 @@ impl Inner {
         } else if s.screen == Screen::Activities
             && s.session
                 .visit()
-                .is_some_and(|v| v.profile.category == crate::domain::ParticipantCategory::Elderly)
+                .is_some_and(|v| v.profile.gets_social_services())
         {
             // An elderly person's list is of special social services, not a programme.
             vec![Utterance::new(s.lang).prompt("social-services")]

@@ -36,8 +36,6 @@ pub struct State {
     pub entry: super::keyboard::TextEntry,
     pub announcements: super::announcements::AnnouncementsState,
     pub browse: super::catalogue::BrowseState,
-    /// The region whose suppliers the catalogue shows (the person's, or the kiosk's).
-    pub browse_region: String,
     /// An activation of the activity on screen was just queued, or could not be saved.
     pub activation_saved: bool,
     pub activation_failed: bool,
@@ -172,7 +170,6 @@ impl State {
             entry: super::keyboard::TextEntry::free_text("", Lang::Kk),
             announcements: Default::default(),
             browse: Default::default(),
-            browse_region: String::new(),
             activation_saved: false,
             activation_failed: false,
         }

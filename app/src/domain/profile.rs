@@ -76,6 +76,12 @@ pub enum ParticipantCategory {
 }
 
 impl Profile {
+    /// An elderly person unable to look after themselves is recommended special social
+    /// services; everyone else's list is a rehabilitation programme (Rules items 7 and 9).
+    pub fn gets_social_services(&self) -> bool {
+        self.category == ParticipantCategory::Elderly
+    }
+
     /// Surname, given name and patronymic, as on the document.
     pub fn full_name(&self) -> String {
         let mut name = format!("{} {}", self.name.surname, self.name.given_name);

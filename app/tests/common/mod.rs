@@ -188,8 +188,13 @@ pub fn log_in(rig: &Rig) {
 }
 
 pub fn log_in_as(rig: &Rig, iin: &str) {
+    press(&rig.app, "English");
+    log_in_from_iin_screen(rig, iin);
+}
+
+/// Logs `iin` in with the demo code, from the IIN screen.
+pub fn log_in_from_iin_screen(rig: &Rig, iin: &str) {
     let app = &rig.app;
-    press(app, "English");
     assert_eq!(rig.kiosk.screen(), Screen::Iin);
     type_digits(app, iin);
     press(app, "Continue");
