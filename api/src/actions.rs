@@ -56,6 +56,9 @@ pub struct SupplierChoice {
     pub unit_price_kzt: i64,
     /// The state's guaranteed amount per unit the person saw when confirming.
     pub guaranteed_amount_kzt: i64,
+    /// The person's signature of the application ([`SupplierChoice::canonical_bytes`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signature: Option<crate::ApplicationSignature>,
 }
 
 /// The gateway's answer to an accepted action; a repeat of the same key gets the same answer.

@@ -9,6 +9,7 @@ pub mod auth;
 pub mod catalogue;
 pub mod failures;
 pub mod participant;
+pub mod signing;
 
 pub use actions::*;
 pub use announcements::*;
@@ -16,6 +17,7 @@ pub use auth::*;
 pub use catalogue::*;
 pub use failures::*;
 pub use participant::*;
+pub use signing::*;
 
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;

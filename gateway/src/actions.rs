@@ -156,6 +156,7 @@ fn apply_supplier_choice(
             "the supplier's price has changed; review the order again",
         ));
     }
+    crate::signing::spend_signature(tx, iin, choice)?;
     let now = Utc::now();
     tx.execute(
         "INSERT INTO orders (reference, idempotency_key, participant_iin, activity_id, item_id,

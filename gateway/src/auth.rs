@@ -88,7 +88,7 @@ pub async fn request_otp(
         &req.iin,
         &req.device_id,
         &phone,
-        false,
+        challenge::Binding::Login,
         state.config.dev_endpoints,
     )?;
     Ok(Json(challenge))

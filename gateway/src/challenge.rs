@@ -1,6 +1,6 @@
-//! One-time codes "sent by SMS": to the registered phone to log in, or to a new phone to prove
-//! the person holds it before it replaces the registered one. Both share the rate limit per
-//! IIN, the lifetime, the tries and the development read-out.
+//! One-time codes "sent by SMS": to the registered phone to log in or to sign an application,
+//! or to a new phone to prove the person holds it before it replaces the registered one. All
+//! share the rate limit per IIN, the lifetime, the tries and the development read-out.
 
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
@@ -15,13 +15,18 @@ use crate::auth::{
 };
 use crate::error::Refusal;
 
-/// What a code is for; a code issued for one purpose is unknown to the other.
+/// What a code is for; a code issued for one purpose is unknown to the others.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Purpose<'a> {
     Login,
     /// Proving that the person logged in as this IIN holds the new phone.
     NewPhone {
         iin: &'a str,
+    },
+    /// The person logged in as this IIN signs the application with this digest.
+    Sign {
+        iin: &'a str,
+        digest: &'a str,
     },
 }
 
@@ -33,14 +38,22 @@ pub struct Redeemed {
     pub new_phone: Option<String>,
 }
 
+/// What a code is issued for: the number it proves, or the digest it signs.
+#[derive(Debug, Clone, Copy)]
+pub enum Binding<'a> {
+    Login,
+    NewPhone,
+    Sign { digest: &'a str },
+}
+
 /// Issues a code to `phone` for `iin`, unless the IIN has had too many codes lately.
-/// `new_phone` is set when the code proves a new number (then `phone` is that number).
+/// With `Binding::NewPhone`, `phone` is the new number the code proves.
 pub fn issue(
     conn: &Connection,
     iin: &str,
     device_id: &str,
     phone: &str,
-    new_phone: bool,
+    binding: Binding<'_>,
     dev_endpoints: bool,
 ) -> Result<OtpChallenge, Refusal> {
     let now = Utc::now();
@@ -69,8 +82,9 @@ pub fn issue(
     let expires_at = now + CODE_LIFETIME;
     conn.execute(
         "INSERT INTO otp_challenges
-             (id, iin, device_id, code_hash, dev_code, attempts_left, created_at, expires_at, new_phone)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+             (id, iin, device_id, code_hash, dev_code, attempts_left, created_at, expires_at,
+              new_phone, sign_digest)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
         params![
             challenge_id.to_string(),
             iin,
@@ -80,13 +94,17 @@ pub fn issue(
             ATTEMPTS_PER_CHALLENGE,
             crate::db::ts(now),
             crate::db::ts(expires_at),
-            new_phone.then_some(phone),
+            matches!(binding, Binding::NewPhone).then_some(phone),
+            match binding {
+                Binding::Sign { digest } => Some(digest),
+                _ => None,
+            },
         ],
     )?;
     if dev_endpoints {
-        tracing::info!(iin = %mask_iin(iin), phone = %mask_phone(phone), %code, new_phone, "demo SMS sent");
+        tracing::info!(iin = %mask_iin(iin), phone = %mask_phone(phone), %code, ?binding, "demo SMS sent");
     } else {
-        tracing::info!(iin = %mask_iin(iin), new_phone, "one-time code sent");
+        tracing::info!(iin = %mask_iin(iin), ?binding, "one-time code sent");
     }
     Ok(OtpChallenge {
         challenge_id,
@@ -105,6 +123,7 @@ struct Stored {
     expires_at: String,
     used: bool,
     new_phone: Option<String>,
+    sign_digest: Option<String>,
 }
 
 /// Checks `code` against the challenge. A right code marks it used in the returned
@@ -120,7 +139,8 @@ pub fn redeem<'c>(
     let tx = conn.transaction()?;
     let row = tx
         .query_row(
-            "SELECT iin, device_id, code_hash, attempts_left, expires_at, used, new_phone
+            "SELECT iin, device_id, code_hash, attempts_left, expires_at, used, new_phone,
+                    sign_digest
              FROM otp_challenges WHERE id = ?1",
             params![challenge_id.to_string()],
             |r| {
@@ -132,6 +152,7 @@ pub fn redeem<'c>(
                     expires_at: r.get(4)?,
                     used: r.get(5)?,
                     new_phone: r.get(6)?,
+                    sign_digest: r.get(7)?,
                 })
             },
         )
@@ -145,13 +166,18 @@ pub fn redeem<'c>(
         expires_at,
         used,
         new_phone,
+        sign_digest,
     }) = row
     else {
         return Err(expired("unknown challenge"));
     };
     let fits = match purpose {
-        Purpose::Login => new_phone.is_none(),
+        Purpose::Login => new_phone.is_none() && sign_digest.is_none(),
         Purpose::NewPhone { iin: session_iin } => new_phone.is_some() && iin == session_iin,
+        Purpose::Sign {
+            iin: session_iin,
+            digest,
+        } => sign_digest.as_deref() == Some(digest) && iin == session_iin,
     };
     if !fits {
         return Err(expired("unknown challenge"));

@@ -8,13 +8,14 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use chrono::Utc;
 use komek_api::{ErrorCode, OtpChallenge, OtpVerify, PhoneOtpRequest, PhoneProof};
-use rusqlite::{OptionalExtension, Transaction, params};
+use rusqlite::Transaction;
 
 use crate::AppState;
 use crate::actions::valid_phone;
-use crate::auth::{mask_iin, random_token, session_iin, sha256_hex};
+use crate::auth::{mask_iin, session_iin};
 use crate::challenge::{self, Purpose};
 use crate::error::Refusal;
+use crate::proof::{self, Proven};
 
 #[utoipa::path(post, path = "/v1/me/phone/otp", request_body = PhoneOtpRequest,
     responses((status = 200, body = OtpChallenge), (status = 401), (status = 422, body = komek_api::ApiError),
@@ -39,7 +40,7 @@ pub async fn request_phone_otp(
         &iin,
         "",
         &req.phone,
-        true,
+        challenge::Binding::NewPhone,
         state.config.dev_endpoints,
     )?;
     Ok(Json(challenge))
@@ -68,18 +69,9 @@ pub async fn verify_phone_otp(
             "unknown challenge",
         )
     })?;
-    let proof = random_token();
     // Valid as long as a grant: the change may wait that long in the kiosk's outbox.
     let expires_at = Utc::now() + state.config.grant_lifetime;
-    tx.execute(
-        "INSERT INTO phone_proofs (proof_hash, iin, phone, expires_at) VALUES (?1, ?2, ?3, ?4)",
-        params![
-            sha256_hex(&[proof.as_bytes()]),
-            iin,
-            phone,
-            crate::db::ts(expires_at)
-        ],
-    )?;
+    let proof = proof::mint(&tx, &iin, Proven::Phone(&phone), expires_at)?;
     tx.commit()?;
     tracing::info!(iin = %mask_iin(&iin), "new phone proven");
     Ok(Json(PhoneProof {
@@ -97,38 +89,11 @@ pub fn spend_proof(
     iin: &str,
     phone: &str,
 ) -> Result<(), Refusal> {
-    let refused = |why: &str| {
+    proof::spend(tx, proof, iin, Proven::Phone(phone))?.map_err(|why| {
         Refusal::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             ErrorCode::InvalidAction,
-            format!("the new phone is not confirmed: {why}"),
+            format!("the new phone is not confirmed: {}", why.reason()),
         )
-    };
-    let Some(proof) = proof else {
-        return Err(refused("no confirmation code was given"));
-    };
-    let hash = sha256_hex(&[proof.as_bytes()]);
-    let row: Option<(String, String, String, bool)> = tx
-        .query_row(
-            "SELECT iin, phone, expires_at, used FROM phone_proofs WHERE proof_hash = ?1",
-            params![hash],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-        )
-        .optional()?;
-    match row {
-        Some((owner, proven, expires_at, used)) if owner == iin && proven == phone => {
-            if used {
-                return Err(refused("the confirmation was already used"));
-            }
-            if expires_at <= crate::db::ts(Utc::now()) {
-                return Err(refused("the confirmation has expired"));
-            }
-            tx.execute(
-                "UPDATE phone_proofs SET used = 1 WHERE proof_hash = ?1",
-                params![hash],
-            )?;
-            Ok(())
-        }
-        _ => Err(refused("the confirmation is not for this number")),
-    }
+    })
 }

@@ -137,6 +137,17 @@ fn migrations() -> Migrations<'static> {
         );
         CREATE INDEX activity_events_by_activity ON activity_events (activity_id, seq);",
         ),
+        // Codes that sign an application, and the proofs a queued supplier choice carries.
+        M::up(
+            "ALTER TABLE otp_challenges ADD COLUMN sign_digest TEXT;
+        CREATE TABLE signature_proofs (
+            proof_hash TEXT PRIMARY KEY,
+            iin        TEXT NOT NULL,
+            digest     TEXT NOT NULL,
+            expires_at TEXT NOT NULL,
+            used       INTEGER NOT NULL DEFAULT 0
+        );",
+        ),
     ])
 }
 

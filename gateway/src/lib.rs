@@ -13,6 +13,8 @@ mod demo;
 mod error;
 mod operator;
 mod participant;
+mod proof;
+mod signing;
 mod tickets;
 
 use std::net::SocketAddr;
@@ -64,6 +66,8 @@ pub struct AppState {
         participant::activities,
         contact::request_phone_otp,
         contact::verify_phone_otp,
+        signing::request_sign_otp,
+        signing::verify_sign_otp,
         participant::catalogue,
         announcements::list,
         actions::submit,
@@ -109,6 +113,14 @@ pub fn build(config: GatewayConfig) -> Result<Router, GatewayError> {
         .route("/v1/me/activities", get(participant::activities))
         .route("/v1/me/phone/otp", post(contact::request_phone_otp))
         .route("/v1/me/phone/otp/verify", post(contact::verify_phone_otp))
+        .route(
+            "/v1/me/application/sign/otp",
+            post(signing::request_sign_otp),
+        )
+        .route(
+            "/v1/me/application/sign/otp/verify",
+            post(signing::verify_sign_otp),
+        )
         .route("/v1/catalogue", get(participant::catalogue))
         .route("/v1/announcements", get(announcements::list))
         .route("/v1/actions", post(actions::submit))

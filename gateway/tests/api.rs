@@ -28,6 +28,8 @@ async fn openapi_document_describes_every_endpoint() {
         "/v1/auth/otp/verify",
         "/v1/me",
         "/v1/me/activities",
+        "/v1/me/application/sign/otp",
+        "/v1/me/application/sign/otp/verify",
         "/v1/me/phone/otp",
         "/v1/me/phone/otp/verify",
         "/v1/catalogue",
@@ -117,6 +119,7 @@ fn submission(
             quantity: 1,
             unit_price_kzt: price,
             guaranteed_amount_kzt: price,
+            signature: None,
         }),
     }
 }
@@ -144,13 +147,16 @@ async fn an_action_is_applied_once_per_key_and_a_repeat_gets_the_same_answer() {
         .flat_map(|s| s.offers.iter().map(move |o| (s, o)))
         .find(|(_, o)| activity.matching_items.contains(&o.item_id))
         .unwrap();
-    let body = submission(
+    let mut body = submission(
         &session,
         &activity.id,
         &offer.item_id,
         &supplier.id,
         offer.price_kzt,
     );
+    if let Action::SupplierChoice(choice) = &mut body.action {
+        sign(&http, &gw, &session, choice).await;
+    }
     let key = Uuid::now_v7();
 
     // Fifty copies at once: one effect, fifty identical answers.

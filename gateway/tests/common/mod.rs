@@ -137,3 +137,62 @@ pub async fn get_as<T: serde::de::DeserializeOwned>(
         .await
         .unwrap()
 }
+
+/// `POST /v1/me/application/sign/otp` for `digest`.
+pub async fn ask_signing_code(
+    http: &reqwest::Client,
+    gw: &Gateway,
+    session: &LoginSession,
+    digest: &str,
+) -> reqwest::Response {
+    http.post(format!("{}/v1/me/application/sign/otp", gw.url))
+        .bearer_auth(&session.session_token)
+        .json(&komek_api::SignOtpRequest {
+            digest: digest.into(),
+        })
+        .send()
+        .await
+        .unwrap()
+}
+
+/// `POST /v1/me/application/sign/otp/verify`.
+pub async fn confirm_signing_code(
+    http: &reqwest::Client,
+    gw: &Gateway,
+    session: &LoginSession,
+    challenge: Uuid,
+    code: &str,
+) -> reqwest::Response {
+    http.post(format!("{}/v1/me/application/sign/otp/verify", gw.url))
+        .bearer_auth(&session.session_token)
+        .json(&komek_api::OtpVerify {
+            challenge_id: challenge,
+            code: code.into(),
+        })
+        .send()
+        .await
+        .unwrap()
+}
+
+/// Signs `choice` as the logged-in person with the demo code.
+pub async fn sign(
+    http: &reqwest::Client,
+    gw: &Gateway,
+    session: &LoginSession,
+    choice: &mut komek_api::SupplierChoice,
+) {
+    let challenge: OtpChallenge = ask_signing_code(http, gw, session, &choice.digest())
+        .await
+        .json()
+        .await
+        .unwrap();
+    let code = dev_code(http, gw, challenge.challenge_id).await;
+    let proof: komek_api::SignatureProof =
+        confirm_signing_code(http, gw, session, challenge.challenge_id, &code)
+            .await
+            .json()
+            .await
+            .unwrap();
+    assert_eq!(proof.digest, choice.digest());
+    choice.signature = Some(komek_api::ApplicationSignature::OneTimeCode { proof: proof.proof });
+}

@@ -1,0 +1,161 @@
+//! Signing the application with a one-time code: the code is bound to the application's
+//! digest and the person, and the gateway accepts a supplier choice only with a proof for the
+//! digest of exactly the fields that arrived. The real gateway binary over HTTP.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use common::*;
+use komek_api::{
+    Action, ActionSubmission, Activity, ActivityStatus, ApiError, ApplicationSignature, Catalogue,
+    ErrorCode, LoginSession, OtpChallenge, SignatureProof, SupplierChoice,
+};
+use reqwest::StatusCode;
+use uuid::Uuid;
+
+/// An order for the first activity of `session`'s person that awaits a choice.
+async fn order(http: &reqwest::Client, gw: &Gateway, session: &LoginSession) -> SupplierChoice {
+    let activities: Vec<Activity> = get_as(http, gw, session, "/v1/me/activities").await;
+    let activity = activities
+        .iter()
+        .find(|a| a.status == ActivityStatus::AwaitingChoice)
+        .unwrap();
+    let catalogue: Catalogue = reqwest::get(format!("{}/v1/catalogue", gw.url))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let (supplier, offer) = catalogue
+        .suppliers
+        .iter()
+        .flat_map(|s| s.offers.iter().map(move |o| (s, o)))
+        .find(|(_, o)| activity.matching_items.contains(&o.item_id))
+        .unwrap();
+    SupplierChoice {
+        activity_id: activity.id.clone(),
+        item_id: offer.item_id.clone(),
+        supplier_id: supplier.id.clone(),
+        quantity: 1,
+        unit_price_kzt: offer.price_kzt,
+        guaranteed_amount_kzt: offer.price_kzt,
+        signature: None,
+    }
+}
+
+fn submission(session: &LoginSession, choice: SupplierChoice) -> ActionSubmission {
+    ActionSubmission {
+        grant: session.grant.clone(),
+        device_id: "kiosk-test".into(),
+        confirmed_at: chrono::Utc::now(),
+        action: Action::SupplierChoice(choice),
+    }
+}
+
+async fn refusal(http: &reqwest::Client, gw: &Gateway, body: &ActionSubmission) -> ApiError {
+    let (status, text) = post_action(http, &gw.url, Uuid::now_v7(), body).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{text}");
+    serde_json::from_str(&text).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_choice_is_accepted_only_with_a_signature_of_exactly_its_fields() {
+    let gw = start();
+    let http = reqwest::Client::new();
+    let session = login(&http, &gw, IIN).await;
+    let choice = order(&http, &gw, &session).await;
+
+    let unsigned = refusal(&http, &gw, &submission(&session, choice.clone())).await;
+    assert_eq!(unsigned.code, ErrorCode::InvalidAction);
+    assert!(
+        unsigned.message.contains("not signed"),
+        "{}",
+        unsigned.message
+    );
+
+    let mut signed = choice.clone();
+    sign(&http, &gw, &session, &mut signed).await;
+    // The proof moved onto different fields (twice the quantity) signs nothing.
+    let mut altered = signed.clone();
+    altered.quantity = 2;
+    let refused = refusal(&http, &gw, &submission(&session, altered)).await;
+    assert!(
+        refused.message.contains("not signed"),
+        "{}",
+        refused.message
+    );
+    // A made-up proof neither.
+    let mut forged = choice.clone();
+    forged.signature = Some(ApplicationSignature::OneTimeCode {
+        proof: "0".repeat(64),
+    });
+    refusal(&http, &gw, &submission(&session, forged)).await;
+
+    let (status, text) = post_action(
+        &http,
+        &gw.url,
+        Uuid::now_v7(),
+        &submission(&session, signed),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{text}");
+    let activities: Vec<Activity> = get_as(&http, &gw, &session, "/v1/me/activities").await;
+    let now = activities
+        .iter()
+        .find(|a| a.id == choice.activity_id)
+        .unwrap();
+    assert_eq!(now.status, ActivityStatus::ApplicationSigned);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_signing_code_signs_only_for_its_person_and_never_logs_in() {
+    let gw = start();
+    let http = reqwest::Client::new();
+    let session = login(&http, &gw, IIN).await;
+    let other = login(&http, &gw, BLIND_PARTICIPANT).await;
+    let choice = order(&http, &gw, &session).await;
+
+    let refused = ask_signing_code(&http, &gw, &session, "not a digest").await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+
+    let challenge: OtpChallenge = ask_signing_code(&http, &gw, &session, &choice.digest())
+        .await
+        .json()
+        .await
+        .unwrap();
+    // The code goes to the registered phone, shown masked.
+    assert!(
+        challenge.phone_hint.starts_with("+7 ***"),
+        "{}",
+        challenge.phone_hint
+    );
+    let code = dev_code(&http, &gw, challenge.challenge_id).await;
+
+    // Another person cannot use it, and it is not a login code.
+    let theirs = confirm_signing_code(&http, &gw, &other, challenge.challenge_id, &code).await;
+    assert_eq!(theirs.status(), StatusCode::GONE);
+    let as_login = verify(&http, &gw, challenge.challenge_id, &code).await;
+    assert_eq!(as_login.status(), StatusCode::GONE);
+
+    // A login code does not sign.
+    let login_challenge: OtpChallenge = request_code(&http, &gw, IIN).await.json().await.unwrap();
+    let login_code = dev_code(&http, &gw, login_challenge.challenge_id).await;
+    let as_signature = confirm_signing_code(
+        &http,
+        &gw,
+        &session,
+        login_challenge.challenge_id,
+        &login_code,
+    )
+    .await;
+    assert_eq!(as_signature.status(), StatusCode::GONE);
+
+    let proof: SignatureProof =
+        confirm_signing_code(&http, &gw, &session, challenge.challenge_id, &code)
+            .await
+            .json()
+            .await
+            .unwrap();
+    assert_eq!(proof.digest, choice.digest());
+}
