@@ -2,8 +2,10 @@
 //! catalogue, queue their actions. The Slint bridge and the end-to-end tests both drive this.
 
 mod contact;
+mod signing;
 
 pub use contact::{PhoneChallenge, ProvenPhone};
+pub use signing::{SignedApplication, SigningChallenge, application_of};
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -17,7 +19,7 @@ use zeroize::{Zeroize, ZeroizeOnDrop};
 use crate::domain::announcements::Announcements;
 use crate::domain::calendar::{CalendarError, WorkCalendar};
 use crate::domain::failure_sla;
-use crate::domain::{Activity, Catalogue, Iin, Order, Profile};
+use crate::domain::{Activity, Catalogue, Iin, Profile};
 use crate::portal::{
     PortalClient, PortalError, activity_from_wire, announcements_from_wire, catalogue_from_wire,
     profile_from_wire,
@@ -283,25 +285,6 @@ impl Core {
         }
         self.shared.refresh_announcements().await;
         self.cached_announcements()
-    }
-
-    /// Commits the order and its signed application to the outbox. When this returns `Ok`
-    /// the action survives a crash, and the screen may say "saved".
-    pub fn queue_order(
-        &self,
-        visit: &Visit,
-        order: &Order,
-        now: DateTime<Utc>,
-    ) -> Result<Uuid, StoreError> {
-        let action = api::Action::SupplierChoice(api::SupplierChoice {
-            activity_id: order.activity_id.clone(),
-            item_id: order.item_id.clone(),
-            supplier_id: order.supplier_id.clone(),
-            quantity: order.quantity,
-            unit_price_kzt: order.unit_price_kzt,
-            guaranteed_amount_kzt: order.guaranteed_amount_kzt,
-        });
-        self.queue_action(&visit.iin, &visit.credentials.grant, action, now)
     }
 
     /// Commits the request to activate a blocked supplier choice again.

@@ -291,6 +291,16 @@ pub fn run(
     tour.wait_for("review", || kiosk.screen() == Screen::Review)?;
     tour.shoot("review")?;
     app.global::<ReviewAdapter>().invoke_confirm();
+    let signing = app.global::<crate::SigningAdapter>();
+    tour.wait_for("signing code", || signing.get_demo_code().len() == 6)?;
+    for digit in signing.get_demo_code().chars().take(4) {
+        signing.invoke_digit(digit.to_string().into());
+    }
+    tour.shoot("signing")?;
+    for digit in signing.get_demo_code().chars().skip(4) {
+        signing.invoke_digit(digit.to_string().into());
+    }
+    signing.invoke_sign();
     tour.wait_for("receipt", || kiosk.screen() == Screen::Receipt)?;
     tour.shoot("receipt-saved")?;
     // Only now may the queue be delivered, so the first receipt shows the action as saved.

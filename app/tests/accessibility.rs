@@ -12,7 +12,7 @@ mod common;
 use common::*;
 use i_slint_backend_testing::{AccessibleRole, ElementHandle, ElementQuery};
 use komek_kiosk::session::Timing;
-use komek_kiosk::{ActivityAdapter, AppAdapter, AppWindow, Screen, Theme};
+use komek_kiosk::{ActivityAdapter, AppAdapter, AppWindow, Screen, SigningAdapter, Theme};
 use slint::{ComponentHandle, Model};
 
 const LANGS: [&str; 3] = ["kk", "ru", "en"];
@@ -309,7 +309,16 @@ fn every_screen_has_labelled_targets_of_72_px_with_16_px_between_them() {
     press_containing(app, "Delivery in");
     check_screen(app, "review");
     press(app, "Confirm and sign");
-    assert_eq!(rig.kiosk.screen(), Screen::Receipt);
+    let signing = app.global::<SigningAdapter>();
+    wait(&rig, "the signing code", || {
+        signing.get_demo_code().len() == 6
+    });
+    check_screen(app, "signing");
+    type_digits(app, &signing.get_demo_code());
+    press(app, "Sign the application");
+    wait(&rig, "the receipt", || {
+        rig.kiosk.screen() == Screen::Receipt
+    });
     check_screen(app, "receipt");
 }
 

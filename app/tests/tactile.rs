@@ -11,7 +11,9 @@ use std::time::Duration;
 use common::*;
 use komek_kiosk::bridge::keys::Tactile;
 use komek_kiosk::session::Timing;
-use komek_kiosk::{ActivityAdapter, AppAdapter, LoginAdapter, Screen, SpeechAdapter};
+use komek_kiosk::{
+    ActivityAdapter, AppAdapter, LoginAdapter, Screen, SigningAdapter, SpeechAdapter,
+};
 use slint::platform::WindowEvent;
 use slint::{ComponentHandle, Model};
 
@@ -121,6 +123,7 @@ fn reach(rig: &Rig, target: Screen) {
         Screen::Activities,
         Screen::Activity,
         Screen::Review,
+        Screen::Signing,
         Screen::Receipt,
     ];
     for step in steps.into_iter().skip(1) {
@@ -153,7 +156,19 @@ fn reach(rig: &Rig, target: Screen) {
                 });
                 activate_containing(rig, "Delivery in");
             }
-            Screen::Receipt => activate(rig, "Confirm and sign"),
+            Screen::Signing => {
+                activate(rig, "Confirm and sign");
+                let signing = rig.app.global::<SigningAdapter>();
+                wait(rig, "the signing code", || {
+                    signing.get_demo_code().len() == 6
+                });
+            }
+            Screen::Receipt => {
+                let code = rig.app.global::<SigningAdapter>().get_demo_code();
+                type_on_keypad(rig, &code);
+                activate(rig, "Sign the application");
+                wait(rig, "the receipt", || rig.kiosk.screen() == Screen::Receipt);
+            }
             Screen::Welcome
             | Screen::Report
             | Screen::Requests
@@ -241,6 +256,21 @@ fn review_with_tactile_keys() {
     assert_every_control_reachable(&rig, "review");
     tap(&rig, Tactile::Back);
     assert_eq!(rig.kiosk.screen(), Screen::Activity);
+}
+
+#[test]
+fn signing_with_tactile_keys() {
+    let rig = at(Screen::Signing);
+    assert_every_control_reachable(&rig, "signing");
+    // Digit keys of a keyboard type the code as the keypad does.
+    for d in ["1", "2"] {
+        rig.app
+            .global::<AppAdapter>()
+            .invoke_key(d.into(), true, false);
+    }
+    assert_eq!(rig.app.global::<SigningAdapter>().get_code_length(), 2);
+    tap(&rig, Tactile::Back);
+    assert_eq!(rig.kiosk.screen(), Screen::Review);
 }
 
 #[test]

@@ -54,7 +54,7 @@ fn a_whole_visit_by_accessible_labels_queues_the_order_and_wipes_at_logout() {
     press_containing(app, "Delivery in");
     assert_eq!(rig.kiosk.screen(), Screen::Review);
     assert!(has_label_containing(app, "Confirm and sign"));
-    press(app, "Confirm and sign");
+    confirm_and_sign(&rig);
     assert_eq!(rig.kiosk.screen(), Screen::Receipt);
 
     // The action is in the outbox with its own id, and the receipt says what happens to it.
@@ -231,10 +231,10 @@ fn when_the_disk_is_full_the_person_is_told_the_application_was_not_saved() {
         }
     }
     let before = rig.core.sync().outbox().counts().unwrap();
-    press(app, "Confirm and sign");
+    confirm_and_sign(&rig);
     assert_eq!(
         rig.kiosk.screen(),
-        Screen::Review,
+        Screen::Signing,
         "no receipt for an unsaved action"
     );
     assert!(has_label_containing(app, "was NOT saved"));

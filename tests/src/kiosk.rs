@@ -5,7 +5,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use anyhow::Context;
-use komek_kiosk::core::{Core, CoreConfig, Visit};
+use komek_kiosk::core::{Core, CoreConfig, SignedApplication, Visit};
 use komek_kiosk::domain::Iin;
 
 pub struct KioskCore {
@@ -51,6 +51,29 @@ pub fn log_in(core: &Core, runtime: &tokio::runtime::Runtime, iin: &str) -> anyh
             .await
             .context("the demo gateway gave no code")?;
         core.verify_code(&challenge, &code)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e:?}"))
+    })
+}
+
+/// Signs `order` for the logged-in `visit` with the demo gateway's one-time code.
+pub fn sign(
+    core: &Core,
+    runtime: &tokio::runtime::Runtime,
+    visit: &Visit,
+    order: &komek_kiosk::domain::Order,
+) -> anyhow::Result<SignedApplication> {
+    let token = Core::session_token(visit);
+    runtime.block_on(async {
+        let challenge = core
+            .request_signing_code(&token, order)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+        let code = core
+            .demo_code(challenge.id)
+            .await
+            .context("the demo gateway gave no code")?;
+        core.verify_signing_code(&token, &challenge, &code)
             .await
             .map_err(|e| anyhow::anyhow!("{e:?}"))
     })

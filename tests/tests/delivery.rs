@@ -78,9 +78,10 @@ fn an_order_confirmed_on_the_kiosk_arrives_at_the_gateway_exactly_once() {
         .next()
         .expect("a supplier");
     let order = Order::draw_up(activity, &choice, today).unwrap();
+    let signed = komek_e2e::kiosk::sign(&rig.core, &rig.runtime, &visit, &order).unwrap();
     let id = rig
         .core
-        .queue_order(&visit, &order, chrono::Utc::now())
+        .queue_application(&visit, &signed, chrono::Utc::now())
         .unwrap();
 
     assert!(wait_until(Duration::from_secs(15), || {

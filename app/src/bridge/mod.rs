@@ -13,6 +13,7 @@ mod receipt;
 mod render;
 mod report;
 mod sign_video;
+mod signing;
 mod speaking;
 mod state;
 mod tactile;
@@ -94,6 +95,9 @@ enum Update {
     PhoneCodeRequested(Result<crate::core::PhoneChallenge, LoginError>),
     PhoneDemoCode(String),
     PhoneProven(Result<crate::core::ProvenPhone, LoginError>),
+    SigningCodeRequested(Result<crate::core::SigningChallenge, LoginError>),
+    SigningDemoCode(String),
+    ApplicationSigned(Result<crate::core::SignedApplication, LoginError>),
     Announcements(Option<(crate::domain::announcements::Announcements, DateTime<Utc>)>),
     /// The background work panicked; it was logged, and the screen must not wait forever.
     Failed,
@@ -316,6 +320,7 @@ fn wire(app: &AppWindow, inner: &Rc<Inner>) {
     sign_video::wire(app, inner);
     report::wire(app, inner);
     account::wire(app, inner);
+    signing::wire(app, inner);
     keyboard::wire(app, inner);
     announcements::wire(app, inner);
     catalogue::wire(app, inner);
@@ -358,7 +363,7 @@ fn wire(app: &AppWindow, inner: &Rc<Inner>) {
     }));
 
     app.global::<ReviewAdapter>()
-        .on_confirm(act(inner, |i| i.confirm()));
+        .on_confirm(act(inner, |i| i.start_signing()));
     let receipt = app.global::<ReceiptAdapter>();
     receipt.on_to_programme(act(inner, |i| i.show(Screen::Activities)));
     receipt.on_finish(act(inner, |i| i.end_visit()));
@@ -555,6 +560,10 @@ impl Inner {
             | Screen::CatalogueList
             | Screen::CatalogueItem
             | Screen::CatalogueSearch => self.catalogue_back(screen),
+            Screen::Signing => {
+                self.state.borrow_mut().signing = Default::default();
+                self.show(Screen::Review);
+            }
             Screen::Review => {
                 self.state.borrow_mut().save_problem = SaveProblem::None;
                 self.show(Screen::Activity);
@@ -724,6 +733,9 @@ impl Inner {
             Update::PhoneCodeRequested(result) => self.apply_phone_code(result),
             Update::PhoneDemoCode(code) => self.state.borrow_mut().account.demo_code = code,
             Update::PhoneProven(result) => self.apply_phone_proof(result),
+            Update::SigningCodeRequested(result) => self.apply_signing_code(result),
+            Update::SigningDemoCode(code) => self.state.borrow_mut().signing.demo_code = code,
+            Update::ApplicationSigned(result) => self.apply_signature(result),
             Update::Announcements(found) => self.apply_announcements(found),
             Update::Catalogue(catalogue) => {
                 let mut s = self.state.borrow_mut();
@@ -844,44 +856,6 @@ impl Inner {
             Err(e) => {
                 tracing::error!(error = %e, "activation request could not be saved");
                 s.activation_failed = true;
-            }
-        }
-    }
-
-    fn confirm(&self) {
-        let now = self.clock.now();
-        let mut s = self.state.borrow_mut();
-        let Some((order, _)) = s.order.clone() else {
-            return;
-        };
-        let Some(visit) = s.session.visit() else {
-            return;
-        };
-        match self.core.queue_order(visit, &order, now) {
-            Ok(id) => {
-                // Shown as signed at once, so the same activity cannot be ordered twice.
-                if let Some(a) = s
-                    .session
-                    .visit_mut()
-                    .and_then(|v| v.activities.iter_mut().find(|a| a.id == order.activity_id))
-                {
-                    a.change_status(
-                        crate::domain::ActivityStatus::ApplicationSigned,
-                        format::astana_today(now),
-                    );
-                }
-                s.receipt = Some(id);
-                s.save_problem = SaveProblem::None;
-                drop(s);
-                self.show(Screen::Receipt);
-            }
-            Err(e) => {
-                tracing::error!(error = %e, "order could not be saved");
-                s.save_problem = if e.is_disk_full() {
-                    SaveProblem::DiskFull
-                } else {
-                    SaveProblem::Failed
-                };
             }
         }
     }

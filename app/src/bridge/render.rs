@@ -157,6 +157,7 @@ pub fn render(
 
     render_report(app, state, now);
     super::account::render(app, state, core, now);
+    super::signing::render(app, state);
     super::keyboard::render(app, &state.entry);
     super::announcements::render(app, state, now);
     super::catalogue::render(app, state, now, status.online, &core.config().region);

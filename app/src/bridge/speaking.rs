@@ -21,6 +21,7 @@ pub fn screen_id(screen: Screen) -> &'static str {
         Screen::Activities => "activities",
         Screen::Activity => "activity",
         Screen::Review => "review",
+        Screen::Signing => "signing",
         Screen::Receipt => "receipt",
         Screen::Report => "report",
         Screen::Requests => "requests",
@@ -191,7 +192,7 @@ impl Inner {
         let one_char = spoken.label.chars().count() == 1;
         let digit_key = matches!(
             screen,
-            Screen::Iin | Screen::Code | Screen::Report | Screen::Phone
+            Screen::Iin | Screen::Code | Screen::Report | Screen::Phone | Screen::Signing
         ) && one_char
             && spoken.label.bytes().all(|b| b.is_ascii_digit());
         // On the keyboard, the key a person goes to is the letter they type.
@@ -418,6 +419,7 @@ mod tests {
             Screen::Activities,
             Screen::Activity,
             Screen::Review,
+            Screen::Signing,
             Screen::Receipt,
             Screen::Report,
             Screen::Requests,

@@ -28,6 +28,7 @@ pub struct State {
     pub order: Option<(Order, Choice)>,
     pub save_problem: SaveProblem,
     pub receipt: Option<Uuid>,
+    pub signing: super::signing::SigningState,
     pub speech: SpeechState,
     pub sign: super::sign_video::SignState,
     pub report: ReportState,
@@ -163,6 +164,7 @@ impl State {
             order: None,
             save_problem: SaveProblem::None,
             receipt: None,
+            signing: Default::default(),
             speech: SpeechState::default(),
             sign: Default::default(),
             report: ReportState::default(),
@@ -192,6 +194,7 @@ impl State {
         self.order = None;
         self.save_problem = SaveProblem::None;
         self.receipt = None;
+        self.signing = Default::default();
         self.sign = Default::default();
         self.report = ReportState::default();
         self.account = AccountState::default();

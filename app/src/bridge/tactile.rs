@@ -80,6 +80,8 @@ impl Inner {
             Screen::Report if text == backspace.as_str() => self.phone_erase(),
             Screen::Phone if is_digit => self.account_digit(text),
             Screen::Phone if text == backspace.as_str() => self.account_erase(),
+            Screen::Signing if is_digit => self.signing_digit(text),
+            Screen::Signing if text == backspace.as_str() => self.signing_erase(),
             _ => return false,
         }
         true

@@ -134,12 +134,7 @@ impl PortalClient {
         let body = api::PhoneOtpRequest {
             phone: phone.to_string(),
         };
-        let req = self
-            .http
-            .post(self.url("/v1/me/phone/otp"))
-            .bearer_auth(session_token)
-            .json(&body);
-        read(req.send().await).await
+        self.post_as(session_token, "/v1/me/phone/otp", &body).await
     }
 
     pub async fn verify_phone_code(
@@ -152,11 +147,49 @@ impl PortalClient {
             challenge_id,
             code: code.to_string(),
         };
+        self.post_as(session_token, "/v1/me/phone/otp/verify", &body)
+            .await
+    }
+
+    /// Asks for a code to the registered phone that signs the application with `digest`.
+    pub async fn request_signing_code(
+        &self,
+        session_token: &str,
+        digest: &str,
+    ) -> Result<api::OtpChallenge, PortalError> {
+        let body = api::SignOtpRequest {
+            digest: digest.to_string(),
+        };
+        self.post_as(session_token, "/v1/me/application/sign/otp", &body)
+            .await
+    }
+
+    pub async fn verify_signing_code(
+        &self,
+        session_token: &str,
+        challenge_id: Uuid,
+        code: &str,
+    ) -> Result<api::SignatureProof, PortalError> {
+        let body = api::OtpVerify {
+            challenge_id,
+            code: code.to_string(),
+        };
+        self.post_as(session_token, "/v1/me/application/sign/otp/verify", &body)
+            .await
+    }
+
+    /// `POST path` as the logged-in person, answered with JSON.
+    async fn post_as<B: serde::Serialize, T: serde::de::DeserializeOwned>(
+        &self,
+        session_token: &str,
+        path: &str,
+        body: &B,
+    ) -> Result<T, PortalError> {
         let req = self
             .http
-            .post(self.url("/v1/me/phone/otp/verify"))
+            .post(self.url(path))
             .bearer_auth(session_token)
-            .json(&body);
+            .json(body);
         read(req.send().await).await
     }
 

@@ -15,7 +15,7 @@ use i_slint_backend_testing::{AccessibleRole, ElementHandle, ElementQuery};
 use komek_kiosk::bridge::{Clock, Kiosk};
 use komek_kiosk::core::{Core, CoreConfig};
 use komek_kiosk::session::Timing;
-use komek_kiosk::{AppWindow, LoginAdapter, Screen, embedded, sync};
+use komek_kiosk::{AppWindow, LoginAdapter, Screen, SigningAdapter, embedded, sync};
 use slint::ComponentHandle;
 
 /// Ерлан Жақсылықов, demo participant with a prosthesis awaiting a supplier choice.
@@ -208,6 +208,22 @@ pub fn log_in_from_iin_screen(rig: &Rig, iin: &str) {
     wait(rig, "the programme", || {
         rig.kiosk.screen() == Screen::Activities
     });
+}
+
+/// From the review: "Confirm and sign", then the demo code on the signing screen's keypad.
+/// Returns on the screen that follows (the receipt, unless the save failed).
+pub fn confirm_and_sign(rig: &Rig) {
+    let app = &rig.app;
+    assert_eq!(rig.kiosk.screen(), Screen::Review);
+    press(app, "Confirm and sign");
+    assert_eq!(rig.kiosk.screen(), Screen::Signing);
+    let signing = app.global::<SigningAdapter>();
+    wait(rig, "the signing code", || {
+        signing.get_demo_code().len() == 6
+    });
+    type_digits(app, &signing.get_demo_code());
+    press(app, "Sign the application");
+    wait(rig, "the signature", || !signing.get_busy());
 }
 
 /// Reads a QR code the way a phone camera would, from the image the kiosk shows.
