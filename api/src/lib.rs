@@ -8,14 +8,18 @@ pub mod announcements;
 pub mod auth;
 pub mod catalogue;
 pub mod failures;
+pub mod offers;
 pub mod participant;
+pub mod representation;
 
 pub use actions::*;
 pub use announcements::*;
 pub use auth::*;
 pub use catalogue::*;
 pub use failures::*;
+pub use offers::*;
 pub use participant::*;
+pub use representation::*;
 
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -68,6 +72,8 @@ pub enum ErrorCode {
     InvalidAction,
     /// An operator event that does not follow from the ticket's history.
     InvalidTransition,
+    /// The logged-in person does not represent the IIN they asked to act for.
+    NotRepresentative,
     BadRequest,
     NotFound,
     Internal,

@@ -1,10 +1,14 @@
 //! Demo data from `assets/demo/`: a fictional region's participants, programmes, catalogue and
 //! suppliers. Dates in the files are relative ("days ago") so the demo works in any year.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use chrono::{Months, NaiveDate};
-use komek_api::{ActivityStatus, CatalogueItem, Category, LocalizedText, Supplier};
+use komek_api::{
+    ActivityStatus, BankAccount, CatalogueItem, Category, LocalizedText, OfferStatus,
+    ProactiveOffer, Relation, Supplier,
+};
 use rusqlite::{Connection, params};
 use serde::{Deserialize, Serialize};
 
@@ -28,6 +32,10 @@ pub struct Participant {
     pub id_document: komek_api::IdDocument,
     #[serde(default)]
     pub represents: Vec<String>,
+    /// How the person represents some of `represents`; for the others it is derived
+    /// (`demo_relation`). Absent from the stored body unless given.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub relations: BTreeMap<String, Relation>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -116,6 +124,109 @@ fn load_announcements(
     Ok(demo.items.len())
 }
 
+/// A proactive offer sent some days ago at an hour of the Astana day.
+#[derive(Deserialize)]
+struct DemoOffer {
+    id: String,
+    recipient_iin: String,
+    service: LocalizedText,
+    child_name: String,
+    sent_days_ago: i64,
+    sent_at_astana_hour: u32,
+    answer_within_working_days: u32,
+    accounts: Vec<BankAccount>,
+    banks: Vec<String>,
+    contact_centre: String,
+}
+
+#[derive(Deserialize)]
+struct DemoOffers {
+    offers: Vec<DemoOffer>,
+}
+
+/// Adds the offers not yet known; an offer already there keeps its status (and its time).
+fn load_offers(
+    tx: &rusqlite::Transaction<'_>,
+    dir: &Path,
+    today: NaiveDate,
+) -> Result<usize, GatewayError> {
+    let demo: DemoOffers = read(dir, "offers.json")?;
+    for o in &demo.offers {
+        let local = days_before(today, o.sent_days_ago)
+            .and_hms_opt(o.sent_at_astana_hour, 0, 0)
+            .ok_or_else(|| GatewayError::DemoData(format!("{}: no such hour", o.id)))?;
+        // Astana is UTC+5 all year.
+        let sent_at = local.and_utc() - chrono::Duration::hours(5);
+        let offer = ProactiveOffer {
+            id: o.id.clone(),
+            service: o.service.clone(),
+            child_name: o.child_name.clone(),
+            sent_at,
+            answer_within_working_days: o.answer_within_working_days,
+            accounts: o.accounts.clone(),
+            banks: o.banks.clone(),
+            status: OfferStatus::AwaitingAnswer,
+            contact_centre: o.contact_centre.clone(),
+        };
+        tx.execute(
+            "INSERT OR IGNORE INTO offers (id, recipient_iin, body, status) VALUES (?1, ?2, ?3, ?4)",
+            params![
+                o.id,
+                o.recipient_iin,
+                serde_json::to_string(&offer)?,
+                crate::db::enum_text(OfferStatus::AwaitingAnswer)
+            ],
+        )?;
+    }
+    Ok(demo.offers.len())
+}
+
+/// The relation a representative has to a principal the file gives none for: a parent of a
+/// child under 18, else a guardian.
+fn demo_relation(principal_birth: NaiveDate, today: NaiveDate) -> Relation {
+    let adult_on = principal_birth.checked_add_months(Months::new(18 * 12));
+    if adult_on.is_some_and(|d| d > today) {
+        Relation::Parent
+    } else {
+        Relation::Guardian
+    }
+}
+
+/// Replaces who represents whom: the state systems' record, like the catalogue.
+fn load_representations(
+    tx: &rusqlite::Transaction<'_>,
+    participants: &[Participant],
+    today: NaiveDate,
+) -> Result<(), GatewayError> {
+    tx.execute("DELETE FROM representations", [])?;
+    for p in participants {
+        for principal in &p.represents {
+            let relation = match p.relations.get(principal) {
+                Some(r) => *r,
+                None => {
+                    let birth = participants
+                        .iter()
+                        .find(|q| &q.iin == principal)
+                        .map(|q| q.birth_date)
+                        .ok_or_else(|| {
+                            GatewayError::DemoData(format!(
+                                "{} represents an IIN not in participants.json",
+                                crate::auth::mask_iin(&p.iin)
+                            ))
+                        })?;
+                    demo_relation(birth, today)
+                }
+            };
+            tx.execute(
+                "INSERT INTO representations (representative_iin, principal_iin, relation)
+                 VALUES (?1, ?2, ?3)",
+                params![p.iin, principal, crate::db::enum_text(relation)],
+            )?;
+        }
+    }
+    Ok(())
+}
+
 fn read<T: for<'de> Deserialize<'de>>(dir: &Path, name: &str) -> Result<T, GatewayError> {
     let path = dir.join(name);
     let text = std::fs::read_to_string(&path)
@@ -166,8 +277,10 @@ fn days_before(today: NaiveDate, days: i64) -> NaiveDate {
     today - chrono::Duration::days(days)
 }
 
-/// Loads the demo data. The public catalogue and the announcements are replaced on every start; participants and their
-/// activities only when the database has none yet, so what people did survives a restart.
+/// Loads the demo data. The public catalogue, the announcements and who represents whom are
+/// replaced on every start; participants, their activities and offers are added when missing
+/// and never overwritten, so what people did survives a restart and new demo rows still reach
+/// an older database.
 pub fn load(conn: &mut Connection, dir: &Path, today: NaiveDate) -> Result<(), GatewayError> {
     let items: Items = read(dir, "catalogue.json")?;
     let suppliers: Suppliers = read(dir, "suppliers.json")?;
@@ -190,46 +303,49 @@ pub fn load(conn: &mut Connection, dir: &Path, today: NaiveDate) -> Result<(), G
         )?;
     }
     let announcements = load_announcements(&tx, dir, today)?;
-    let known: i64 = tx.query_row("SELECT COUNT(*) FROM participants", [], |r| r.get(0))?;
-    if known == 0 {
-        for p in &participants.participants {
-            tx.execute(
-                "INSERT INTO participants (iin, body, phone) VALUES (?1, ?2, ?3)",
-                params![p.iin, serde_json::to_string(p)?, p.phone],
-            )?;
+    for p in &participants.participants {
+        tx.execute(
+            "INSERT OR IGNORE INTO participants (iin, body, phone) VALUES (?1, ?2, ?3)",
+            params![p.iin, serde_json::to_string(p)?, p.phone],
+        )?;
+    }
+    load_representations(&tx, &participants.participants, today)?;
+    let offers = load_offers(&tx, dir, today)?;
+    for a in &activities.activities {
+        let programme_date = days_before(today, a.programme_days_ago);
+        let activity = komek_api::Activity {
+            id: a.id.clone(),
+            category: a.category,
+            title: a.title.clone(),
+            quantity: a.quantity,
+            programme_date,
+            notice_date: a.notice_days_ago.map(|d| days_before(today, d)),
+            term_until: programme_date
+                .checked_add_months(Months::new(a.term_months))
+                .unwrap_or(programme_date),
+            status: a.status,
+            matching_items: a.matching_items.clone(),
+            history: Vec::new(),
+        };
+        let added = tx.execute(
+            "INSERT OR IGNORE INTO activities (id, participant_iin, body, status)
+             VALUES (?1, ?2, ?3, ?4)",
+            params![
+                a.id,
+                a.participant_iin,
+                serde_json::to_string(&activity)?,
+                crate::db::enum_text(a.status)
+            ],
+        )?;
+        if added == 0 {
+            continue; // known already, with its own history
         }
-        for a in &activities.activities {
-            let programme_date = days_before(today, a.programme_days_ago);
-            let activity = komek_api::Activity {
-                id: a.id.clone(),
-                category: a.category,
-                title: a.title.clone(),
-                quantity: a.quantity,
-                programme_date,
-                notice_date: a.notice_days_ago.map(|d| days_before(today, d)),
-                term_until: programme_date
-                    .checked_add_months(Months::new(a.term_months))
-                    .unwrap_or(programme_date),
-                status: a.status,
-                matching_items: a.matching_items.clone(),
-                history: Vec::new(),
-            };
+        let start = activity.notice_date.unwrap_or(programme_date);
+        for (status, on) in demo_history(a.status, start, today) {
             tx.execute(
-                "INSERT INTO activities (id, participant_iin, body, status) VALUES (?1, ?2, ?3, ?4)",
-                params![
-                    a.id,
-                    a.participant_iin,
-                    serde_json::to_string(&activity)?,
-                    crate::db::enum_text(a.status)
-                ],
+                "INSERT INTO activity_events (activity_id, status, on_date) VALUES (?1, ?2, ?3)",
+                params![a.id, crate::db::enum_text(status), on.to_string()],
             )?;
-            let start = activity.notice_date.unwrap_or(programme_date);
-            for (status, on) in demo_history(a.status, start, today) {
-                tx.execute(
-                    "INSERT INTO activity_events (activity_id, status, on_date) VALUES (?1, ?2, ?3)",
-                    params![a.id, crate::db::enum_text(status), on.to_string()],
-                )?;
-            }
         }
     }
     tx.commit()?;
@@ -238,6 +354,7 @@ pub fn load(conn: &mut Connection, dir: &Path, today: NaiveDate) -> Result<(), G
         suppliers = suppliers.suppliers.len(),
         participants = participants.participants.len(),
         announcements,
+        offers,
         "demo data loaded"
     );
     Ok(())

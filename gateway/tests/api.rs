@@ -28,6 +28,8 @@ async fn openapi_document_describes_every_endpoint() {
         "/v1/auth/otp/verify",
         "/v1/me",
         "/v1/me/activities",
+        "/v1/me/principals",
+        "/v1/me/offers",
         "/v1/me/phone/otp",
         "/v1/me/phone/otp/verify",
         "/v1/catalogue",
@@ -118,6 +120,8 @@ fn submission(
             unit_price_kzt: price,
             guaranteed_amount_kzt: price,
         }),
+        acting_for: None,
+        assistant_present: false,
     }
 }
 
@@ -253,6 +257,8 @@ async fn only_a_blocked_choice_can_be_asked_to_be_activated_and_it_then_shows_re
         action: Action::ChoiceActivation(ChoiceActivation {
             activity_id: id.into(),
         }),
+        acting_for: None,
+        assistant_present: false,
     };
     if let Some(open) = open {
         let (status, _) = post_action(&http, &gw.url, Uuid::now_v7(), &activate(&open.id)).await;

@@ -30,6 +30,8 @@ async fn submit(
             device_id: "kiosk-test".into(),
             confirmed_at: chrono::Utc::now(),
             action: Action::FailureRequest(request),
+            acting_for: None,
+            assistant_present: false,
         })
         .send()
         .await
