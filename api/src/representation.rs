@@ -20,7 +20,7 @@ pub enum Relation {
     Parent,
     /// A guardian appointed for a child or an incapable adult.
     Guardian,
-    /// A trustee (патронаж) of an adult who cannot look after themselves.
+    /// A trustee of an adult who cannot look after themselves.
     Trustee,
 }
 

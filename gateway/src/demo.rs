@@ -5,14 +5,14 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use chrono::{Months, NaiveDate};
-use komek_api::{
-    ActivityStatus, BankAccount, CatalogueItem, Category, LocalizedText, OfferStatus,
-    ProactiveOffer, Relation, Supplier,
-};
+use komek_api::{ActivityStatus, CatalogueItem, Category, LocalizedText, Relation, Supplier};
 use rusqlite::{Connection, params};
 use serde::{Deserialize, Serialize};
 
 use crate::error::GatewayError;
+
+mod offers;
+mod representations;
 
 /// A participant as the state systems would send them.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -124,110 +124,10 @@ fn load_announcements(
     Ok(demo.items.len())
 }
 
-/// A proactive offer sent some days ago at an hour of the Astana day.
-#[derive(Deserialize)]
-struct DemoOffer {
-    id: String,
-    recipient_iin: String,
-    service: LocalizedText,
-    child_name: String,
-    sent_days_ago: i64,
-    sent_at_astana_hour: u32,
-    answer_within_working_days: u32,
-    accounts: Vec<BankAccount>,
-    banks: Vec<String>,
-    contact_centre: String,
-}
-
-#[derive(Deserialize)]
-struct DemoOffers {
-    offers: Vec<DemoOffer>,
-}
-
-/// Adds the offers not yet known; an offer already there keeps its status (and its time).
-fn load_offers(
-    tx: &rusqlite::Transaction<'_>,
+pub(super) fn read<T: for<'de> Deserialize<'de>>(
     dir: &Path,
-    today: NaiveDate,
-) -> Result<usize, GatewayError> {
-    let demo: DemoOffers = read(dir, "offers.json")?;
-    for o in &demo.offers {
-        let local = days_before(today, o.sent_days_ago)
-            .and_hms_opt(o.sent_at_astana_hour, 0, 0)
-            .ok_or_else(|| GatewayError::DemoData(format!("{}: no such hour", o.id)))?;
-        // Astana is UTC+5 all year.
-        let sent_at = local.and_utc() - chrono::Duration::hours(5);
-        let offer = ProactiveOffer {
-            id: o.id.clone(),
-            service: o.service.clone(),
-            child_name: o.child_name.clone(),
-            sent_at,
-            answer_within_working_days: o.answer_within_working_days,
-            accounts: o.accounts.clone(),
-            banks: o.banks.clone(),
-            status: OfferStatus::AwaitingAnswer,
-            contact_centre: o.contact_centre.clone(),
-        };
-        tx.execute(
-            "INSERT OR IGNORE INTO offers (id, recipient_iin, body, status) VALUES (?1, ?2, ?3, ?4)",
-            params![
-                o.id,
-                o.recipient_iin,
-                serde_json::to_string(&offer)?,
-                crate::db::enum_text(OfferStatus::AwaitingAnswer)
-            ],
-        )?;
-    }
-    Ok(demo.offers.len())
-}
-
-/// The relation a representative has to a principal the file gives none for: a parent of a
-/// child under 18, else a guardian.
-fn demo_relation(principal_birth: NaiveDate, today: NaiveDate) -> Relation {
-    let adult_on = principal_birth.checked_add_months(Months::new(18 * 12));
-    if adult_on.is_some_and(|d| d > today) {
-        Relation::Parent
-    } else {
-        Relation::Guardian
-    }
-}
-
-/// Replaces who represents whom: the state systems' record, like the catalogue.
-fn load_representations(
-    tx: &rusqlite::Transaction<'_>,
-    participants: &[Participant],
-    today: NaiveDate,
-) -> Result<(), GatewayError> {
-    tx.execute("DELETE FROM representations", [])?;
-    for p in participants {
-        for principal in &p.represents {
-            let relation = match p.relations.get(principal) {
-                Some(r) => *r,
-                None => {
-                    let birth = participants
-                        .iter()
-                        .find(|q| &q.iin == principal)
-                        .map(|q| q.birth_date)
-                        .ok_or_else(|| {
-                            GatewayError::DemoData(format!(
-                                "{} represents an IIN not in participants.json",
-                                crate::auth::mask_iin(&p.iin)
-                            ))
-                        })?;
-                    demo_relation(birth, today)
-                }
-            };
-            tx.execute(
-                "INSERT INTO representations (representative_iin, principal_iin, relation)
-                 VALUES (?1, ?2, ?3)",
-                params![p.iin, principal, crate::db::enum_text(relation)],
-            )?;
-        }
-    }
-    Ok(())
-}
-
-fn read<T: for<'de> Deserialize<'de>>(dir: &Path, name: &str) -> Result<T, GatewayError> {
+    name: &str,
+) -> Result<T, GatewayError> {
     let path = dir.join(name);
     let text = std::fs::read_to_string(&path)
         .map_err(|e| GatewayError::DemoData(format!("{}: {e}", path.display())))?;
@@ -273,7 +173,7 @@ fn demo_history(
     }
 }
 
-fn days_before(today: NaiveDate, days: i64) -> NaiveDate {
+pub(super) fn days_before(today: NaiveDate, days: i64) -> NaiveDate {
     today - chrono::Duration::days(days)
 }
 
@@ -309,8 +209,8 @@ pub fn load(conn: &mut Connection, dir: &Path, today: NaiveDate) -> Result<(), G
             params![p.iin, serde_json::to_string(p)?, p.phone],
         )?;
     }
-    load_representations(&tx, &participants.participants, today)?;
-    let offers = load_offers(&tx, dir, today)?;
+    representations::load(&tx, &participants.participants, today)?;
+    let offers = offers::load(&tx, dir, today)?;
     for a in &activities.activities {
         let programme_date = days_before(today, a.programme_days_ago);
         let activity = komek_api::Activity {
@@ -358,4 +258,37 @@ pub fn load(conn: &mut Connection, dir: &Path, today: NaiveDate) -> Result<(), G
         "demo data loaded"
     );
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn count(conn: &Connection, table: &str) -> i64 {
+        conn.query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0))
+            .unwrap()
+    }
+
+    #[test]
+    fn loading_again_adds_nothing_twice_and_keeps_what_people_did() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = crate::Db::open(&dir.path().join("g.db")).unwrap();
+        let demo = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../assets/demo"));
+        let today = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        let mut conn = db.lock();
+        load(&mut conn, demo, today).unwrap();
+        let events = count(&conn, "activity_events");
+        assert_eq!(count(&conn, "representations"), 2);
+        assert_eq!(count(&conn, "offers"), 1);
+        conn.execute("UPDATE offers SET status = 'accepted'", [])
+            .unwrap();
+
+        load(&mut conn, demo, today).unwrap();
+        assert_eq!(count(&conn, "activity_events"), events);
+        assert_eq!(count(&conn, "representations"), 2);
+        let status: String = conn
+            .query_row("SELECT status FROM offers", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(status, "accepted");
+    }
 }
