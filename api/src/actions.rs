@@ -11,11 +11,20 @@ use uuid::Uuid;
 /// person has logged out.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct ActionSubmission {
+    /// Empty only for an anonymous [`crate::FailureRequest`] with a `contact_phone` (Rules
+    /// item 15: a failure can be reported without logging in).
     pub grant: String,
     pub device_id: String,
     /// When the person confirmed the action on the kiosk.
     pub confirmed_at: DateTime<Utc>,
     pub action: Action,
+    /// The IIN of the person the grant's holder acts for (a [`crate::Principal`] of theirs);
+    /// the action is applied to that person.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub acting_for: Option<String>,
+    /// A service-centre assistant was present and helped the person.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub assistant_present: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -29,6 +38,8 @@ pub enum Action {
     FailureRequest(crate::FailureRequest),
     /// Asks for a supplier choice blocked after two months to be activated again (Rules item 10).
     ChoiceActivation(ChoiceActivation),
+    /// The answer to a proactive offer: consent with an account, or refusal.
+    OfferAnswer(crate::OfferAnswer),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]

@@ -8,7 +8,9 @@ pub mod announcements;
 pub mod auth;
 pub mod catalogue;
 pub mod failures;
+pub mod offers;
 pub mod participant;
+pub mod representation;
 pub mod signing;
 
 pub use actions::*;
@@ -16,7 +18,9 @@ pub use announcements::*;
 pub use auth::*;
 pub use catalogue::*;
 pub use failures::*;
+pub use offers::*;
 pub use participant::*;
+pub use representation::*;
 pub use signing::*;
 
 use serde::{Deserialize, Serialize};
@@ -70,6 +74,8 @@ pub enum ErrorCode {
     InvalidAction,
     /// An operator event that does not follow from the ticket's history.
     InvalidTransition,
+    /// The logged-in person does not represent the IIN they asked to act for.
+    NotRepresentative,
     BadRequest,
     NotFound,
     Internal,

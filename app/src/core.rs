@@ -19,10 +19,11 @@ use zeroize::{Zeroize, ZeroizeOnDrop};
 use crate::domain::announcements::Announcements;
 use crate::domain::calendar::{CalendarError, WorkCalendar};
 use crate::domain::failure_sla;
-use crate::domain::{Activity, Catalogue, Iin, Profile};
+use crate::domain::offer::ProactiveOffer;
+use crate::domain::{Activity, Catalogue, Iin, Principal, Profile};
 use crate::portal::{
     PortalClient, PortalError, activity_from_wire, announcements_from_wire, catalogue_from_wire,
-    profile_from_wire,
+    offer_from_wire, principal_from_wire, profile_from_wire,
 };
 use crate::store::{self, QueuedAction, StoreError};
 use crate::sync::{ANNOUNCEMENTS_KEY, CATALOGUE_KEY, SyncShared, SyncStatus};
@@ -116,15 +117,28 @@ pub struct FailureRequestView {
 }
 
 pub struct Visit {
+    /// The person logged in.
     pub iin: Iin,
+    /// The profile and programme of the person the visit is about: the one acted for, if any.
     pub profile: Profile,
     pub activities: Vec<Activity>,
+    /// Whom the person logged in may act for (Rules item 2.9).
+    pub principals: Vec<Principal>,
+    pub acting_for: Option<Principal>,
+    /// Proactive offers addressed to the person logged in.
+    pub offers: Vec<ProactiveOffer>,
+    /// A service-centre assistant was recorded as present; every action says so.
+    pub assistant_present: bool,
     credentials: Credentials,
 }
 
 impl Drop for Visit {
     fn drop(&mut self) {
         self.iin.zeroize();
+        for p in self.principals.iter_mut().chain(self.acting_for.as_mut()) {
+            p.iin.zeroize();
+            p.full_name.zeroize();
+        }
         for a in &mut self.activities {
             a.title.kk.zeroize();
             a.title.ru.zeroize();
@@ -149,6 +163,9 @@ pub fn participant_key(iin: &Iin, device_id: &str) -> String {
     h.update(iin.digits().as_bytes());
     hex::encode(&h.finalize()[..12])
 }
+
+/// The outbox queue of reports from people who have not logged in.
+const ANONYMOUS_QUEUE: &str = "anonymous";
 
 pub struct Core {
     shared: Arc<SyncShared>,
@@ -217,18 +234,62 @@ impl Core {
         let answer = self.portal().verify_code(challenge.id, code).await;
         self.shared.report_outcome(&answer);
         let session = answer?;
-        let profile = self.portal().profile(&session.session_token).await?;
-        let activities = self.portal().activities(&session.session_token).await?;
-        tracing::info!(iin = %challenge.iin, activities = activities.len(), "logged in");
+        let token = &session.session_token;
+        let (profile, activities) = self.programme(token, None).await?;
+        let principals = self.portal().principals(token).await?;
+        // An offer that cannot be read now is not worth refusing the login for.
+        let offers = self.portal().offers(token).await.unwrap_or_else(|e| {
+            tracing::warn!(error = %e, "proactive offers not available");
+            Vec::new()
+        });
+        tracing::info!(iin = %challenge.iin, activities = activities.len(), principals = principals.len(), offers = offers.len(), "logged in");
         Ok(Visit {
             iin: challenge.iin.clone(),
-            profile: profile_from_wire(&profile),
-            activities: activities.iter().map(activity_from_wire).collect(),
+            profile,
+            activities,
+            principals: principals.iter().filter_map(principal_from_wire).collect(),
+            acting_for: None,
+            offers: offers.iter().map(offer_from_wire).collect(),
+            assistant_present: false,
             credentials: Credentials {
                 session_token: session.session_token,
                 grant: session.grant,
             },
         })
+    }
+
+    /// The profile and programme of the person logged in, or of the one they act for.
+    pub async fn programme(
+        &self,
+        session_token: &str,
+        acting_for: Option<&Iin>,
+    ) -> Result<(Profile, Vec<Activity>), LoginError> {
+        let acting_for = acting_for.map(Iin::digits);
+        let profile = self
+            .portal()
+            .profile(session_token, acting_for.as_deref())
+            .await?;
+        let activities = self
+            .portal()
+            .activities(session_token, acting_for.as_deref())
+            .await?;
+        Ok((
+            profile_from_wire(&profile),
+            activities.iter().map(activity_from_wire).collect(),
+        ))
+    }
+
+    /// The visit now acts for `principal` (or for the person themselves), whose profile and
+    /// programme were loaded by [`Core::programme`].
+    pub fn act_for(
+        visit: &mut Visit,
+        principal: Option<Principal>,
+        profile: Profile,
+        activities: Vec<Activity>,
+    ) {
+        visit.acting_for = principal;
+        visit.profile = profile;
+        visit.activities = activities;
     }
 
     /// Ends the session at the gateway too; the visit is dropped (and wiped) by the caller.
@@ -294,9 +355,8 @@ impl Core {
         activity_id: &str,
         now: DateTime<Utc>,
     ) -> Result<Uuid, StoreError> {
-        self.queue_action(
-            &visit.iin,
-            &visit.credentials.grant,
+        self.queue_for(
+            visit,
             api::Action::ChoiceActivation(api::ChoiceActivation {
                 activity_id: activity_id.to_string(),
             }),
@@ -311,16 +371,39 @@ impl Core {
         request: api::FailureRequest,
         now: DateTime<Utc>,
     ) -> Result<Uuid, StoreError> {
-        self.queue_action(
-            &visit.iin,
-            &visit.credentials.grant,
-            api::Action::FailureRequest(request),
-            now,
-        )
+        self.queue_for(visit, api::Action::FailureRequest(request), now)
     }
 
-    /// Commits any action with the authority it travels with. When this returns `Ok` the
-    /// action survives a crash or a power cut, and the screen may say "saved".
+    /// Commits a technical-failure request of someone who has not logged in (Rules item 15):
+    /// no grant, so the gateway takes it only with a phone to call back on.
+    pub fn queue_anonymous_failure_request(
+        &self,
+        request: api::FailureRequest,
+        now: DateTime<Utc>,
+    ) -> Result<Uuid, StoreError> {
+        let submission = self.submission("", api::Action::FailureRequest(request), now);
+        self.enqueue(ANONYMOUS_QUEUE, submission)
+    }
+
+    /// Commits the person's answer to a proactive offer. The offer is addressed to the person
+    /// logged in, so the answer is theirs even while they act for someone.
+    pub fn queue_offer_answer(
+        &self,
+        visit: &Visit,
+        answer: api::OfferAnswer,
+        now: DateTime<Utc>,
+    ) -> Result<Uuid, StoreError> {
+        let mut submission = self.submission(
+            &visit.credentials.grant,
+            api::Action::OfferAnswer(answer),
+            now,
+        );
+        submission.assistant_present = visit.assistant_present;
+        let key = participant_key(&visit.iin, &self.config.device_id);
+        self.enqueue(&key, submission)
+    }
+
+    /// Commits an action with a grant and no one acted for (the queue agent and benchmarks).
     pub fn queue_action(
         &self,
         participant: &Iin,
@@ -328,29 +411,63 @@ impl Core {
         action: api::Action,
         now: DateTime<Utc>,
     ) -> Result<Uuid, StoreError> {
-        let id = Uuid::now_v7();
-        let kind = match &action {
-            api::Action::SupplierChoice(_) => "supplier_choice",
-            api::Action::ContactChange(_) => "contact_change",
-            api::Action::FailureRequest(_) => "failure_request",
-            api::Action::ChoiceActivation(_) => "choice_activation",
-        };
-        let submission = api::ActionSubmission {
+        let key = participant_key(participant, &self.config.device_id);
+        self.enqueue(&key, self.submission(grant, action, now))
+    }
+
+    /// Commits an action of the visit, with its grant, whom the person acts for and whether an
+    /// assistant is present. When this returns `Ok` the action survives a crash or a power
+    /// cut, and the screen may say "saved".
+    pub fn queue_for(
+        &self,
+        visit: &Visit,
+        action: api::Action,
+        now: DateTime<Utc>,
+    ) -> Result<Uuid, StoreError> {
+        let mut submission = self.submission(&visit.credentials.grant, action, now);
+        submission.acting_for = visit.acting_for.as_ref().map(|p| p.iin.digits());
+        submission.assistant_present = visit.assistant_present;
+        // One queue per person the actions apply to, so they arrive in the order confirmed.
+        let applies_to = visit.acting_for.as_ref().map_or(&visit.iin, |p| &p.iin);
+        let key = participant_key(applies_to, &self.config.device_id);
+        self.enqueue(&key, submission)
+    }
+
+    fn submission(
+        &self,
+        grant: &str,
+        action: api::Action,
+        now: DateTime<Utc>,
+    ) -> api::ActionSubmission {
+        api::ActionSubmission {
             grant: grant.to_string(),
             device_id: self.config.device_id.clone(),
             confirmed_at: now,
             action,
+            acting_for: None,
+            assistant_present: false,
+        }
+    }
+
+    fn enqueue(
+        &self,
+        queue_key: &str,
+        submission: api::ActionSubmission,
+    ) -> Result<Uuid, StoreError> {
+        let id = Uuid::now_v7();
+        let kind = match &submission.action {
+            api::Action::SupplierChoice(_) => "supplier_choice",
+            api::Action::ContactChange(_) => "contact_change",
+            api::Action::FailureRequest(_) => "failure_request",
+            api::Action::ChoiceActivation(_) => "choice_activation",
+            api::Action::OfferAnswer(_) => "offer_answer",
         };
         let payload = serde_json::to_string(&submission)
             .map_err(|e| StoreError::Corrupt(format!("action could not be encoded: {e}")))?;
-        self.shared.outbox().enqueue(
-            id,
-            &participant_key(participant, &self.config.device_id),
-            kind,
-            &payload,
-            now,
-        )?;
-        tracing::info!(action = %id, %kind, iin = %participant, "action queued");
+        self.shared
+            .outbox()
+            .enqueue(id, queue_key, kind, &payload, submission.confirmed_at)?;
+        tracing::info!(action = %id, %kind, acting_for = submission.acting_for.is_some(), "action queued");
         self.shared.wake();
         Ok(id)
     }
@@ -358,16 +475,23 @@ impl Core {
     /// The person's technical-failure requests with every deadline that applies so far, in
     /// Astana working time; None when the gateway cannot be reached.
     pub async fn failure_requests(&self, visit: &Visit) -> Option<Vec<FailureRequestView>> {
-        self.failure_requests_by_token(&visit.credentials.session_token)
+        let acting_for = visit.acting_for.as_ref().map(|p| p.iin.digits());
+        self.failure_requests_by_token(&visit.credentials.session_token, acting_for.as_deref())
             .await
     }
 
-    /// The same, with the visit's session token (for work that outlives a borrow of the visit).
+    /// The same, with the visit's session token and whom it acts for (for work that outlives a
+    /// borrow of the visit).
     pub async fn failure_requests_by_token(
         &self,
         session_token: &str,
+        acting_for: Option<&str>,
     ) -> Option<Vec<FailureRequestView>> {
-        let tickets = match self.portal().failure_requests(session_token).await {
+        let tickets = match self
+            .portal()
+            .failure_requests(session_token, acting_for)
+            .await
+        {
             Ok(tickets) => tickets,
             Err(e) => {
                 tracing::warn!(error = %e, "failure requests not available");

@@ -14,7 +14,8 @@ use rusqlite::{OptionalExtension, Transaction, params};
 use uuid::Uuid;
 
 use crate::AppState;
-use crate::auth::{grant_iin, mask_iin, sha256_hex};
+use crate::actor::{Actor, Authority, authority, record_actor};
+use crate::auth::{mask_iin, sha256_hex};
 use crate::error::Refusal;
 use crate::participant::{load_activity, load_catalogue};
 
@@ -69,11 +70,24 @@ fn submit_inner(
         return Ok((status, response));
     }
 
-    // The grant is checked first and its refusal is not recorded: a person can still confirm
-    // the action again under a new login.
-    let iin = grant_iin(&tx, &submission.grant, &submission.device_id)?;
-    let (status, response) = match apply(&tx, key, &iin, &submission) {
-        Ok(receipt) => (StatusCode::CREATED, serde_json::to_string(&receipt)?),
+    // The authority is checked first and its refusal is not recorded: a person can still
+    // confirm the action again under a new login, or with someone they represent.
+    let authority = authority(&tx, &submission)?;
+    let applied = match &authority {
+        Authority::Person(who) => apply(&tx, key, who, &submission),
+        Authority::Anonymous(request) => {
+            crate::tickets::apply_failure_request(&tx, key, None, submission.confirmed_at, request)
+        }
+    };
+    let who = match &authority {
+        Authority::Person(who) => Some(who),
+        Authority::Anonymous(_) => None,
+    };
+    let (status, response) = match applied {
+        Ok(receipt) => {
+            record_actor(&tx, key, who, submission.assistant_present)?;
+            (StatusCode::CREATED, serde_json::to_string(&receipt)?)
+        }
         Err(refusal) if refusal.status.is_client_error() => {
             (refusal.status, serde_json::to_string(&refusal.body)?)
         }
@@ -91,7 +105,16 @@ fn submit_inner(
         ],
     )?;
     tx.commit()?;
-    tracing::info!(%key, iin = %mask_iin(&iin), status = status.as_u16(), "action answered");
+    match who {
+        Some(who) => tracing::info!(
+            %key,
+            iin = %mask_iin(&who.actor),
+            principal = %mask_iin(&who.principal),
+            status = status.as_u16(),
+            "action answered"
+        ),
+        None => tracing::info!(%key, status = status.as_u16(), "anonymous action answered"),
+    }
     Ok((status, response))
 }
 
@@ -104,30 +127,45 @@ pub(crate) fn invalid(message: &str) -> Refusal {
     )
 }
 
+/// Applies the action to `who.principal`.
 fn apply(
     tx: &Transaction<'_>,
     key: Uuid,
-    iin: &str,
+    who: &Actor,
     submission: &ActionSubmission,
 ) -> Result<ActionReceipt, Refusal> {
+    let iin = who.principal.as_str();
     match &submission.action {
-        Action::SupplierChoice(choice) => apply_supplier_choice(tx, key, iin, choice),
-        Action::ContactChange(change) => apply_contact_change(tx, key, iin, change),
-        Action::FailureRequest(request) => {
-            crate::tickets::apply_failure_request(tx, key, iin, submission.confirmed_at, request)
-        }
+        Action::SupplierChoice(choice) => apply_supplier_choice(tx, key, who, choice),
+        Action::ContactChange(change) => apply_contact_change(tx, key, who, change),
+        Action::FailureRequest(request) => crate::tickets::apply_failure_request(
+            tx,
+            key,
+            Some(iin),
+            submission.confirmed_at,
+            request,
+        ),
         Action::ChoiceActivation(activation) => {
             apply_choice_activation(tx, key, iin, &activation.activity_id)
+        }
+        // An offer is addressed to the representative themselves (for a child, the parent).
+        Action::OfferAnswer(_) if submission.acting_for.is_some() => Err(invalid(
+            "an offer is answered by the person it was sent to, not on someone's behalf",
+        )),
+        Action::OfferAnswer(answer) => {
+            crate::offers::apply_offer_answer(tx, key, &who.actor, answer)
         }
     }
 }
 
+/// Orders for the principal; the signature is the actor's, who received the signing code.
 fn apply_supplier_choice(
     tx: &Transaction<'_>,
     key: Uuid,
-    iin: &str,
+    who: &Actor,
     choice: &SupplierChoice,
 ) -> Result<ActionReceipt, Refusal> {
+    let iin = who.principal.as_str();
     let activity = load_activity(tx, iin, &choice.activity_id)?
         .ok_or_else(|| invalid("no such activity for this participant"))?;
     if activity.status != ActivityStatus::AwaitingChoice {
@@ -156,7 +194,7 @@ fn apply_supplier_choice(
             "the supplier's price has changed; review the order again",
         ));
     }
-    crate::signing::spend_signature(tx, iin, choice)?;
+    crate::signing::spend_signature(tx, &who.actor, choice)?;
     let now = Utc::now();
     tx.execute(
         "INSERT INTO orders (reference, idempotency_key, participant_iin, activity_id, item_id,
@@ -245,12 +283,15 @@ fn valid_email(email: &str) -> bool {
         if !user.is_empty() && domain.contains('.') && !email.contains(char::is_whitespace))
 }
 
+/// Changes the principal's contacts. A new phone is proven by whoever acts: the code went to
+/// the phone the actor holds (`/v1/me/phone/otp` is always the session person's own).
 fn apply_contact_change(
     tx: &Transaction<'_>,
     key: Uuid,
-    iin: &str,
+    who: &Actor,
     change: &ContactChange,
 ) -> Result<ActionReceipt, Refusal> {
+    let iin = who.principal.as_str();
     if change.phone.is_none() && change.email.is_none() {
         return Err(invalid("nothing to change"));
     }
@@ -261,7 +302,7 @@ fn apply_contact_change(
         return Err(invalid("the e-mail address is not valid"));
     }
     if let Some(phone) = &change.phone {
-        crate::contact::spend_proof(tx, change.phone_proof.as_deref(), iin, phone)?;
+        crate::contact::spend_proof(tx, change.phone_proof.as_deref(), &who.actor, phone)?;
     }
     let now = Utc::now();
     tx.execute(

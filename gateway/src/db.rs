@@ -148,6 +148,62 @@ fn migrations() -> Migrations<'static> {
             used       INTEGER NOT NULL DEFAULT 0
         );",
         ),
+        // Who may act for whom (Rules item 2.9), and who did each applied action: the actor
+        // and the person it was applied to (NULL both for an anonymous failure request).
+        M::up(
+            "CREATE TABLE representations (
+            representative_iin TEXT NOT NULL,
+            principal_iin      TEXT NOT NULL,
+            relation           TEXT NOT NULL,
+            PRIMARY KEY (representative_iin, principal_iin)
+        );
+        CREATE TABLE action_actors (
+            idempotency_key   TEXT PRIMARY KEY,
+            actor_iin         TEXT,
+            principal_iin     TEXT,
+            assistant_present INTEGER NOT NULL,
+            created_at        TEXT NOT NULL
+        );",
+        ),
+        // A failure can be reported without logging in (Rules item 15): such a ticket has no
+        // participant. SQLite cannot drop NOT NULL in place, so the table is rebuilt.
+        M::up(
+            "CREATE TABLE tickets_nullable (
+            seq             INTEGER PRIMARY KEY AUTOINCREMENT,
+            reference       TEXT NOT NULL,
+            idempotency_key TEXT NOT NULL UNIQUE,
+            participant_iin TEXT,
+            problem         TEXT NOT NULL,
+            description     TEXT NOT NULL,
+            contact_phone   TEXT,
+            screenshot      TEXT,
+            diagnostics     TEXT,
+            submitted_at    TEXT NOT NULL,
+            received_at     TEXT NOT NULL
+        );
+        INSERT INTO tickets_nullable SELECT * FROM tickets;
+        DROP TABLE tickets;
+        ALTER TABLE tickets_nullable RENAME TO tickets;
+        CREATE INDEX tickets_by_participant ON tickets (participant_iin, seq);",
+        ),
+        // Proactive offers (the home-education pilot) with their current status, and answers.
+        M::up(
+            "CREATE TABLE offers (
+            id            TEXT PRIMARY KEY,
+            recipient_iin TEXT NOT NULL,
+            body          TEXT NOT NULL,
+            status        TEXT NOT NULL
+        );
+        CREATE INDEX offers_by_recipient ON offers (recipient_iin);
+        CREATE TABLE offer_answers (
+            seq             INTEGER PRIMARY KEY AUTOINCREMENT,
+            idempotency_key TEXT NOT NULL UNIQUE,
+            offer_id        TEXT NOT NULL,
+            consent         INTEGER NOT NULL,
+            account_id      TEXT,
+            created_at      TEXT NOT NULL
+        );",
+        ),
     ])
 }
 
@@ -231,4 +287,43 @@ pub fn set_activity_status(
 
 pub fn reference(prefix: &str, at: chrono::DateTime<chrono::Utc>, seq: i64) -> String {
     format!("{prefix}-{}-{seq:06}", astana_date(at).format("%Y%m%d"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_migrations_are_valid() {
+        assert!(migrations().validate().is_ok());
+    }
+
+    #[test]
+    fn tickets_keep_their_rows_when_the_participant_becomes_optional() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        migrations().to_version(&mut conn, 7).unwrap();
+        conn.execute(
+            "INSERT INTO tickets (reference, idempotency_key, participant_iin, problem,
+                                  description, submitted_at, received_at)
+             VALUES ('TF-1', 'k1', '810314304128', 'other', 'x', 't', 't')",
+            [],
+        )
+        .unwrap();
+        migrations().to_latest(&mut conn).unwrap();
+        conn.execute(
+            "INSERT INTO tickets (reference, idempotency_key, participant_iin, problem,
+                                  description, submitted_at, received_at)
+             VALUES ('TF-2', 'k2', NULL, 'other', 'y', 't', 't')",
+            [],
+        )
+        .unwrap();
+        let rows: Vec<(i64, Option<String>)> = conn
+            .prepare("SELECT seq, participant_iin FROM tickets ORDER BY seq")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(rows, [(1, Some("810314304128".into())), (2, None)]);
+    }
 }

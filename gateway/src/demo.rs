@@ -1,14 +1,18 @@
 //! Demo data from `assets/demo/`: a fictional region's participants, programmes, catalogue and
 //! suppliers. Dates in the files are relative ("days ago") so the demo works in any year.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use chrono::{Months, NaiveDate};
-use komek_api::{ActivityStatus, CatalogueItem, Category, LocalizedText, Supplier};
+use komek_api::{ActivityStatus, CatalogueItem, Category, LocalizedText, Relation, Supplier};
 use rusqlite::{Connection, params};
 use serde::{Deserialize, Serialize};
 
 use crate::error::GatewayError;
+
+mod offers;
+mod representations;
 
 /// A participant as the state systems would send them.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -28,6 +32,10 @@ pub struct Participant {
     pub id_document: komek_api::IdDocument,
     #[serde(default)]
     pub represents: Vec<String>,
+    /// How the person represents some of `represents`; for the others it is derived
+    /// (`demo_relation`). Absent from the stored body unless given.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub relations: BTreeMap<String, Relation>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -116,7 +124,10 @@ fn load_announcements(
     Ok(demo.items.len())
 }
 
-fn read<T: for<'de> Deserialize<'de>>(dir: &Path, name: &str) -> Result<T, GatewayError> {
+pub(super) fn read<T: for<'de> Deserialize<'de>>(
+    dir: &Path,
+    name: &str,
+) -> Result<T, GatewayError> {
     let path = dir.join(name);
     let text = std::fs::read_to_string(&path)
         .map_err(|e| GatewayError::DemoData(format!("{}: {e}", path.display())))?;
@@ -162,12 +173,14 @@ fn demo_history(
     }
 }
 
-fn days_before(today: NaiveDate, days: i64) -> NaiveDate {
+pub(super) fn days_before(today: NaiveDate, days: i64) -> NaiveDate {
     today - chrono::Duration::days(days)
 }
 
-/// Loads the demo data. The public catalogue and the announcements are replaced on every start; participants and their
-/// activities only when the database has none yet, so what people did survives a restart.
+/// Loads the demo data. The public catalogue, the announcements and who represents whom are
+/// replaced on every start; participants, their activities and offers are added when missing
+/// and never overwritten, so what people did survives a restart and new demo rows still reach
+/// an older database.
 pub fn load(conn: &mut Connection, dir: &Path, today: NaiveDate) -> Result<(), GatewayError> {
     let items: Items = read(dir, "catalogue.json")?;
     let suppliers: Suppliers = read(dir, "suppliers.json")?;
@@ -190,46 +203,49 @@ pub fn load(conn: &mut Connection, dir: &Path, today: NaiveDate) -> Result<(), G
         )?;
     }
     let announcements = load_announcements(&tx, dir, today)?;
-    let known: i64 = tx.query_row("SELECT COUNT(*) FROM participants", [], |r| r.get(0))?;
-    if known == 0 {
-        for p in &participants.participants {
-            tx.execute(
-                "INSERT INTO participants (iin, body, phone) VALUES (?1, ?2, ?3)",
-                params![p.iin, serde_json::to_string(p)?, p.phone],
-            )?;
+    for p in &participants.participants {
+        tx.execute(
+            "INSERT OR IGNORE INTO participants (iin, body, phone) VALUES (?1, ?2, ?3)",
+            params![p.iin, serde_json::to_string(p)?, p.phone],
+        )?;
+    }
+    representations::load(&tx, &participants.participants, today)?;
+    let offers = offers::load(&tx, dir, today)?;
+    for a in &activities.activities {
+        let programme_date = days_before(today, a.programme_days_ago);
+        let activity = komek_api::Activity {
+            id: a.id.clone(),
+            category: a.category,
+            title: a.title.clone(),
+            quantity: a.quantity,
+            programme_date,
+            notice_date: a.notice_days_ago.map(|d| days_before(today, d)),
+            term_until: programme_date
+                .checked_add_months(Months::new(a.term_months))
+                .unwrap_or(programme_date),
+            status: a.status,
+            matching_items: a.matching_items.clone(),
+            history: Vec::new(),
+        };
+        let added = tx.execute(
+            "INSERT OR IGNORE INTO activities (id, participant_iin, body, status)
+             VALUES (?1, ?2, ?3, ?4)",
+            params![
+                a.id,
+                a.participant_iin,
+                serde_json::to_string(&activity)?,
+                crate::db::enum_text(a.status)
+            ],
+        )?;
+        if added == 0 {
+            continue; // known already, with its own history
         }
-        for a in &activities.activities {
-            let programme_date = days_before(today, a.programme_days_ago);
-            let activity = komek_api::Activity {
-                id: a.id.clone(),
-                category: a.category,
-                title: a.title.clone(),
-                quantity: a.quantity,
-                programme_date,
-                notice_date: a.notice_days_ago.map(|d| days_before(today, d)),
-                term_until: programme_date
-                    .checked_add_months(Months::new(a.term_months))
-                    .unwrap_or(programme_date),
-                status: a.status,
-                matching_items: a.matching_items.clone(),
-                history: Vec::new(),
-            };
+        let start = activity.notice_date.unwrap_or(programme_date);
+        for (status, on) in demo_history(a.status, start, today) {
             tx.execute(
-                "INSERT INTO activities (id, participant_iin, body, status) VALUES (?1, ?2, ?3, ?4)",
-                params![
-                    a.id,
-                    a.participant_iin,
-                    serde_json::to_string(&activity)?,
-                    crate::db::enum_text(a.status)
-                ],
+                "INSERT INTO activity_events (activity_id, status, on_date) VALUES (?1, ?2, ?3)",
+                params![a.id, crate::db::enum_text(status), on.to_string()],
             )?;
-            let start = activity.notice_date.unwrap_or(programme_date);
-            for (status, on) in demo_history(a.status, start, today) {
-                tx.execute(
-                    "INSERT INTO activity_events (activity_id, status, on_date) VALUES (?1, ?2, ?3)",
-                    params![a.id, crate::db::enum_text(status), on.to_string()],
-                )?;
-            }
         }
     }
     tx.commit()?;
@@ -238,7 +254,41 @@ pub fn load(conn: &mut Connection, dir: &Path, today: NaiveDate) -> Result<(), G
         suppliers = suppliers.suppliers.len(),
         participants = participants.participants.len(),
         announcements,
+        offers,
         "demo data loaded"
     );
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn count(conn: &Connection, table: &str) -> i64 {
+        conn.query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0))
+            .unwrap()
+    }
+
+    #[test]
+    fn loading_again_adds_nothing_twice_and_keeps_what_people_did() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = crate::Db::open(&dir.path().join("g.db")).unwrap();
+        let demo = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../assets/demo"));
+        let today = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        let mut conn = db.lock();
+        load(&mut conn, demo, today).unwrap();
+        let events = count(&conn, "activity_events");
+        assert_eq!(count(&conn, "representations"), 2);
+        assert_eq!(count(&conn, "offers"), 1);
+        conn.execute("UPDATE offers SET status = 'accepted'", [])
+            .unwrap();
+
+        load(&mut conn, demo, today).unwrap();
+        assert_eq!(count(&conn, "activity_events"), events);
+        assert_eq!(count(&conn, "representations"), 2);
+        let status: String = conn
+            .query_row("SELECT status FROM offers", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(status, "accepted");
+    }
 }

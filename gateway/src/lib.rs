@@ -4,6 +4,7 @@
 //! boundary; the demo data stand in for them.
 
 mod actions;
+mod actor;
 mod announcements;
 pub mod auth;
 mod challenge;
@@ -11,9 +12,11 @@ mod contact;
 mod db;
 mod demo;
 mod error;
+mod offers;
 mod operator;
 mod participant;
 mod proof;
+mod representation;
 mod signing;
 mod tickets;
 
@@ -64,6 +67,8 @@ pub struct AppState {
         auth::dev_otp,
         participant::profile,
         participant::activities,
+        representation::principals,
+        offers::mine,
         contact::request_phone_otp,
         contact::verify_phone_otp,
         signing::request_sign_otp,
@@ -111,6 +116,8 @@ pub fn build(config: GatewayConfig) -> Result<Router, GatewayError> {
         .route("/v1/auth/logout", post(auth::logout))
         .route("/v1/me", get(participant::profile))
         .route("/v1/me/activities", get(participant::activities))
+        .route("/v1/me/principals", get(representation::principals))
+        .route("/v1/me/offers", get(offers::mine))
         .route("/v1/me/phone/otp", post(contact::request_phone_otp))
         .route("/v1/me/phone/otp/verify", post(contact::verify_phone_otp))
         .route(

@@ -7,9 +7,9 @@ use komek_api::{Activity, Catalogue, CatalogueItem, ErrorCode, Profile, StatusCh
 use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::AppState;
-use crate::auth::session_iin;
 use crate::demo::Participant;
 use crate::error::Refusal;
+use crate::representation::reader_iin;
 
 pub fn load_participant(conn: &Connection, iin: &str) -> Result<Option<Participant>, Refusal> {
     let body: Option<String> = conn
@@ -62,13 +62,16 @@ pub fn load_history(conn: &Connection, activity_id: &str) -> Result<Vec<StatusCh
         .collect()
 }
 
-#[utoipa::path(get, path = "/v1/me", responses((status = 200, body = Profile), (status = 401)))]
+#[utoipa::path(get, path = "/v1/me",
+    params(("Acting-For" = Option<String>, Header, description = "a principal's IIN: their data")),
+    responses((status = 200, body = Profile), (status = 401),
+              (status = 403, body = komek_api::ApiError)))]
 pub async fn profile(
     State(state): State<AppState>,
     headers: HeaderMap,
 ) -> Result<Json<Profile>, Refusal> {
     let conn = state.db.lock();
-    let iin = session_iin(&conn, &headers)?;
+    let iin = reader_iin(&conn, &headers)?;
     let p = load_participant(&conn, &iin)?.ok_or_else(Refusal::unauthorized)?;
     Ok(Json(Profile {
         iin: p.iin,
@@ -87,13 +90,15 @@ pub async fn profile(
 }
 
 #[utoipa::path(get, path = "/v1/me/activities",
-    responses((status = 200, body = Vec<Activity>), (status = 401)))]
+    params(("Acting-For" = Option<String>, Header, description = "a principal's IIN: their data")),
+    responses((status = 200, body = Vec<Activity>), (status = 401),
+              (status = 403, body = komek_api::ApiError)))]
 pub async fn activities(
     State(state): State<AppState>,
     headers: HeaderMap,
 ) -> Result<Json<Vec<Activity>>, Refusal> {
     let conn = state.db.lock();
-    let iin = session_iin(&conn, &headers)?;
+    let iin = reader_iin(&conn, &headers)?;
     let mut stmt =
         conn.prepare("SELECT id FROM activities WHERE participant_iin = ?1 ORDER BY id")?;
     let ids: Vec<String> = stmt

@@ -14,8 +14,8 @@ use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use uuid::Uuid;
 
 use crate::AppState;
-use crate::auth::session_iin;
 use crate::error::Refusal;
+use crate::representation::reader_iin;
 
 /// The largest screenshot accepted, in base64 characters (a 1080p kiosk screen is far smaller).
 const MAX_SCREENSHOT: usize = 1_500_000;
@@ -45,10 +45,11 @@ pub fn allowed(done: &[TicketEvent], next: TicketEvent) -> bool {
 use crate::actions::invalid;
 
 /// Opens a ticket for a queued failure request; received now, by the contact centre.
+/// `iin` is None for a request made without logging in (its ticket has no participant).
 pub fn apply_failure_request(
     tx: &Transaction<'_>,
     key: Uuid,
-    iin: &str,
+    iin: Option<&str>,
     submitted_at: DateTime<Utc>,
     request: &FailureRequest,
 ) -> Result<ActionReceipt, Refusal> {
@@ -121,13 +122,16 @@ fn events_of(conn: &Connection, reference: &str) -> Result<Vec<TicketRecord>, Re
 }
 
 #[utoipa::path(get, path = "/v1/me/failure-requests",
-    responses((status = 200, body = Vec<Ticket>), (status = 401)))]
+    params(("Acting-For" = Option<String>, Header, description = "a principal's IIN: their data")),
+    responses((status = 200, body = Vec<Ticket>), (status = 401),
+              (status = 403, body = komek_api::ApiError)))]
 pub async fn mine(
     State(state): State<AppState>,
     headers: HeaderMap,
 ) -> Result<Json<Vec<Ticket>>, Refusal> {
     let conn = state.db.lock();
-    let iin = session_iin(&conn, &headers)?;
+    // Anonymous tickets have no IIN, so they match no one here.
+    let iin = reader_iin(&conn, &headers)?;
     let mut stmt = conn.prepare(
         "SELECT reference, problem, submitted_at, received_at FROM tickets
          WHERE participant_iin = ?1 ORDER BY seq DESC",

@@ -30,6 +30,8 @@ async fn openapi_document_describes_every_endpoint() {
         "/v1/me/activities",
         "/v1/me/application/sign/otp",
         "/v1/me/application/sign/otp/verify",
+        "/v1/me/principals",
+        "/v1/me/offers",
         "/v1/me/phone/otp",
         "/v1/me/phone/otp/verify",
         "/v1/catalogue",
@@ -121,6 +123,8 @@ fn submission(
             guaranteed_amount_kzt: price,
             signature: None,
         }),
+        acting_for: None,
+        assistant_present: false,
     }
 }
 
@@ -259,6 +263,8 @@ async fn only_a_blocked_choice_can_be_asked_to_be_activated_and_it_then_shows_re
         action: Action::ChoiceActivation(ChoiceActivation {
             activity_id: id.into(),
         }),
+        acting_for: None,
+        assistant_present: false,
     };
     if let Some(open) = open {
         let (status, _) = post_action(&http, &gw.url, Uuid::now_v7(), &activate(&open.id)).await;

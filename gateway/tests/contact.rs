@@ -59,6 +59,8 @@ fn change(session: &LoginSession, phone: Option<&str>, proof: Option<&str>) -> A
             phone_proof: proof.map(Into::into),
             email: Some("new.address@example.kz".into()),
         }),
+        acting_for: None,
+        assistant_present: false,
     }
 }
 

@@ -45,12 +45,7 @@ async fn order(http: &reqwest::Client, gw: &Gateway, session: &LoginSession) -> 
 }
 
 fn submission(session: &LoginSession, choice: SupplierChoice) -> ActionSubmission {
-    ActionSubmission {
-        grant: session.grant.clone(),
-        device_id: "kiosk-test".into(),
-        confirmed_at: chrono::Utc::now(),
-        action: Action::SupplierChoice(choice),
-    }
+    common::submission(session, Action::SupplierChoice(choice))
 }
 
 async fn refusal(http: &reqwest::Client, gw: &Gateway, body: &ActionSubmission) -> ApiError {

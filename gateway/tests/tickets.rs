@@ -30,6 +30,8 @@ async fn submit(
             device_id: "kiosk-test".into(),
             confirmed_at: chrono::Utc::now(),
             action: Action::FailureRequest(request),
+            acting_for: None,
+            assistant_present: false,
         })
         .send()
         .await
@@ -178,4 +180,94 @@ async fn a_failure_request_becomes_a_ticket_that_operators_move_on_in_order() {
     );
     let other = login(&http, &gw, OTHER_IIN).await;
     assert!(my_tickets(&http, &gw, &other).await.is_empty());
+}
+
+/// A failure reported without logging in: no grant, only a phone to call back.
+fn anonymous(phone: Option<&str>) -> ActionSubmission {
+    ActionSubmission {
+        grant: String::new(),
+        device_id: "kiosk-test".into(),
+        confirmed_at: chrono::Utc::now(),
+        action: Action::FailureRequest(FailureRequest {
+            problem: FailureProblem::CannotLogIn,
+            description: String::new(),
+            contact_phone: phone.map(Into::into),
+            screenshot_png_base64: None,
+            kiosk_diagnostics: None,
+        }),
+        acting_for: None,
+        assistant_present: false,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failure_can_be_reported_without_logging_in_with_a_phone_to_call_back() {
+    let gw = start_with(&["--operator-token", OPERATOR_TOKEN]);
+    let http = reqwest::Client::new();
+
+    // Without a phone there is no one to answer: refused like any action without authority.
+    let (status, text) = post_action(&http, &gw.url, Uuid::now_v7(), &anonymous(None)).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "{text}");
+    // Nor may an anonymous request act for anyone.
+    let mut acting = anonymous(Some("+77011234567"));
+    acting.acting_for = Some(IIN.into());
+    let (status, _) = post_action(&http, &gw.url, Uuid::now_v7(), &acting).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    // Any other action needs a grant.
+    let mut other = anonymous(Some("+77011234567"));
+    other.action = Action::ChoiceActivation(komek_api::ChoiceActivation {
+        activity_id: "ipr-0001".into(),
+    });
+    let (status, _) = post_action(&http, &gw.url, Uuid::now_v7(), &other).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+
+    let body = anonymous(Some("+77011234567"));
+    let key = Uuid::now_v7();
+    let first = post_action(&http, &gw.url, key, &body).await;
+    assert_eq!(first.0, StatusCode::CREATED, "{}", first.1);
+    let receipt: ActionReceipt = serde_json::from_str(&first.1).unwrap();
+    assert!(receipt.reference.starts_with("TF-"));
+    assert_eq!(
+        post_action(&http, &gw.url, key, &body).await,
+        first,
+        "idempotent"
+    );
+
+    // Stored once, with no participant; the actor record says nobody.
+    let db = gw.read_db();
+    let (count, iin): (i64, Option<String>) = db
+        .query_row(
+            "SELECT COUNT(*), MAX(participant_iin) FROM tickets WHERE reference = ?1",
+            [&receipt.reference],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!((count, iin), (1, None));
+    let actor: Option<String> = db
+        .query_row(
+            "SELECT actor_iin FROM action_actors WHERE idempotency_key = ?1",
+            [key.to_string()],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(actor, None);
+
+    // Nobody sees it among their requests.
+    for iin in [IIN, OTHER_IIN, PARENT] {
+        let session = login(&http, &gw, iin).await;
+        assert!(my_tickets(&http, &gw, &session).await.is_empty(), "{iin}");
+    }
+
+    // The contact centre moves it on like any other.
+    let answer = operator(
+        &http,
+        &gw,
+        Some(OPERATOR_TOKEN),
+        &receipt.reference,
+        TicketEvent::Register,
+    )
+    .await;
+    assert_eq!(answer.status(), StatusCode::OK);
+    let events: Vec<TicketRecord> = answer.json().await.unwrap();
+    assert_eq!(events.len(), 1);
 }

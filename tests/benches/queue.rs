@@ -100,6 +100,8 @@ fn main() -> anyhow::Result<()> {
                 device_id: DEVICE.into(),
                 confirmed_at: chrono::Utc::now(),
                 action: contact(i),
+                acting_for: None,
+                assistant_present: false,
             };
             http.post(format!("{}/v1/actions", gateway.url()))
                 .header(IDEMPOTENCY_KEY_HEADER, Uuid::now_v7().to_string())

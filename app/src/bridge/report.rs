@@ -108,14 +108,20 @@ impl Inner {
             }
         }
         self.show(Screen::Requests);
-        let token = match self.state.borrow().session.visit() {
-            Some(visit) => crate::core::Core::session_token(visit),
+        let (token, acting_for) = match self.state.borrow().session.visit() {
+            Some(visit) => (
+                crate::core::Core::session_token(visit),
+                visit.acting_for.as_ref().map(|p| p.iin.digits()),
+            ),
             None => return,
         };
         let core = self.core.clone();
-        self.spawn(
-            async move { Update::FailureRequests(core.failure_requests_by_token(&token).await) },
-        );
+        self.spawn(async move {
+            Update::FailureRequests(
+                core.failure_requests_by_token(&token, acting_for.as_deref())
+                    .await,
+            )
+        });
     }
 
     pub(super) fn phone_digit(&self, digit: &str) {

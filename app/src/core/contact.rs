@@ -95,6 +95,6 @@ impl Core {
             phone_proof: phone.map(|p| p.proof.clone()),
             email: email.map(str::to_string),
         });
-        self.queue_action(&visit.iin, &visit.credentials.grant, action, now)
+        self.queue_for(visit, action, now)
     }
 }

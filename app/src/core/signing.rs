@@ -109,6 +109,6 @@ impl Core {
         now: DateTime<Utc>,
     ) -> Result<Uuid, StoreError> {
         let action = api::Action::SupplierChoice(signed.application.clone());
-        self.queue_action(&visit.iin, &visit.credentials.grant, action, now)
+        self.queue_for(visit, action, now)
     }
 }

@@ -11,9 +11,11 @@ mod catalogue;
 mod email;
 pub mod failure_sla;
 mod iin;
+pub mod offer;
 mod order;
 mod phone;
 mod profile;
+mod representation;
 mod text;
 mod window;
 
@@ -26,6 +28,7 @@ pub use phone::{MobilePhone, PhoneError};
 pub use profile::{
     DOCUMENT_WARNING_DAYS, DocumentValidity, IdDocument, ParticipantCategory, Profile,
 };
+pub use representation::{Principal, Relation};
 pub use text::{Lang, Text};
 pub use window::{CHOICE_WINDOW_MONTHS, ChoiceWindow, window_last_day};
 

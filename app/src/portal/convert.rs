@@ -4,9 +4,10 @@ use komek_api as api;
 
 use crate::domain::announcements::Announcements;
 use crate::domain::failure_sla::{Finding, Timeline};
+use crate::domain::offer::{BankAccount, OfferStatus, ProactiveOffer};
 use crate::domain::{
-    Activity, ActivityStatus, Catalogue, Category, IdDocument, Item, ParticipantCategory,
-    PersonName, Profile, Sex, Supplier, Text,
+    Activity, ActivityStatus, Catalogue, Category, IdDocument, Iin, Item, ParticipantCategory,
+    PersonName, Principal, Profile, Relation, Sex, Supplier, Text,
 };
 
 fn text(t: &api::LocalizedText) -> Text {
@@ -44,6 +45,56 @@ pub fn announcements_from_wire(a: &api::Announcements) -> Announcements {
     }
 }
 
+fn participant_category(c: api::ParticipantCategory) -> ParticipantCategory {
+    match c {
+        api::ParticipantCategory::Disability => ParticipantCategory::Disability,
+        api::ParticipantCategory::Elderly => ParticipantCategory::Elderly,
+        api::ParticipantCategory::Representative => ParticipantCategory::Representative,
+    }
+}
+
+/// Someone the person may act for; None when the gateway sent an IIN that is not one.
+pub fn principal_from_wire(p: &api::Principal) -> Option<Principal> {
+    Some(Principal {
+        iin: Iin::parse(&p.iin).ok()?,
+        full_name: p.full_name.clone(),
+        birth_date: p.birth_date,
+        relation: match p.relation {
+            api::Relation::Parent => Relation::Parent,
+            api::Relation::Guardian => Relation::Guardian,
+            api::Relation::Trustee => Relation::Trustee,
+        },
+        category: participant_category(p.category),
+    })
+}
+
+pub fn offer_from_wire(o: &api::ProactiveOffer) -> ProactiveOffer {
+    ProactiveOffer {
+        id: o.id.clone(),
+        service: text(&o.service),
+        child_name: o.child_name.clone(),
+        sent_at: o.sent_at,
+        answer_within_working_days: o.answer_within_working_days,
+        accounts: o
+            .accounts
+            .iter()
+            .map(|a| BankAccount {
+                id: a.id.clone(),
+                bank: a.bank.clone(),
+                number_masked: a.number_masked.clone(),
+            })
+            .collect(),
+        banks: o.banks.clone(),
+        status: match o.status {
+            api::OfferStatus::AwaitingAnswer => OfferStatus::AwaitingAnswer,
+            api::OfferStatus::Accepted => OfferStatus::Accepted,
+            api::OfferStatus::Refused => OfferStatus::Refused,
+            api::OfferStatus::AwaitingAccount => OfferStatus::AwaitingAccount,
+        },
+        contact_centre: o.contact_centre.clone(),
+    }
+}
+
 pub fn profile_from_wire(p: &api::Profile) -> Profile {
     Profile {
         name: PersonName {
@@ -60,11 +111,7 @@ pub fn profile_from_wire(p: &api::Profile) -> Profile {
         phone: p.phone.clone(),
         email: p.email.clone(),
         region: p.region.clone(),
-        category: match p.category {
-            api::ParticipantCategory::Disability => ParticipantCategory::Disability,
-            api::ParticipantCategory::Elderly => ParticipantCategory::Elderly,
-            api::ParticipantCategory::Representative => ParticipantCategory::Representative,
-        },
+        category: participant_category(p.category),
         id_document: IdDocument {
             number: p.id_document.number.clone(),
             issuer: p.id_document.issuer.clone(),

@@ -11,8 +11,8 @@ use serde::de::DeserializeOwned;
 use uuid::Uuid;
 
 pub use convert::{
-    activity_from_wire, announcements_from_wire, catalogue_from_wire, profile_from_wire,
-    ticket_timeline,
+    activity_from_wire, announcements_from_wire, catalogue_from_wire, offer_from_wire,
+    principal_from_wire, profile_from_wire, ticket_timeline,
 };
 
 #[derive(Debug, thiserror::Error)]
@@ -204,28 +204,61 @@ impl PortalClient {
         .await
     }
 
-    pub async fn profile(&self, session_token: &str) -> Result<api::Profile, PortalError> {
-        let req = self.http.get(self.url("/v1/me")).bearer_auth(session_token);
-        read(req.send().await).await
+    /// The profile of the person logged in, or of the one they act for.
+    pub async fn profile(
+        &self,
+        session_token: &str,
+        acting_for: Option<&str>,
+    ) -> Result<api::Profile, PortalError> {
+        self.get_as(session_token, acting_for, "/v1/me").await
     }
 
-    pub async fn activities(&self, session_token: &str) -> Result<Vec<api::Activity>, PortalError> {
-        let req = self
-            .http
-            .get(self.url("/v1/me/activities"))
-            .bearer_auth(session_token);
-        read(req.send().await).await
+    pub async fn activities(
+        &self,
+        session_token: &str,
+        acting_for: Option<&str>,
+    ) -> Result<Vec<api::Activity>, PortalError> {
+        self.get_as(session_token, acting_for, "/v1/me/activities")
+            .await
     }
 
-    /// The person's technical-failure requests, newest first.
+    /// The technical-failure requests, newest first.
     pub async fn failure_requests(
         &self,
         session_token: &str,
+        acting_for: Option<&str>,
     ) -> Result<Vec<api::Ticket>, PortalError> {
-        let req = self
-            .http
-            .get(self.url("/v1/me/failure-requests"))
-            .bearer_auth(session_token);
+        self.get_as(session_token, acting_for, "/v1/me/failure-requests")
+            .await
+    }
+
+    /// Whom the person logged in may act for.
+    pub async fn principals(
+        &self,
+        session_token: &str,
+    ) -> Result<Vec<api::Principal>, PortalError> {
+        self.get_as(session_token, None, "/v1/me/principals").await
+    }
+
+    /// The proactive offers addressed to the person logged in.
+    pub async fn offers(
+        &self,
+        session_token: &str,
+    ) -> Result<Vec<api::ProactiveOffer>, PortalError> {
+        self.get_as(session_token, None, "/v1/me/offers").await
+    }
+
+    /// `GET path` as the logged-in person, for `acting_for` when given.
+    async fn get_as<T: DeserializeOwned>(
+        &self,
+        session_token: &str,
+        acting_for: Option<&str>,
+        path: &str,
+    ) -> Result<T, PortalError> {
+        let mut req = self.http.get(self.url(path)).bearer_auth(session_token);
+        if let Some(iin) = acting_for {
+            req = req.header(api::ACTING_FOR_HEADER, iin);
+        }
         read(req.send().await).await
     }
 

@@ -5,19 +5,43 @@
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
 use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 
-use komek_api::{ActionSubmission, DevOtp, LoginSession, OtpChallenge, OtpRequest, OtpVerify};
+use komek_api::{
+    Action, ActionSubmission, DevOtp, LoginSession, OtpChallenge, OtpRequest, OtpVerify,
+};
 use reqwest::StatusCode;
 use uuid::Uuid;
 
 pub const IIN: &str = "810314304128";
 pub const BLIND_PARTICIPANT: &str = "660505315307";
+/// Айгерім, who represents her son `CHILD` and has a proactive offer for him.
+pub const PARENT: &str = "910418413194";
+pub const CHILD: &str = "170912500976";
+/// Омарова, elderly, and `TRUSTEE`, her trustee.
+pub const ELDERLY: &str = "440630402069";
+pub const TRUSTEE: &str = "700723307232";
 
 pub struct Gateway {
     child: Child,
     pub url: String,
-    _dir: tempfile::TempDir,
+    dir: tempfile::TempDir,
+}
+
+impl Gateway {
+    pub fn db_path(&self) -> PathBuf {
+        self.dir.path().join("gateway.db")
+    }
+
+    /// A read-only look into the gateway's database, to check what it recorded.
+    pub fn read_db(&self) -> rusqlite::Connection {
+        rusqlite::Connection::open_with_flags(
+            self.db_path(),
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+        )
+        .unwrap()
+    }
 }
 
 impl Drop for Gateway {
@@ -52,11 +76,7 @@ pub fn start_with(extra: &[&str]) -> Gateway {
         .strip_prefix("listening on ")
         .unwrap()
         .to_string();
-    Gateway {
-        child,
-        url,
-        _dir: dir,
-    }
+    Gateway { child, url, dir }
 }
 
 pub async fn request_code(http: &reqwest::Client, gw: &Gateway, iin: &str) -> reqwest::Response {
@@ -121,6 +141,18 @@ pub async fn post_action(
     (response.status(), response.text().await.unwrap())
 }
 
+/// An action as the kiosk's outbox would deliver it, under the person's grant, for themselves.
+pub fn submission(session: &LoginSession, action: Action) -> ActionSubmission {
+    ActionSubmission {
+        grant: session.grant.clone(),
+        device_id: "kiosk-test".into(),
+        confirmed_at: chrono::Utc::now(),
+        action,
+        acting_for: None,
+        assistant_present: false,
+    }
+}
+
 /// `GET path` as the logged-in person, read as JSON.
 pub async fn get_as<T: serde::de::DeserializeOwned>(
     http: &reqwest::Client,
@@ -150,6 +182,22 @@ pub async fn ask_signing_code(
         .json(&komek_api::SignOtpRequest {
             digest: digest.into(),
         })
+        .send()
+        .await
+        .unwrap()
+}
+
+/// `GET path` as the logged-in person acting for `principal` (the `Acting-For` header).
+pub async fn get_for(
+    http: &reqwest::Client,
+    gw: &Gateway,
+    session: &LoginSession,
+    principal: &str,
+    path: &str,
+) -> reqwest::Response {
+    http.get(format!("{}{path}", gw.url))
+        .bearer_auth(&session.session_token)
+        .header(komek_api::ACTING_FOR_HEADER, principal)
         .send()
         .await
         .unwrap()
