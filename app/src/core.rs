@@ -119,12 +119,15 @@ pub struct FailureRequestView {
 pub struct Visit {
     /// The person logged in.
     pub iin: Iin,
+    pub name: crate::domain::PersonName,
     /// The profile and programme of the person the visit is about: the one acted for, if any.
     pub profile: Profile,
     pub activities: Vec<Activity>,
     /// Whom the person logged in may act for (Rules item 2.9).
     pub principals: Vec<Principal>,
     pub acting_for: Option<Principal>,
+    /// The person logged in has a programme of their own, not only people to act for.
+    pub has_own_programme: bool,
     /// Proactive offers addressed to the person logged in.
     pub offers: Vec<ProactiveOffer>,
     /// A service-centre assistant was recorded as present; every action says so.
@@ -164,8 +167,34 @@ pub fn participant_key(iin: &Iin, device_id: &str) -> String {
     hex::encode(&h.finalize()[..12])
 }
 
-/// The outbox queue of reports from people who have not logged in.
-const ANONYMOUS_QUEUE: &str = "anonymous";
+/// A person's profile and programme as loaded for a visit, and whom they were loaded for:
+/// only [`Core::programme`] makes one, so a visit never shows one person's data as another's.
+pub struct Programme {
+    principal: Option<Principal>,
+    profile: Profile,
+    activities: Vec<Activity>,
+}
+
+impl Programme {
+    pub fn principal(&self) -> Option<&Principal> {
+        self.principal.as_ref()
+    }
+}
+
+/// Which outbox queue an action joins: its person's, or one of its own.
+enum QueueKey<'a> {
+    Participant(&'a str),
+    OwnQueue,
+}
+
+/// Why a report without a login was not queued.
+#[derive(Debug, thiserror::Error)]
+pub enum AnonymousReportError {
+    #[error("a report without a login needs a phone to call back on")]
+    NoPhone,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
 
 pub struct Core {
     shared: Arc<SyncShared>,
@@ -183,6 +212,11 @@ impl Core {
             config,
             calendar: WorkCalendar::kazakhstan()?,
         })
+    }
+
+    /// Astana's working days: the deadlines of failure requests and of proactive offers.
+    pub fn calendar(&self) -> &WorkCalendar {
+        &self.calendar
     }
 
     pub fn config(&self) -> &CoreConfig {
@@ -235,7 +269,11 @@ impl Core {
         self.shared.report_outcome(&answer);
         let session = answer?;
         let token = &session.session_token;
-        let (profile, activities) = self.programme(token, None).await?;
+        let Programme {
+            profile,
+            activities,
+            ..
+        } = self.programme(token, None).await?;
         let principals = self.portal().principals(token).await?;
         // An offer that cannot be read now is not worth refusing the login for.
         let offers = self.portal().offers(token).await.unwrap_or_else(|e| {
@@ -243,8 +281,12 @@ impl Core {
             Vec::new()
         });
         tracing::info!(iin = %challenge.iin, activities = activities.len(), principals = principals.len(), offers = offers.len(), "logged in");
+        let has_own_programme = !activities.is_empty()
+            || profile.category != crate::domain::ParticipantCategory::Representative;
         Ok(Visit {
             iin: challenge.iin.clone(),
+            name: profile.name.clone(),
+            has_own_programme,
             profile,
             activities,
             principals: principals.iter().filter_map(principal_from_wire).collect(),
@@ -258,13 +300,14 @@ impl Core {
         })
     }
 
-    /// The profile and programme of the person logged in, or of the one they act for.
+    /// The profile and programme of the person logged in (`None`), or of the one they act
+    /// for, ready for [`Core::act_for`].
     pub async fn programme(
         &self,
         session_token: &str,
-        acting_for: Option<&Iin>,
-    ) -> Result<(Profile, Vec<Activity>), LoginError> {
-        let acting_for = acting_for.map(Iin::digits);
+        principal: Option<Principal>,
+    ) -> Result<Programme, LoginError> {
+        let acting_for = principal.as_ref().map(|p| p.iin.digits());
         let profile = self
             .portal()
             .profile(session_token, acting_for.as_deref())
@@ -273,23 +316,19 @@ impl Core {
             .portal()
             .activities(session_token, acting_for.as_deref())
             .await?;
-        Ok((
-            profile_from_wire(&profile),
-            activities.iter().map(activity_from_wire).collect(),
-        ))
+        Ok(Programme {
+            principal,
+            profile: profile_from_wire(&profile),
+            activities: activities.iter().map(activity_from_wire).collect(),
+        })
     }
 
-    /// The visit now acts for `principal` (or for the person themselves), whose profile and
-    /// programme were loaded by [`Core::programme`].
-    pub fn act_for(
-        visit: &mut Visit,
-        principal: Option<Principal>,
-        profile: Profile,
-        activities: Vec<Activity>,
-    ) {
-        visit.acting_for = principal;
-        visit.profile = profile;
-        visit.activities = activities;
+    /// The visit now acts for the person `programme` was loaded for (or for the person
+    /// logged in), and shows their profile and programme.
+    pub fn act_for(visit: &mut Visit, programme: Programme) {
+        visit.acting_for = programme.principal;
+        visit.profile = programme.profile;
+        visit.activities = programme.activities;
     }
 
     /// Ends the session at the gateway too; the visit is dropped (and wiped) by the caller.
@@ -375,32 +414,32 @@ impl Core {
     }
 
     /// Commits a technical-failure request of someone who has not logged in (Rules item 15):
-    /// no grant, so the gateway takes it only with a phone to call back on.
+    /// no grant, so it needs a phone (`+7` and ten digits) to call back on, as the gateway
+    /// does. Each such report has a queue of its own: strangers' reports do not wait on
+    /// each other.
     pub fn queue_anonymous_failure_request(
         &self,
         request: api::FailureRequest,
         now: DateTime<Utc>,
-    ) -> Result<Uuid, StoreError> {
+    ) -> Result<Uuid, AnonymousReportError> {
+        let phone_ok = request.contact_phone.as_deref().is_some_and(|p| {
+            p.len() == 12 && p.starts_with("+7") && p[1..].bytes().all(|b| b.is_ascii_digit())
+        });
+        if !phone_ok {
+            return Err(AnonymousReportError::NoPhone);
+        }
         let submission = self.submission("", api::Action::FailureRequest(request), now);
-        self.enqueue(ANONYMOUS_QUEUE, submission)
+        Ok(self.enqueue(QueueKey::OwnQueue, submission)?)
     }
 
-    /// Commits the person's answer to a proactive offer. The offer is addressed to the person
-    /// logged in, so the answer is theirs even while they act for someone.
+    /// Commits the person's answer to a proactive offer (see [`Core::queue_for`]).
     pub fn queue_offer_answer(
         &self,
         visit: &Visit,
         answer: api::OfferAnswer,
         now: DateTime<Utc>,
     ) -> Result<Uuid, StoreError> {
-        let mut submission = self.submission(
-            &visit.credentials.grant,
-            api::Action::OfferAnswer(answer),
-            now,
-        );
-        submission.assistant_present = visit.assistant_present;
-        let key = participant_key(&visit.iin, &self.config.device_id);
-        self.enqueue(&key, submission)
+        self.queue_for(visit, api::Action::OfferAnswer(answer), now)
     }
 
     /// Commits an action with a grant and no one acted for (the queue agent and benchmarks).
@@ -412,7 +451,10 @@ impl Core {
         now: DateTime<Utc>,
     ) -> Result<Uuid, StoreError> {
         let key = participant_key(participant, &self.config.device_id);
-        self.enqueue(&key, self.submission(grant, action, now))
+        self.enqueue(
+            QueueKey::Participant(&key),
+            self.submission(grant, action, now),
+        )
     }
 
     /// Commits an action of the visit, with its grant, whom the person acts for and whether an
@@ -424,13 +466,19 @@ impl Core {
         action: api::Action,
         now: DateTime<Utc>,
     ) -> Result<Uuid, StoreError> {
+        // An offer is addressed to the person logged in: the answer is theirs even while they
+        // act for someone (the gateway refuses it on someone's behalf).
+        let acting_for = visit
+            .acting_for
+            .as_ref()
+            .filter(|_| !matches!(action, api::Action::OfferAnswer(_)));
         let mut submission = self.submission(&visit.credentials.grant, action, now);
-        submission.acting_for = visit.acting_for.as_ref().map(|p| p.iin.digits());
+        submission.acting_for = acting_for.map(|p| p.iin.digits());
         submission.assistant_present = visit.assistant_present;
         // One queue per person the actions apply to, so they arrive in the order confirmed.
-        let applies_to = visit.acting_for.as_ref().map_or(&visit.iin, |p| &p.iin);
+        let applies_to = acting_for.map_or(&visit.iin, |p| &p.iin);
         let key = participant_key(applies_to, &self.config.device_id);
-        self.enqueue(&key, submission)
+        self.enqueue(QueueKey::Participant(&key), submission)
     }
 
     fn submission(
@@ -451,10 +499,18 @@ impl Core {
 
     fn enqueue(
         &self,
-        queue_key: &str,
+        queue: QueueKey<'_>,
         submission: api::ActionSubmission,
     ) -> Result<Uuid, StoreError> {
         let id = Uuid::now_v7();
+        let own_key;
+        let queue_key = match queue {
+            QueueKey::Participant(key) => key,
+            QueueKey::OwnQueue => {
+                own_key = format!("anonymous-{id}");
+                own_key.as_str()
+            }
+        };
         let kind = match &submission.action {
             api::Action::SupplierChoice(_) => "supplier_choice",
             api::Action::ContactChange(_) => "contact_change",

@@ -341,6 +341,50 @@ fn contrast(a: slint::Color, b: slint::Color) -> f64 {
 }
 
 #[test]
+fn a_representatives_screens_and_a_report_without_login_meet_the_brief() {
+    let rig = rig(Timing::default());
+    let app = &rig.app;
+    app.window().set_size(slint::PhysicalSize::new(1920, 1080));
+    // Once the sync worker has reached the gateway: no offline banner takes room.
+    wait(&rig, "the gateway reached", || {
+        !app.global::<AppAdapter>().get_offline()
+    });
+    press(app, "English");
+    press(app, "Report a problem");
+    press(app, "I cannot log in");
+    press(app, "Send the report");
+    check_screen(app, "report without login, phone needed");
+    type_digits(app, "7015550199");
+    press(app, "Send the report");
+    check_screen(app, "report without login, saved");
+    press(app, "Back");
+    type_digits(app, "910418413194");
+    press(app, "Continue");
+    wait(&rig, "the code screen", || {
+        rig.kiosk.screen() == Screen::Code
+    });
+    press(app, "A centre assistant is helping me");
+    check_screen(app, "code, assistant present");
+    let code = app.global::<komek_kiosk::LoginAdapter>();
+    wait(&rig, "the demo code", || code.get_demo_code().len() == 6);
+    type_digits(app, &code.get_demo_code());
+    press(app, "Log in");
+    wait(&rig, "the offer", || rig.kiosk.screen() == Screen::Offer);
+    check_screen(app, "offer");
+    press(app, "No, I refuse the offer");
+    check_screen(app, "offer, refusal to confirm");
+    press(app, "Yes, with a new account");
+    check_screen(app, "offer, answered");
+    press(app, "Continue");
+    check_screen(app, "principals");
+    press_containing(app, "Сейтқали Әлихан");
+    wait(&rig, "the son's programme", || {
+        rig.kiosk.screen() == Screen::Activities
+    });
+    check_screen(app, "activities, acting for");
+}
+
+#[test]
 fn text_sizes_and_the_contrast_of_both_themes_meet_the_brief() {
     i_slint_backend_testing::init_no_event_loop();
     let app = AppWindow::new().unwrap();

@@ -180,7 +180,9 @@ fn reach(rig: &Rig, target: Screen) {
             | Screen::Catalogue
             | Screen::CatalogueList
             | Screen::CatalogueItem
-            | Screen::CatalogueSearch => {}
+            | Screen::CatalogueSearch
+            | Screen::Principals
+            | Screen::Offer => {}
         }
         assert_eq!(rig.kiosk.screen(), step, "Enter led to {step:?}");
     }
@@ -271,6 +273,33 @@ fn signing_with_tactile_keys() {
     assert_eq!(rig.app.global::<SigningAdapter>().get_code_length(), 2);
     tap(&rig, Tactile::Back);
     assert_eq!(rig.kiosk.screen(), Screen::Review);
+}
+
+#[test]
+fn offer_and_choosing_whom_to_act_for_with_tactile_keys() {
+    let rig = rig(Timing::default());
+    press(&rig.app, "English");
+    log_in_from_iin_screen_as_parent(&rig);
+    assert_every_control_reachable(&rig, "offer");
+    activate(&rig, "Decide later");
+    assert_eq!(rig.kiosk.screen(), Screen::Principals);
+    assert_every_control_reachable(&rig, "principals");
+    tap(&rig, Tactile::Back);
+    assert_eq!(rig.kiosk.screen(), Screen::Activities);
+}
+
+/// Logs in the demo mother, who has an offer and a son to act for; ends on the offer.
+fn log_in_from_iin_screen_as_parent(rig: &Rig) {
+    type_digits(&rig.app, "910418413194");
+    press(&rig.app, "Continue");
+    wait(rig, "the code screen", || {
+        rig.kiosk.screen() == Screen::Code
+    });
+    let login = rig.app.global::<LoginAdapter>();
+    wait(rig, "the demo code", || login.get_demo_code().len() == 6);
+    type_digits(&rig.app, &login.get_demo_code());
+    press(&rig.app, "Log in");
+    wait(rig, "the offer", || rig.kiosk.screen() == Screen::Offer);
 }
 
 #[test]

@@ -16,6 +16,18 @@ pub struct KioskCore {
 impl KioskCore {
     /// Opens the kiosk's data in `data_dir` and starts its delivery worker.
     pub fn start(gateway_url: String, data_dir: &Path) -> anyhow::Result<Self> {
+        let kiosk = Self::without_worker(gateway_url, data_dir)?;
+        kiosk.start_worker();
+        Ok(kiosk)
+    }
+
+    /// Starts the delivery worker of a kiosk opened without one.
+    pub fn start_worker(&self) {
+        komek_kiosk::sync::spawn_supervised(self.core.sync().clone(), self.runtime.handle());
+    }
+
+    /// Opens the kiosk's data with no delivery worker yet: what is queued stays queued.
+    pub fn without_worker(gateway_url: String, data_dir: &Path) -> anyhow::Result<Self> {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
@@ -28,7 +40,6 @@ impl KioskCore {
             request_timeout: komek_kiosk::portal::DEFAULT_REQUEST_TIMEOUT,
             region: "KZ-35".into(),
         })?);
-        komek_kiosk::sync::spawn_supervised(core.sync().clone(), runtime.handle());
         Ok(KioskCore { core, runtime })
     }
 

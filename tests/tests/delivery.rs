@@ -16,7 +16,7 @@ use komek_kiosk::session::Timing;
 use komek_kiosk::store::ActionState;
 use komek_kiosk::{
     ActivitiesAdapter, ActivityAdapter, ActivityStatus, AppAdapter, AppWindow, DeliveryState,
-    LoginAdapter, ReceiptAdapter, ReviewAdapter, Screen,
+    LoginAdapter, LoginProblem, ReceiptAdapter, ReviewAdapter, Screen, SigningAdapter,
 };
 use slint::{ComponentHandle, Model};
 use uuid::Uuid;
@@ -33,6 +33,18 @@ fn rig(gateway_url: String, dir: tempfile::TempDir) -> Rig {
     let KioskCore { core, runtime } =
         KioskCore::start(gateway_url, &dir.path().join("kiosk")).unwrap();
     Rig { core, runtime, dir }
+}
+
+/// On the signing screen: types the demo code and signs; returns the screen that follows.
+fn sign_with_demo_code(app: &AppWindow, kiosk: &Kiosk) -> Screen {
+    let signing = app.global::<SigningAdapter>();
+    assert!(kiosk.pump_until(Duration::from_secs(10), || {
+        signing.get_demo_code().len() == 6
+    }));
+    type_digits(|d| signing.invoke_digit(d), &signing.get_demo_code());
+    signing.invoke_sign();
+    assert!(kiosk.pump_until(Duration::from_secs(10), || !signing.get_busy()));
+    kiosk.screen()
 }
 
 /// How many orders the gateway holds for this action, read from its own database file.
@@ -165,18 +177,42 @@ fn with_the_gateway_down_the_order_waits_in_the_queue_and_is_delivered_once_when
     let gateway_db = dir.path().join("gateway.db");
     let port = free_port().unwrap();
     let gateway = GatewayProcess::start(&gateway_db, port).unwrap();
-    let rig = rig(gateway.url(), dir);
+    // The delivery worker starts only once the order is queued, so the outage meets it.
+    let KioskCore { core, runtime } =
+        KioskCore::without_worker(gateway.url(), &dir.path().join("kiosk")).unwrap();
+    let rig = Rig { core, runtime, dir };
     let (app, kiosk) = window(&rig);
     let frame = app.global::<AppAdapter>();
 
     walk_to_review(&app, &kiosk);
     assert!(!frame.get_offline());
 
-    // The gateway goes away before the person confirms.
-    gateway.kill().unwrap();
+    // The gateway goes away while the person types the code: nothing is signed or queued,
+    // and the person is told.
     app.global::<ReviewAdapter>().invoke_confirm();
-    assert_eq!(kiosk.screen(), Screen::Receipt);
+    assert_eq!(kiosk.screen(), Screen::Signing);
+    let signing = app.global::<SigningAdapter>();
+    assert!(kiosk.pump_until(Duration::from_secs(10), || {
+        signing.get_demo_code().len() == 6
+    }));
+    let code = signing.get_demo_code();
+    gateway.kill().unwrap();
+    assert_eq!(sign_with_demo_code(&app, &kiosk), Screen::Signing);
+    assert_eq!(signing.get_problem(), LoginProblem::Offline);
+    assert_eq!(rig.core.sync().outbox().counts().unwrap().pending, 0);
+
+    // Back again: the same code signs, and the order is queued.
+    let gateway = GatewayProcess::start(&gateway_db, port).unwrap();
+    type_digits(|d| signing.invoke_digit(d), &code);
+    signing.invoke_sign();
+    assert!(kiosk.pump_until(Duration::from_secs(10), || {
+        kiosk.screen() == Screen::Receipt
+    }));
     let id = kiosk.receipt().unwrap();
+
+    // The gateway goes away before the worker delivers it.
+    gateway.kill().unwrap();
+    komek_kiosk::sync::spawn_supervised(rig.core.sync().clone(), rig.runtime.handle());
     let receipt = app.global::<ReceiptAdapter>();
     assert!(kiosk.pump_until(Duration::from_secs(10), || {
         frame.get_offline() && rig.core.action(id).is_some_and(|q| q.attempts >= 1)
@@ -222,6 +258,7 @@ fn an_action_refused_for_good_is_parked_the_person_is_told_and_staff_see_why() {
     walk_to_review(&app, &kiosk);
     std::thread::sleep(Duration::from_millis(2500));
     app.global::<ReviewAdapter>().invoke_confirm();
+    assert_eq!(sign_with_demo_code(&app, &kiosk), Screen::Receipt);
 
     let receipt = app.global::<ReceiptAdapter>();
     assert!(kiosk.pump_until(Duration::from_secs(10), || {

@@ -3,11 +3,13 @@
 //! `Update` through a channel that the UI thread drains, so the UI thread never waits.
 
 mod account;
+mod acting;
 mod announcements;
 mod catalogue;
 pub mod format;
 mod keyboard;
 pub mod keys;
+mod offer;
 pub mod qr;
 mod receipt;
 mod render;
@@ -98,6 +100,7 @@ enum Update {
     SigningCodeRequested(Result<crate::core::SigningChallenge, LoginError>),
     SigningDemoCode(String),
     ApplicationSigned(Result<crate::core::SignedApplication, LoginError>),
+    ActingFor(Box<acting::ActingFor>),
     Announcements(Option<(crate::domain::announcements::Announcements, DateTime<Utc>)>),
     /// The background work panicked; it was logged, and the screen must not wait forever.
     Failed,
@@ -321,6 +324,8 @@ fn wire(app: &AppWindow, inner: &Rc<Inner>) {
     report::wire(app, inner);
     account::wire(app, inner);
     signing::wire(app, inner);
+    acting::wire(app, inner);
+    offer::wire(app, inner);
     keyboard::wire(app, inner);
     announcements::wire(app, inner);
     catalogue::wire(app, inner);
@@ -544,11 +549,17 @@ impl Inner {
                 }
                 self.show(Screen::Iin);
             }
+            // Without a login the report was opened from the IIN screen.
+            Screen::Report | Screen::Requests if self.state.borrow().session.visit().is_none() => {
+                self.show(Screen::Iin)
+            }
             Screen::Activity
             | Screen::Receipt
             | Screen::Report
             | Screen::Requests
-            | Screen::Account => self.show(Screen::Activities),
+            | Screen::Account
+            | Screen::Principals => self.show(Screen::Activities),
+            Screen::Offer => self.leave_offer(),
             Screen::Phone | Screen::Email => {
                 self.state.borrow_mut().account.restart();
                 self.show(Screen::Account);
@@ -662,6 +673,26 @@ impl Inner {
         });
     }
 
+    /// Where a visit goes from the login (and from the offer): an open proactive offer first,
+    /// then the choice of whom to act for, then the programme.
+    fn after_login(&self) -> Screen {
+        let dealt_with = self.state.borrow().offer.dealt_with;
+        if let Some(offer) = self.open_offer().filter(|_| !dealt_with) {
+            self.state.borrow_mut().offer.shown = Some(offer);
+            return Screen::Offer;
+        }
+        let s = self.state.borrow();
+        let choose = s
+            .session
+            .visit()
+            .is_some_and(|v| !v.principals.is_empty() && v.acting_for.is_none());
+        if choose && !s.acting.chosen {
+            Screen::Principals
+        } else {
+            Screen::Activities
+        }
+    }
+
     fn apply(&self, generation: u64, update: Update) {
         if generation != self.state.borrow().generation {
             // An answer for a visit that has ended: a login that arrives late is closed again.
@@ -700,12 +731,14 @@ impl Inner {
                 let mut s = self.state.borrow_mut();
                 s.login.busy = false;
                 match result {
-                    Ok(visit) => {
+                    Ok(mut visit) => {
+                        visit.assistant_present = s.login.assistant_present;
                         s.session.logged_in(*visit, self.clock.monotonic());
                         s.login = Default::default();
                         s.activities_page = 0;
                         drop(s);
-                        self.show(Screen::Activities);
+                        let next = self.after_login();
+                        self.show(next);
                         let core = self.core.clone();
                         self.spawn(async move { Update::Catalogue(core.catalogue().await) });
                     }
@@ -728,6 +761,14 @@ impl Inner {
                     s.account.busy = false;
                     s.account.code_problem = Some(LoginProblem::Failed);
                 }
+                if s.signing.busy {
+                    s.signing.busy = false;
+                    s.signing.problem = Some(LoginProblem::Failed);
+                }
+                if s.acting.busy {
+                    s.acting.busy = false;
+                    s.acting.problem = Some(LoginProblem::Failed);
+                }
             }
             Update::FailureRequests(requests) => self.apply_failure_requests(requests),
             Update::PhoneCodeRequested(result) => self.apply_phone_code(result),
@@ -736,6 +777,7 @@ impl Inner {
             Update::SigningCodeRequested(result) => self.apply_signing_code(result),
             Update::SigningDemoCode(code) => self.state.borrow_mut().signing.demo_code = code,
             Update::ApplicationSigned(result) => self.apply_signature(result),
+            Update::ActingFor(result) => self.apply_acting_for(*result),
             Update::Announcements(found) => self.apply_announcements(found),
             Update::Catalogue(catalogue) => {
                 let mut s = self.state.borrow_mut();

@@ -129,7 +129,7 @@ pub fn render(
     frame.set_logged_in(visit.is_some());
     frame.set_person_name(
         visit
-            .map(|v| format!("{} {}", v.profile.name.given_name, v.profile.name.surname))
+            .map(|v| format!("{} {}", v.name.given_name, v.name.surname))
             .unwrap_or_default()
             .into(),
     );
@@ -158,6 +158,8 @@ pub fn render(
     render_report(app, state, now);
     super::account::render(app, state, core, now);
     super::signing::render(app, state);
+    super::acting::render(app, state);
+    super::offer::render(app, state, core);
     super::keyboard::render(app, &state.entry);
     super::announcements::render(app, state, now);
     super::catalogue::render(app, state, now, status.online, &core.config().region);
@@ -361,6 +363,8 @@ fn render_report(app: &AppWindow, state: &State, now: DateTime<Utc>) {
     report.set_phone_display(format::phone_groups(&r.phone).into());
     report.set_phone_length(int(r.phone.len()));
     report.set_phone_incomplete(r.phone_incomplete);
+    report.set_phone_needed(r.phone_needed);
+    report.set_anonymous(state.session.visit().is_none());
     report.set_can_attach_screen(r.screenshot.is_some());
     report.set_attach_screen(r.attach_screen);
     report.set_attach_diagnostics(r.attach_diagnostics);

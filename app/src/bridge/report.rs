@@ -100,7 +100,8 @@ impl Inner {
     pub(super) fn open_requests(&self, just_saved: Option<uuid::Uuid>) {
         {
             let mut s = self.state.borrow_mut();
-            s.report.loading = true;
+            // Without a login there is no list to fetch, only the report just saved.
+            s.report.loading = s.session.visit().is_some();
             s.report.offline = false;
             s.report.page = 0;
             if just_saved.is_some() {
@@ -128,6 +129,7 @@ impl Inner {
         let typed = {
             let mut s = self.state.borrow_mut();
             s.report.phone_incomplete = false;
+            s.report.phone_needed = false;
             type_digit(&mut s.report.phone, digit, 10)
         };
         self.key_feedback(Some(digit).filter(|_| typed), typed);
@@ -137,6 +139,7 @@ impl Inner {
         let erased = {
             let mut s = self.state.borrow_mut();
             s.report.phone_incomplete = false;
+            s.report.phone_needed = false;
             s.report.phone.pop().is_some()
         };
         self.erase_feedback(erased);
@@ -161,7 +164,13 @@ impl Inner {
                 return;
             };
             let description = s.report.description.clone();
+            let anonymous = s.session.visit().is_none();
             let phone = match s.report.phone.len() {
+                // Without a login the phone is the only way back to the person.
+                0 if anonymous => {
+                    s.report.phone_needed = true;
+                    return;
+                }
                 0 => None,
                 10 => Some(format!("+7{}", s.report.phone)),
                 _ => {
@@ -190,15 +199,36 @@ impl Inner {
         };
         let queued = {
             let s = self.state.borrow();
-            let Some(visit) = s.session.visit() else {
-                return;
-            };
-            self.core
-                .queue_failure_request(visit, request, self.clock.now())
+            match s.session.visit() {
+                Some(visit) => self
+                    .core
+                    .queue_failure_request(visit, request, self.clock.now()),
+                None => self
+                    .core
+                    .queue_anonymous_failure_request(request, self.clock.now())
+                    .map_err(|e| match e {
+                        crate::core::AnonymousReportError::Store(e) => e,
+                        // The phone was checked above; a gap here is a fault of the kiosk.
+                        crate::core::AnonymousReportError::NoPhone => {
+                            crate::store::StoreError::Corrupt(e.to_string())
+                        }
+                    }),
+            }
         };
         match queued {
             Ok(id) => {
-                self.state.borrow_mut().report = ReportState::default();
+                let mut s = self.state.borrow_mut();
+                // Without a login the saved report says which phone will be called.
+                let phone = if s.session.visit().is_none() {
+                    std::mem::take(&mut s.report.phone)
+                } else {
+                    String::new()
+                };
+                s.report = ReportState {
+                    phone,
+                    ..ReportState::default()
+                };
+                drop(s);
                 self.open_requests(Some(id));
             }
             Err(e) => {

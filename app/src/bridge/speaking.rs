@@ -34,6 +34,8 @@ pub fn screen_id(screen: Screen) -> &'static str {
         Screen::CatalogueList => "catalogue-list",
         Screen::CatalogueItem => "catalogue-item",
         Screen::CatalogueSearch => "catalogue-search",
+        Screen::Principals => "principals",
+        Screen::Offer => "offer",
     }
 }
 
@@ -432,6 +434,8 @@ mod tests {
             Screen::CatalogueList,
             Screen::CatalogueItem,
             Screen::CatalogueSearch,
+            Screen::Principals,
+            Screen::Offer,
         ] {
             for lang in Lang::ALL {
                 assert!(

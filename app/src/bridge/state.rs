@@ -29,6 +29,8 @@ pub struct State {
     pub save_problem: SaveProblem,
     pub receipt: Option<Uuid>,
     pub signing: super::signing::SigningState,
+    pub acting: super::acting::ActingState,
+    pub offer: super::offer::OfferState,
     pub speech: SpeechState,
     pub sign: super::sign_video::SignState,
     pub report: ReportState,
@@ -51,6 +53,8 @@ pub struct ReportState {
     /// Digits typed after +7.
     pub phone: String,
     pub phone_incomplete: bool,
+    /// Sent without a login and without a phone: the contact centre could not answer.
+    pub phone_needed: bool,
     /// A picture of the screen the person was on when they chose to report (PNG).
     pub screenshot: Option<Vec<u8>>,
     pub attach_screen: bool,
@@ -144,6 +148,8 @@ pub struct LoginState {
     pub attempts_left: u32,
     pub busy: bool,
     pub demo_code: String,
+    /// A service-centre assistant is helping (set on the code screen, kept with the visit).
+    pub assistant_present: bool,
 }
 
 impl State {
@@ -165,6 +171,8 @@ impl State {
             save_problem: SaveProblem::None,
             receipt: None,
             signing: Default::default(),
+            acting: Default::default(),
+            offer: Default::default(),
             speech: SpeechState::default(),
             sign: Default::default(),
             report: ReportState::default(),
@@ -195,6 +203,8 @@ impl State {
         self.save_problem = SaveProblem::None;
         self.receipt = None;
         self.signing = Default::default();
+        self.acting = Default::default();
+        self.offer = Default::default();
         self.sign = Default::default();
         self.report = ReportState::default();
         self.account = AccountState::default();

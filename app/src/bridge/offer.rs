@@ -1,0 +1,181 @@
+//! The proactive offer (seed 003): shown after login while it awaits an answer; the person
+//! consents with one of their accounts, consents to open one, refuses (asked twice), or
+//! decides later. The answer is queued like every action.
+
+use std::rc::Rc;
+
+use komek_api as api;
+use slint::{ComponentHandle, ModelRc, VecModel};
+use uuid::Uuid;
+
+use super::{Inner, act, with};
+use crate::domain::offer::{OfferStatus, ProactiveOffer};
+use crate::{AccountRow, AppWindow, OfferAdapter, OfferAnswerKind, SaveProblem};
+
+/// The slots of the offer screen (ui/views/offer.slint).
+const ACCOUNT_SLOTS: usize = 3;
+
+#[derive(Default)]
+pub struct OfferState {
+    /// The offer on screen (kept as answered once the answer is queued).
+    pub shown: Option<ProactiveOffer>,
+    /// The person has seen the offer in this visit: answered, or chose to decide later.
+    pub dealt_with: bool,
+    pub confirm_refusal: bool,
+    /// The answer queued in this visit: its outbox id, what it was, and the account's words.
+    pub answered: Option<(Uuid, OfferAnswerKind, String)>,
+    pub save_problem: SaveProblem,
+}
+
+pub(super) fn wire(app: &AppWindow, inner: &Rc<Inner>) {
+    let adapter = app.global::<OfferAdapter>();
+    adapter.on_accept(with(inner, |i, index: i32| {
+        if let Ok(index) = usize::try_from(index) {
+            i.answer_offer(Answer::Account(index));
+        }
+    }));
+    adapter.on_open_account(act(inner, |i| i.answer_offer(Answer::OpenAccount)));
+    adapter.on_refuse(act(inner, |i| {
+        let confirmed = std::mem::replace(&mut i.state.borrow_mut().offer.confirm_refusal, true);
+        if confirmed {
+            i.answer_offer(Answer::Refuse);
+        }
+    }));
+    adapter.on_later(act(inner, |i| i.leave_offer()));
+}
+
+enum Answer {
+    Account(usize),
+    OpenAccount,
+    Refuse,
+}
+
+impl Inner {
+    /// The offer the person is asked about: the first one still open at `now`.
+    pub(super) fn open_offer(&self) -> Option<ProactiveOffer> {
+        let s = self.state.borrow();
+        let now = self.clock.now();
+        s.session.visit().and_then(|v| {
+            v.offers
+                .iter()
+                .find(|o| o.awaits_answer(self.core.calendar(), now))
+                .cloned()
+        })
+    }
+
+    fn answer_offer(&self, answer: Answer) {
+        let offer = self.state.borrow().offer.shown.clone();
+        let Some(offer) = offer.filter(|o| o.awaits_answer(self.core.calendar(), self.clock.now()))
+        else {
+            return;
+        };
+        let (consent, account, kind) = match answer {
+            Answer::Account(index) => match offer.accounts.get(index) {
+                Some(a) => (
+                    true,
+                    Some(a.id.clone()),
+                    (
+                        OfferAnswerKind::Accepted,
+                        format!("{} {}", a.bank, a.number_masked),
+                    ),
+                ),
+                None => return,
+            },
+            Answer::OpenAccount => (true, None, (OfferAnswerKind::OpenAccount, String::new())),
+            Answer::Refuse => (false, None, (OfferAnswerKind::Refused, String::new())),
+        };
+        let queued = {
+            let s = self.state.borrow();
+            let Some(visit) = s.session.visit() else {
+                return;
+            };
+            self.core.queue_offer_answer(
+                visit,
+                api::OfferAnswer {
+                    offer_id: offer.id.clone(),
+                    consent,
+                    account_id: account,
+                },
+                self.clock.now(),
+            )
+        };
+        let mut guard = self.state.borrow_mut();
+        let s = &mut *guard;
+        match queued {
+            Ok(id) => {
+                // The offer is answered: it is no longer open in this visit.
+                let status = match kind.0 {
+                    OfferAnswerKind::Accepted => OfferStatus::Accepted,
+                    OfferAnswerKind::OpenAccount => OfferStatus::AwaitingAccount,
+                    _ => OfferStatus::Refused,
+                };
+                let visit_offer = s
+                    .session
+                    .visit_mut()
+                    .and_then(|v| v.offers.iter_mut().find(|o| o.id == offer.id));
+                for o in visit_offer.into_iter().chain(s.offer.shown.as_mut()) {
+                    o.status = status;
+                }
+                s.offer.answered = Some((id, kind.0, kind.1));
+                s.offer.save_problem = SaveProblem::None;
+                s.offer.confirm_refusal = false;
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "offer answer could not be saved");
+                s.offer.save_problem = if e.is_disk_full() {
+                    SaveProblem::DiskFull
+                } else {
+                    SaveProblem::Failed
+                };
+            }
+        }
+    }
+
+    /// On from the offer: to choosing whom to act for, or to the programme.
+    pub(super) fn leave_offer(&self) {
+        {
+            let mut s = self.state.borrow_mut();
+            s.offer.dealt_with = true;
+            s.offer.confirm_refusal = false;
+        }
+        let next = self.after_login();
+        self.show(next);
+    }
+}
+
+pub(super) fn render(app: &AppWindow, state: &super::state::State, core: &crate::core::Core) {
+    let adapter = app.global::<OfferAdapter>();
+    let Some(offer) = state.offer.shown.as_ref() else {
+        return;
+    };
+    let lang = state.lang;
+    adapter.set_service(offer.service.get(lang).into());
+    adapter.set_child_name(offer.child_name.as_str().into());
+    adapter.set_answer_by(super::format::astana_time(offer.answer_by(core.calendar())).into());
+    adapter.set_working_days(i32::try_from(offer.answer_within_working_days).unwrap_or(0));
+    let accounts: Vec<AccountRow> = offer
+        .accounts
+        .iter()
+        .take(ACCOUNT_SLOTS)
+        .map(|a| AccountRow {
+            bank: a.bank.as_str().into(),
+            number: a.number_masked.as_str().into(),
+        })
+        .collect();
+    adapter.set_accounts(ModelRc::new(VecModel::from(accounts)));
+    adapter.set_banks(offer.banks.join(", ").into());
+    adapter.set_contact_centre(offer.contact_centre.as_str().into());
+    adapter.set_confirm_refusal(state.offer.confirm_refusal);
+    adapter.set_save_problem(state.offer.save_problem);
+    match &state.offer.answered {
+        Some((id, kind, account)) => {
+            adapter.set_answered(*kind);
+            adapter.set_answered_account(account.as_str().into());
+            adapter.set_answer_state(super::render::delivery_of(core, *id).0);
+        }
+        None => {
+            adapter.set_answered(OfferAnswerKind::None);
+            adapter.set_answered_account(slint::SharedString::new());
+        }
+    }
+}
