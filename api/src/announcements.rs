@@ -35,6 +35,10 @@ pub struct Announcement {
     pub ends_at: Option<DateTime<Utc>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub planned_fix: Option<DateTime<Utc>>,
+    /// An instruction's video: a clip installed with the kiosk's image (its slot in the
+    /// sign-language manifest), so it plays without a network, in KSL or RSL.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub video: Option<String>,
 }
 
 /// `GET /v1/announcements`.

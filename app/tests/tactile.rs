@@ -649,6 +649,39 @@ fn sign_language_panel_with_tactile_keys() {
 }
 
 #[test]
+fn a_video_instruction_plays_in_the_panel_in_place_of_the_screens_clip() {
+    use komek_kiosk::{AnnouncementsAdapter, SignAdapter, SignProblem};
+    let (rig, clips) = rig_with_sample_clips();
+    // Without the screen's own clips, a clip that plays can only be the instruction's.
+    for lang in ["kk", "ru"] {
+        std::fs::remove_file(clips.path().join(format!("announcements-{lang}.ogv"))).unwrap();
+    }
+    reach(&rig, Screen::Iin);
+    activate(&rig, "Announcements");
+    let adapter = rig.app.global::<AnnouncementsAdapter>();
+    wait(&rig, "the announcements", || {
+        adapter.get_rows().row_count() > 0
+    });
+    activate(&rig, "Instructions");
+    activate(&rig, "Watch the video instruction");
+    let sign = rig.app.global::<SignAdapter>();
+    assert!(sign.get_open());
+    assert_eq!(sign.get_problem(), SignProblem::None);
+    assert!(
+        rig.kiosk
+            .pump_until(Duration::from_secs(10), || sign.get_frame().size().width
+                == 480),
+        "no frame shown"
+    );
+    tap(&rig, Tactile::Back);
+    assert!(!sign.get_open());
+    assert_eq!(rig.kiosk.screen(), Screen::Announcements);
+    // The panel opened for the screen itself has no clip for it.
+    activate(&rig, "Sign language");
+    assert_eq!(sign.get_problem(), SignProblem::NoClip);
+}
+
+#[test]
 fn a_screen_without_its_clip_says_so() {
     use komek_kiosk::{SignAdapter, SignProblem};
     let empty = tempfile::tempdir().unwrap();

@@ -80,6 +80,8 @@ struct DemoAnnouncement {
     starts_in_hours: Option<i64>,
     ends_in_hours: Option<i64>,
     planned_fix_in_hours: Option<i64>,
+    #[serde(default)]
+    video: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -107,6 +109,7 @@ fn load_announcements(
             starts_at: hours(a.starts_in_hours),
             ends_at: hours(a.ends_in_hours),
             planned_fix: hours(a.planned_fix_in_hours),
+            video: a.video.clone(),
         };
         tx.execute(
             "INSERT INTO announcements (id, body) VALUES (?1, ?2)",

@@ -45,4 +45,13 @@ async fn announcements_are_public_newest_first_with_their_times() {
     ] {
         assert!(answer.items.iter().any(|a| a.kind == kind), "{kind:?}");
     }
+    // An instruction can name its video; nothing else carries one.
+    assert!(answer.items.iter().any(|a| a.video.is_some()));
+    assert!(
+        answer
+            .items
+            .iter()
+            .filter(|a| a.video.is_some())
+            .all(|a| a.kind == AnnouncementKind::Instruction)
+    );
 }

@@ -49,6 +49,7 @@ impl AnnouncementsState {
 pub(super) fn wire(app: &AppWindow, inner: &Rc<Inner>) {
     let adapter = app.global::<AnnouncementsAdapter>();
     adapter.on_open(act(inner, |i| i.open_announcements()));
+    adapter.on_watch(with(inner, |i, index: i32| i.watch_video(index)));
     adapter.on_choose(with(inner, |i, section: AnnouncementSection| {
         let mut s = i.state.borrow_mut();
         s.announcements.section = section_from_ui(section);
@@ -112,6 +113,7 @@ fn row(a: &Announcement, lang: Lang) -> AnnouncementRow {
         starts: when(a.starts_at),
         ends: when(a.ends_at),
         planned_fix: when(a.planned_fix),
+        has_video: a.video.is_some(),
     }
 }
 
@@ -177,6 +179,31 @@ pub(super) fn render(app: &AppWindow, state: &super::state::State, now: DateTime
 const NOTICES_REREAD: std::time::Duration = std::time::Duration::from_secs(60);
 
 impl Inner {
+    /// Plays the video of the instruction at `index` on the page shown, in the sign panel.
+    fn watch_video(&self, index: i32) {
+        let slot = {
+            let s = self.state.borrow();
+            let a = &s.announcements;
+            let per_page = per_page(s.text_size);
+            let Some((all, _)) = &a.loaded else {
+                return;
+            };
+            usize::try_from(index)
+                .ok()
+                .and_then(|i| {
+                    all.in_section(a.section)
+                        .into_iter()
+                        .nth(a.page * per_page + i)
+                })
+                .and_then(|x| x.video.as_deref())
+                .and_then(crate::sign::manifest::slot)
+        };
+        match slot {
+            Some(slot) => self.open_sign_panel(Some(slot)),
+            None => tracing::warn!("an instruction's video is not installed on this kiosk"),
+        }
+    }
+
     /// Reads the cached announcements (local, fast), for the welcome screen's notices.
     pub(super) fn reload_announcements(&self) {
         let found = self.core.cached_announcements();

@@ -20,6 +20,8 @@ pub struct SignState {
     pub playing: bool,
     pub ended: bool,
     pub problem: SignProblem,
+    /// A video instruction played instead of the screen's clip.
+    pub clip: Option<&'static str>,
 }
 
 impl Default for SignState {
@@ -31,6 +33,7 @@ impl Default for SignState {
             playing: false,
             ended: false,
             problem: SignProblem::None,
+            clip: None,
         }
     }
 }
@@ -38,19 +41,7 @@ impl Default for SignState {
 pub(super) fn wire(app: &AppWindow, inner: &Rc<Inner>) {
     use super::{act, with};
     let sign = app.global::<SignAdapter>();
-    sign.on_open_player(act(inner, |i| {
-        // The button that opened the panel gives up the focus while it still can.
-        if let Some(app) = i.app.upgrade() {
-            app.invoke_focus_root();
-        }
-        let lang = i.state.borrow().lang;
-        {
-            let mut s = i.state.borrow_mut();
-            s.sign.open = true;
-            s.sign.language = SignLanguage::for_screen_language(lang);
-        }
-        i.load_clip();
-    }));
+    sign.on_open_player(act(inner, |i| i.open_sign_panel(None)));
     sign.on_close(act(inner, |i| i.close_sign_panel()));
     sign.on_play_pause(act(inner, |i| i.play_pause()));
     sign.on_replay(act(inner, |i| i.replay_clip()));
@@ -67,14 +58,30 @@ pub(super) fn wire(app: &AppWindow, inner: &Rc<Inner>) {
 }
 
 impl Inner {
+    /// Opens the panel on the screen's clip, or on a video instruction's (`clip`).
+    pub(super) fn open_sign_panel(&self, clip: Option<&'static str>) {
+        // The button that opened the panel gives up the focus while it still can.
+        if let Some(app) = self.app.upgrade() {
+            app.invoke_focus_root();
+        }
+        let lang = self.state.borrow().lang;
+        {
+            let mut s = self.state.borrow_mut();
+            s.sign.open = true;
+            s.sign.language = SignLanguage::for_screen_language(lang);
+            s.sign.clip = clip;
+        }
+        self.load_clip();
+    }
+
     /// Opens the current screen's clip in the chosen sign language and starts it.
     fn load_clip(&self) {
         self.stop_clip();
-        let (screen, language) = {
+        let (slot, language) = {
             let s = self.state.borrow();
-            (s.screen, s.sign.language)
+            (s.sign.clip.unwrap_or(screen_id(s.screen)), s.sign.language)
         };
-        let opened = manifest::clip(&self.sign_clips, screen_id(screen), language)
+        let opened = manifest::clip(&self.sign_clips, slot, language)
             .ok_or(SignProblem::NoClip)
             .and_then(|path| {
                 Player::open(&path).map_err(|e| match e {

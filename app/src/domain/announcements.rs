@@ -40,6 +40,8 @@ pub struct Announcement {
     pub starts_at: Option<DateTime<Utc>>,
     pub ends_at: Option<DateTime<Utc>>,
     pub planned_fix: Option<DateTime<Utc>>,
+    /// An instruction's video: the clip slot it plays from (see `sign::manifest`).
+    pub video: Option<String>,
 }
 
 impl Announcement {
@@ -119,6 +121,7 @@ mod tests {
             starts_at: starts,
             ends_at: ends,
             planned_fix: None,
+            video: None,
         }
     }
 

@@ -40,6 +40,7 @@ pub fn announcements_from_wire(a: &api::Announcements) -> Announcements {
                 starts_at: x.starts_at,
                 ends_at: x.ends_at,
                 planned_fix: x.planned_fix,
+                video: x.video.clone(),
             })
             .collect(),
     }

@@ -54,6 +54,11 @@ fn table() -> &'static BTreeMap<String, Slot> {
     TABLE.get_or_init(|| crate::assets::embedded_table(MANIFEST_TOML, "sign-language manifest"))
 }
 
+/// The manifest's own name for slot `name` (a screen or a video instruction), if it has one.
+pub fn slot(name: &str) -> Option<&'static str> {
+    table().get_key_value(name).map(|(key, _)| key.as_str())
+}
+
 /// The clip of `screen` in `language`, inside `clips_dir`.
 pub fn clip(clips_dir: &Path, screen: &str, language: SignLanguage) -> Option<PathBuf> {
     table().get(screen).map(|slot| {
