@@ -27,15 +27,7 @@ fn a_parent_sees_the_offer_then_acts_for_her_son_with_his_name_on_every_screen()
     let rig = rig(Timing::default());
     let app = &rig.app;
     press(app, "English");
-    type_digits(app, PARENT);
-    press(app, "Continue");
-    wait(&rig, "the code screen", || {
-        rig.kiosk.screen() == Screen::Code
-    });
-    let login = app.global::<komek_kiosk::LoginAdapter>();
-    wait(&rig, "the demo code", || login.get_demo_code().len() == 6);
-    type_digits(app, &login.get_demo_code());
-    press(app, "Log in");
+    submit_login(&rig, PARENT);
     wait(&rig, "the offer", || rig.kiosk.screen() == Screen::Offer);
 
     // The open offer comes first, with its deadline in working days.
@@ -89,15 +81,7 @@ fn consent_with_an_account_is_queued_and_accepted_by_the_portal() {
     let rig = rig(Timing::default());
     let app = &rig.app;
     press(app, "English");
-    type_digits(app, PARENT);
-    press(app, "Continue");
-    wait(&rig, "the code screen", || {
-        rig.kiosk.screen() == Screen::Code
-    });
-    let login = app.global::<komek_kiosk::LoginAdapter>();
-    wait(&rig, "the demo code", || login.get_demo_code().len() == 6);
-    type_digits(app, &login.get_demo_code());
-    press(app, "Log in");
+    submit_login(&rig, PARENT);
     wait(&rig, "the offer", || rig.kiosk.screen() == Screen::Offer);
 
     press_containing(app, "Yes, pay to Kaspi Bank");

@@ -290,15 +290,7 @@ fn offer_and_choosing_whom_to_act_for_with_tactile_keys() {
 
 /// Logs in the demo mother, who has an offer and a son to act for; ends on the offer.
 fn log_in_from_iin_screen_as_parent(rig: &Rig) {
-    type_digits(&rig.app, "910418413194");
-    press(&rig.app, "Continue");
-    wait(rig, "the code screen", || {
-        rig.kiosk.screen() == Screen::Code
-    });
-    let login = rig.app.global::<LoginAdapter>();
-    wait(rig, "the demo code", || login.get_demo_code().len() == 6);
-    type_digits(&rig.app, &login.get_demo_code());
-    press(&rig.app, "Log in");
+    submit_login(rig, "910418413194");
     wait(rig, "the offer", || rig.kiosk.screen() == Screen::Offer);
 }
 

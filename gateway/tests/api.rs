@@ -139,28 +139,9 @@ async fn an_action_is_applied_once_per_key_and_a_repeat_gets_the_same_answer() {
         .iter()
         .find(|a| a.status == komek_api::ActivityStatus::AwaitingChoice)
         .unwrap();
-    let catalogue: komek_api::Catalogue = reqwest::get(format!("{}/v1/catalogue", gw.url))
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let (supplier, offer) = catalogue
-        .suppliers
-        .iter()
-        .flat_map(|s| s.offers.iter().map(move |o| (s, o)))
-        .find(|(_, o)| activity.matching_items.contains(&o.item_id))
-        .unwrap();
-    let mut body = submission(
-        &session,
-        &activity.id,
-        &offer.item_id,
-        &supplier.id,
-        offer.price_kzt,
-    );
-    if let Action::SupplierChoice(choice) = &mut body.action {
-        sign(&http, &gw, &session, choice).await;
-    }
+    let mut choice = first_offer_for(&gw, activity).await;
+    sign(&http, &gw, &session, &mut choice).await;
+    let body = common::submission(&session, Action::SupplierChoice(choice));
     let key = Uuid::now_v7();
 
     // Fifty copies at once: one effect, fifty identical answers.

@@ -8,7 +8,7 @@ mod common;
 use common::*;
 use komek_api::{
     Action, ActionSubmission, ApiError, ContactChange, ErrorCode, LoginSession, OtpChallenge,
-    OtpVerify, PhoneOtpRequest, PhoneProof, Profile,
+    PhoneOtpRequest, PhoneProof, Profile,
 };
 use reqwest::StatusCode;
 use uuid::Uuid;
@@ -21,14 +21,10 @@ async fn ask_code(
     session: &LoginSession,
     phone: &str,
 ) -> reqwest::Response {
-    http.post(format!("{}/v1/me/phone/otp", gw.url))
-        .bearer_auth(&session.session_token)
-        .json(&PhoneOtpRequest {
-            phone: phone.into(),
-        })
-        .send()
-        .await
-        .unwrap()
+    let body = PhoneOtpRequest {
+        phone: phone.into(),
+    };
+    post_as(http, gw, session, "/v1/me/phone/otp", &body).await
 }
 
 async fn confirm(
@@ -38,15 +34,15 @@ async fn confirm(
     challenge: Uuid,
     code: &str,
 ) -> reqwest::Response {
-    http.post(format!("{}/v1/me/phone/otp/verify", gw.url))
-        .bearer_auth(&session.session_token)
-        .json(&OtpVerify {
-            challenge_id: challenge,
-            code: code.into(),
-        })
-        .send()
-        .await
-        .unwrap()
+    confirm_code(
+        http,
+        gw,
+        session,
+        "/v1/me/phone/otp/verify",
+        challenge,
+        code,
+    )
+    .await
 }
 
 fn change(session: &LoginSession, phone: Option<&str>, proof: Option<&str>) -> ActionSubmission {

@@ -8,8 +8,8 @@ mod common;
 
 use common::*;
 use komek_api::{
-    Action, ActionReceipt, Activity, ActivityStatus, ApiError, Catalogue, ContactChange, ErrorCode,
-    Principal, Profile, Relation, SupplierChoice, Ticket,
+    Action, ActionReceipt, Activity, ActivityStatus, ApiError, ContactChange, ErrorCode, Principal,
+    Profile, Relation, SupplierChoice, Ticket,
 };
 use reqwest::StatusCode;
 use uuid::Uuid;
@@ -107,28 +107,7 @@ async fn order_for_child(
         .iter()
         .find(|a| a.status == ActivityStatus::AwaitingChoice)
         .expect("the demo child has a supplier to choose");
-    let catalogue: Catalogue = reqwest::get(format!("{}/v1/catalogue", gw.url))
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let (supplier, offer) = catalogue
-        .suppliers
-        .iter()
-        .flat_map(|s| s.offers.iter().map(move |o| (s, o)))
-        .find(|(_, o)| activity.matching_items.contains(&o.item_id))
-        .unwrap();
-    let choice = SupplierChoice {
-        activity_id: activity.id.clone(),
-        item_id: offer.item_id.clone(),
-        supplier_id: supplier.id.clone(),
-        quantity: 1,
-        unit_price_kzt: offer.price_kzt,
-        guaranteed_amount_kzt: offer.price_kzt,
-        signature: None,
-    };
-    (activity.id.clone(), choice)
+    (activity.id.clone(), first_offer_for(gw, activity).await)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -8,8 +8,8 @@ mod common;
 
 use common::*;
 use komek_api::{
-    Action, ActionSubmission, Activity, ActivityStatus, ApiError, ApplicationSignature, Catalogue,
-    ErrorCode, LoginSession, OtpChallenge, SignatureProof, SupplierChoice,
+    Action, ActionSubmission, Activity, ActivityStatus, ApiError, ApplicationSignature, ErrorCode,
+    LoginSession, OtpChallenge, SignatureProof, SupplierChoice,
 };
 use reqwest::StatusCode;
 use uuid::Uuid;
@@ -21,27 +21,7 @@ async fn order(http: &reqwest::Client, gw: &Gateway, session: &LoginSession) -> 
         .iter()
         .find(|a| a.status == ActivityStatus::AwaitingChoice)
         .unwrap();
-    let catalogue: Catalogue = reqwest::get(format!("{}/v1/catalogue", gw.url))
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let (supplier, offer) = catalogue
-        .suppliers
-        .iter()
-        .flat_map(|s| s.offers.iter().map(move |o| (s, o)))
-        .find(|(_, o)| activity.matching_items.contains(&o.item_id))
-        .unwrap();
-    SupplierChoice {
-        activity_id: activity.id.clone(),
-        item_id: offer.item_id.clone(),
-        supplier_id: supplier.id.clone(),
-        quantity: 1,
-        unit_price_kzt: offer.price_kzt,
-        guaranteed_amount_kzt: offer.price_kzt,
-        signature: None,
-    }
+    first_offer_for(gw, activity).await
 }
 
 fn submission(session: &LoginSession, choice: SupplierChoice) -> ActionSubmission {

@@ -192,8 +192,17 @@ pub fn log_in_as(rig: &Rig, iin: &str) {
     log_in_from_iin_screen(rig, iin);
 }
 
-/// Logs `iin` in with the demo code, from the IIN screen.
+/// Logs `iin` in with the demo code, from the IIN screen, to the programme.
 pub fn log_in_from_iin_screen(rig: &Rig, iin: &str) {
+    submit_login(rig, iin);
+    wait(rig, "the programme", || {
+        rig.kiosk.screen() == Screen::Activities
+    });
+}
+
+/// Types `iin` and the demo code on the IIN and code screens and presses "Log in"; where the
+/// visit goes next is the caller's to wait for.
+pub fn submit_login(rig: &Rig, iin: &str) {
     let app = &rig.app;
     assert_eq!(rig.kiosk.screen(), Screen::Iin);
     type_digits(app, iin);
@@ -205,9 +214,6 @@ pub fn log_in_from_iin_screen(rig: &Rig, iin: &str) {
     wait(rig, "the demo code", || login.get_demo_code().len() == 6);
     type_digits(app, &login.get_demo_code());
     press(app, "Log in");
-    wait(rig, "the programme", || {
-        rig.kiosk.screen() == Screen::Activities
-    });
 }
 
 /// From the review: "Confirm and sign", then the demo code on the signing screen's keypad.

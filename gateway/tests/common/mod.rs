@@ -170,6 +170,22 @@ pub async fn get_as<T: serde::de::DeserializeOwned>(
         .unwrap()
 }
 
+/// `POST path` with a JSON body as the logged-in person.
+pub async fn post_as<B: serde::Serialize>(
+    http: &reqwest::Client,
+    gw: &Gateway,
+    session: &LoginSession,
+    path: &str,
+    body: &B,
+) -> reqwest::Response {
+    http.post(format!("{}{path}", gw.url))
+        .bearer_auth(&session.session_token)
+        .json(body)
+        .send()
+        .await
+        .unwrap()
+}
+
 /// `POST /v1/me/application/sign/otp` for `digest`.
 pub async fn ask_signing_code(
     http: &reqwest::Client,
@@ -177,14 +193,10 @@ pub async fn ask_signing_code(
     session: &LoginSession,
     digest: &str,
 ) -> reqwest::Response {
-    http.post(format!("{}/v1/me/application/sign/otp", gw.url))
-        .bearer_auth(&session.session_token)
-        .json(&komek_api::SignOtpRequest {
-            digest: digest.into(),
-        })
-        .send()
-        .await
-        .unwrap()
+    let body = komek_api::SignOtpRequest {
+        digest: digest.into(),
+    };
+    post_as(http, gw, session, "/v1/me/application/sign/otp", &body).await
 }
 
 /// `GET path` as the logged-in person acting for `principal` (the `Acting-For` header).
@@ -203,6 +215,22 @@ pub async fn get_for(
         .unwrap()
 }
 
+/// `POST path` with a code typed for `challenge` (the verify endpoints).
+pub async fn confirm_code(
+    http: &reqwest::Client,
+    gw: &Gateway,
+    session: &LoginSession,
+    path: &str,
+    challenge: Uuid,
+    code: &str,
+) -> reqwest::Response {
+    let body = komek_api::OtpVerify {
+        challenge_id: challenge,
+        code: code.into(),
+    };
+    post_as(http, gw, session, path, &body).await
+}
+
 /// `POST /v1/me/application/sign/otp/verify`.
 pub async fn confirm_signing_code(
     http: &reqwest::Client,
@@ -211,15 +239,37 @@ pub async fn confirm_signing_code(
     challenge: Uuid,
     code: &str,
 ) -> reqwest::Response {
-    http.post(format!("{}/v1/me/application/sign/otp/verify", gw.url))
-        .bearer_auth(&session.session_token)
-        .json(&komek_api::OtpVerify {
-            challenge_id: challenge,
-            code: code.into(),
-        })
-        .send()
+    let path = "/v1/me/application/sign/otp/verify";
+    confirm_code(http, gw, session, path, challenge, code).await
+}
+
+/// An unsigned order for `activity` from the first supplier in the public catalogue that
+/// offers an item matching it, at that supplier's price.
+pub async fn first_offer_for(
+    gw: &Gateway,
+    activity: &komek_api::Activity,
+) -> komek_api::SupplierChoice {
+    let catalogue: komek_api::Catalogue = reqwest::get(format!("{}/v1/catalogue", gw.url))
         .await
         .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let (supplier, offer) = catalogue
+        .suppliers
+        .iter()
+        .flat_map(|s| s.offers.iter().map(move |o| (s, o)))
+        .find(|(_, o)| activity.matching_items.contains(&o.item_id))
+        .unwrap();
+    komek_api::SupplierChoice {
+        activity_id: activity.id.clone(),
+        item_id: offer.item_id.clone(),
+        supplier_id: supplier.id.clone(),
+        quantity: 1,
+        unit_price_kzt: offer.price_kzt,
+        guaranteed_amount_kzt: offer.price_kzt,
+        signature: None,
+    }
 }
 
 /// Signs `choice` as the logged-in person with the demo code.
