@@ -6,6 +6,7 @@
 pub mod actions;
 pub mod announcements;
 pub mod auth;
+pub mod card;
 pub mod catalogue;
 pub mod failures;
 pub mod offers;
@@ -16,6 +17,7 @@ pub mod signing;
 pub use actions::*;
 pub use announcements::*;
 pub use auth::*;
+pub use card::*;
 pub use catalogue::*;
 pub use failures::*;
 pub use offers::*;
@@ -76,6 +78,9 @@ pub enum ErrorCode {
     InvalidTransition,
     /// The logged-in person does not represent the IIN they asked to act for.
     NotRepresentative,
+    /// A card's certificate or signature was not accepted (unknown root, expired, forged,
+    /// or its IIN is not a participant); the message says which.
+    CardRejected,
     BadRequest,
     NotFound,
     Internal,

@@ -35,6 +35,9 @@ pub struct SignatureProof {
 pub enum ApplicationSignature {
     /// A one-time code to the registered phone; `proof` is the gateway's [`SignatureProof`].
     OneTimeCode { proof: String },
+    /// The national ID card signed [`SupplierChoice::canonical_bytes`]; the certificate's
+    /// IIN must be the person's who logged in (the grant's).
+    Card(crate::CardSignature),
 }
 
 impl SupplierChoice {

@@ -114,9 +114,15 @@ pub fn spend_signature(
     iin: &str,
     choice: &SupplierChoice,
 ) -> Result<(), Refusal> {
-    let proof = choice.signature.as_ref().map(|s| match s {
-        ApplicationSignature::OneTimeCode { proof } => proof.as_str(),
-    });
+    let proof = match &choice.signature {
+        Some(ApplicationSignature::OneTimeCode { proof }) => Some(proof.as_str()),
+        Some(ApplicationSignature::Card(_)) => {
+            return Err(crate::actions::invalid(
+                "the application is not signed: card signatures are not accepted yet",
+            ));
+        }
+        None => None,
+    };
     proof::spend(tx, proof, iin, Proven::Digest(&choice.digest()))?.map_err(|why| {
         crate::actions::invalid(&format!("the application is not signed: {}", why.reason()))
     })
