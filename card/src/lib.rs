@@ -1,0 +1,13 @@
+//! The national ID card as the kiosk speaks to it, free of PC/SC: APDUs, the card profiles
+//! (chosen by the card's ATR) that read certificates, verify the PIN and sign a digest, and
+//! the Komek reference card (`applet`) that the virtual card runs. The kiosk's reader thread
+//! (PC/SC) and the virtual card's transport (vpcd) sit on either side of [`Transport`].
+
+pub mod apdu;
+pub mod applet;
+mod atr;
+pub mod komek;
+mod profile;
+
+pub use atr::historical_bytes;
+pub use profile::{CardError, CardProfile, KeyRole, Pin, Transport, profile_for};
