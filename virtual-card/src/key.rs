@@ -23,17 +23,17 @@ pub enum KeyKind {
 #[derive(Clone)]
 pub(crate) enum PrivateKey {
     P256(p256::ecdsa::SigningKey),
-    Rsa(RsaPrivateKey),
+    Rsa(Box<RsaPrivateKey>),
 }
 
 impl PrivateKey {
     pub(crate) fn generate(kind: KeyKind) -> Result<Self, IdentityError> {
         Ok(match kind {
             KeyKind::P256 => PrivateKey::P256(p256::ecdsa::SigningKey::random(&mut OsRng)),
-            KeyKind::Rsa2048 => PrivateKey::Rsa(
+            KeyKind::Rsa2048 => PrivateKey::Rsa(Box::new(
                 RsaPrivateKey::new(&mut OsRng, 2048)
                     .map_err(|e| IdentityError::KeyGeneration(e.to_string()))?,
-            ),
+            )),
         })
     }
 
@@ -42,7 +42,7 @@ impl PrivateKey {
             return Ok(PrivateKey::P256(key));
         }
         RsaPrivateKey::from_pkcs8_der(der)
-            .map(PrivateKey::Rsa)
+            .map(|key| PrivateKey::Rsa(Box::new(key)))
             .map_err(|e| IdentityError::PrivateKey(e.to_string()))
     }
 
