@@ -85,9 +85,10 @@ pub enum QrLoginState {
     Expired,
 }
 
-/// `POST /v1/egov/qr/{session_id}/approve`: what the eGov Mobile side sends once the person
-/// has confirmed the login on their phone (bearer: the gateway's eGov token). The demo
-/// approves through `POST /dev/qr/{session_id}/approve` with the same body.
+/// `POST /v1/egov/qr/{code}/approve`, where `code` is the one in the QR payload (not the
+/// session id, which only the kiosk that asked knows): what the eGov Mobile side sends once
+/// the person has confirmed the login on their phone (bearer: the gateway's eGov token). The
+/// demo approves through `POST /dev/qr/{session_id}/approve` with the same body.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct QrApproval {
     pub iin: String,

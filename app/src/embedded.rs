@@ -21,6 +21,10 @@ pub async fn start(db_path: &Path, demo_data: &Path) -> Result<RunningGateway, G
         dev_endpoints: true,
         grant_lifetime: komek_gateway::auth::GRANT_LIFETIME,
         operator_token: None,
+        // The kiosk's card login gets its demo card's root once the card path is wired.
+        card_roots: Vec::new(),
+        egov_token: None,
+        qr_lifetime: komek_gateway::card::QR_LIFETIME,
     };
     komek_gateway::spawn(config, SocketAddr::from((Ipv4Addr::LOCALHOST, 0))).await
 }

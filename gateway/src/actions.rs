@@ -5,7 +5,7 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use chrono::{Months, Utc};
+use chrono::{DateTime, Months, Utc};
 use komek_api::{
     Action, ActionReceipt, ActionSubmission, ActivityStatus, ContactChange, ErrorCode,
     IDEMPOTENCY_KEY_HEADER, SupplierChoice,
@@ -16,6 +16,7 @@ use uuid::Uuid;
 use crate::AppState;
 use crate::actor::{Actor, Authority, authority, record_actor};
 use crate::auth::{mask_iin, sha256_hex};
+use crate::card::Roots;
 use crate::error::Refusal;
 use crate::participant::{load_activity, load_catalogue};
 
@@ -74,7 +75,7 @@ fn submit_inner(
     // confirm the action again under a new login, or with someone they represent.
     let authority = authority(&tx, &submission)?;
     let applied = match &authority {
-        Authority::Person(who) => apply(&tx, key, who, &submission),
+        Authority::Person(who) => apply(&tx, key, &state.card_roots, who, &submission),
         Authority::Anonymous(request) => {
             crate::tickets::apply_failure_request(&tx, key, None, submission.confirmed_at, request)
         }
@@ -131,12 +132,15 @@ pub(crate) fn invalid(message: &str) -> Refusal {
 fn apply(
     tx: &Transaction<'_>,
     key: Uuid,
+    card_roots: &Roots,
     who: &Actor,
     submission: &ActionSubmission,
 ) -> Result<ActionReceipt, Refusal> {
     let iin = who.principal.as_str();
     match &submission.action {
-        Action::SupplierChoice(choice) => apply_supplier_choice(tx, key, who, choice),
+        Action::SupplierChoice(choice) => {
+            apply_supplier_choice(tx, key, card_roots, who, choice, submission.confirmed_at)
+        }
         Action::ContactChange(change) => apply_contact_change(tx, key, who, change),
         Action::FailureRequest(request) => crate::tickets::apply_failure_request(
             tx,
@@ -158,12 +162,15 @@ fn apply(
     }
 }
 
-/// Orders for the principal; the signature is the actor's, who received the signing code.
+/// Orders for the principal; the signature is the actor's, who received the signing code or
+/// holds the card.
 fn apply_supplier_choice(
     tx: &Transaction<'_>,
     key: Uuid,
+    card_roots: &Roots,
     who: &Actor,
     choice: &SupplierChoice,
+    confirmed_at: DateTime<Utc>,
 ) -> Result<ActionReceipt, Refusal> {
     let iin = who.principal.as_str();
     let activity = load_activity(tx, iin, &choice.activity_id)?
@@ -194,7 +201,7 @@ fn apply_supplier_choice(
             "the supplier's price has changed; review the order again",
         ));
     }
-    crate::signing::spend_signature(tx, &who.actor, choice)?;
+    crate::signing::spend_signature(tx, key, card_roots, &who.actor, choice, confirmed_at)?;
     let now = Utc::now();
     tx.execute(
         "INSERT INTO orders (reference, idempotency_key, participant_iin, activity_id, item_id,

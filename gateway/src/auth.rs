@@ -116,7 +116,9 @@ pub async fn verify_otp(
     Ok(Json(session))
 }
 
-fn start_session(
+/// Starts a session for reads and a grant for queued actions bound to `device_id`: what every
+/// way of logging in (code, card, eGov Mobile) ends with.
+pub(crate) fn start_session(
     conn: &Connection,
     iin: &str,
     device_id: &str,
@@ -152,7 +154,6 @@ fn start_session(
     })
 }
 
-/// The IIN of the session named by the `Authorization: Bearer` header.
 /// The token of an `Authorization: Bearer` header.
 pub fn bearer(headers: &HeaderMap) -> Option<&str> {
     headers
@@ -161,6 +162,35 @@ pub fn bearer(headers: &HeaderMap) -> Option<&str> {
         .and_then(|v| v.strip_prefix("Bearer "))
 }
 
+/// Whether a service's bearer token is the one configured; with none configured, nobody's is.
+pub fn check_token(expected: Option<&str>, headers: &HeaderMap, who: &str) -> Result<(), Refusal> {
+    match (expected, bearer(headers)) {
+        // Compared as hashes, so the comparison takes the same time whatever is sent.
+        (Some(token), Some(given))
+            if sha256_hex(&[token.as_bytes()]) == sha256_hex(&[given.as_bytes()]) =>
+        {
+            Ok(())
+        }
+        _ => Err(Refusal::new(
+            StatusCode::UNAUTHORIZED,
+            ErrorCode::Unauthorized,
+            format!("{who} token missing or wrong"),
+        )),
+    }
+}
+
+pub fn is_participant(conn: &Connection, iin: &str) -> Result<bool, Refusal> {
+    Ok(conn
+        .query_row(
+            "SELECT 1 FROM participants WHERE iin = ?1",
+            params![iin],
+            |_| Ok(()),
+        )
+        .optional()?
+        .is_some())
+}
+
+/// The IIN of the session named by the `Authorization: Bearer` header.
 pub fn session_iin(conn: &Connection, headers: &HeaderMap) -> Result<String, Refusal> {
     let token = bearer(headers).ok_or_else(Refusal::unauthorized)?;
     let row: Option<(String, String)> = conn

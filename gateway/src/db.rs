@@ -204,6 +204,37 @@ fn migrations() -> Migrations<'static> {
             created_at      TEXT NOT NULL
         );",
         ),
+        // The national ID card: nonces it signs to log in, and the signatures of applications
+        // kept as evidence with their orders; eGov Mobile's QR logins.
+        M::up(
+            "CREATE TABLE card_challenges (
+            id         TEXT PRIMARY KEY,
+            nonce      BLOB NOT NULL,
+            device_id  TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            expires_at TEXT NOT NULL,
+            used       INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE TABLE order_card_signatures (
+            idempotency_key    TEXT PRIMARY KEY,
+            signer_iin         TEXT NOT NULL,
+            certificate_sha256 TEXT NOT NULL,
+            certificate        BLOB NOT NULL,
+            algorithm          TEXT NOT NULL,
+            signature          BLOB NOT NULL,
+            confirmed_at       TEXT NOT NULL
+        );
+        CREATE TABLE qr_logins (
+            session_hash TEXT PRIMARY KEY,
+            code         TEXT NOT NULL UNIQUE,
+            device_id    TEXT NOT NULL,
+            created_at   TEXT NOT NULL,
+            expires_at   TEXT NOT NULL,
+            approved_iin TEXT,
+            approved_at  TEXT,
+            handed_over  INTEGER NOT NULL DEFAULT 0
+        );",
+        ),
     ])
 }
 

@@ -17,6 +17,8 @@ pub enum GatewayError {
     StoredTime(String),
     #[error("stored data: {0}")]
     Json(#[from] serde_json::Error),
+    #[error("card roots: {0}")]
+    CardRoots(String),
     #[error("io: {0}")]
     Io(#[from] std::io::Error),
 }

@@ -7,6 +7,7 @@ mod actions;
 mod actor;
 mod announcements;
 pub mod auth;
+pub mod card;
 mod challenge;
 mod contact;
 mod db;
@@ -45,12 +46,21 @@ pub struct GatewayConfig {
     /// The contact centre's operators present this as `Authorization: Bearer`; without it the
     /// operator API refuses everyone.
     pub operator_token: Option<String>,
+    /// Certificates (DER) the national ID card's certificates must be issued by; without any,
+    /// card login and card-signed applications are refused.
+    pub card_roots: Vec<Vec<u8>>,
+    /// eGov Mobile's side presents this as `Authorization: Bearer` to approve a QR login;
+    /// without it the approval endpoint refuses everyone.
+    pub egov_token: Option<String>,
+    /// How long a QR login may be approved ([`card::QR_LIFETIME`] by default).
+    pub qr_lifetime: chrono::Duration,
 }
 
 #[derive(Clone)]
 pub struct AppState {
     db: Db,
     config: Arc<GatewayConfig>,
+    card_roots: Arc<card::Roots>,
 }
 
 #[derive(OpenApi)]
@@ -65,6 +75,12 @@ pub struct AppState {
         auth::verify_otp,
         auth::logout,
         auth::dev_otp,
+        card::login::challenge,
+        card::login::verify_login,
+        card::qr::start,
+        card::qr::login_state,
+        card::qr::egov_approve,
+        card::qr::dev_approve,
         participant::profile,
         participant::activities,
         representation::principals,
@@ -103,10 +119,13 @@ pub fn build(config: GatewayConfig) -> Result<Router, GatewayError> {
         let today = db::astana_date(chrono::Utc::now());
         demo::load(&mut db.lock(), dir, today)?;
     }
+    let card_roots = card::Roots::from_der(&config.card_roots)
+        .map_err(|e| GatewayError::CardRoots(e.to_string()))?;
     let dev_endpoints = config.dev_endpoints;
     let state = AppState {
         db,
         config: Arc::new(config),
+        card_roots: Arc::new(card_roots),
     };
     let mut router = Router::new()
         .route("/healthz", get(health))
@@ -114,6 +133,11 @@ pub fn build(config: GatewayConfig) -> Result<Router, GatewayError> {
         .route("/v1/auth/otp", post(auth::request_otp))
         .route("/v1/auth/otp/verify", post(auth::verify_otp))
         .route("/v1/auth/logout", post(auth::logout))
+        .route("/v1/auth/card/challenge", post(card::login::challenge))
+        .route("/v1/auth/card/verify", post(card::login::verify_login))
+        .route("/v1/auth/qr", post(card::qr::start))
+        .route("/v1/auth/qr/{session_id}", get(card::qr::login_state))
+        .route("/v1/egov/qr/{code}/approve", post(card::qr::egov_approve))
         .route("/v1/me", get(participant::profile))
         .route("/v1/me/activities", get(participant::activities))
         .route("/v1/me/principals", get(representation::principals))
@@ -141,7 +165,9 @@ pub fn build(config: GatewayConfig) -> Result<Router, GatewayError> {
             post(operator::reopen_activity),
         );
     if dev_endpoints {
-        router = router.route("/dev/otp/{challenge_id}", get(auth::dev_otp));
+        router = router
+            .route("/dev/otp/{challenge_id}", get(auth::dev_otp))
+            .route("/dev/qr/{session_id}/approve", post(card::qr::dev_approve));
     }
     Ok(router.with_state(state))
 }

@@ -32,6 +32,17 @@ struct Cli {
     /// Without it the operator API refuses every request.
     #[arg(long, env = "KOMEK_GATEWAY_OPERATOR_TOKEN", hide_env_values = true)]
     operator_token: Option<String>,
+    /// A PEM file with the certificates of the CAs that issue national ID cards. Without it,
+    /// card login and card-signed applications are refused.
+    #[arg(long, env = "KOMEK_GATEWAY_CARD_ROOTS")]
+    card_roots: Option<PathBuf>,
+    /// The bearer token eGov Mobile's side presents to approve a QR login. Without it the
+    /// approval endpoint refuses every request.
+    #[arg(long, env = "KOMEK_GATEWAY_EGOV_TOKEN", hide_env_values = true)]
+    egov_token: Option<String>,
+    /// How long a QR code for eGov Mobile may be approved.
+    #[arg(long, env = "KOMEK_GATEWAY_QR_LIFETIME_SECS", default_value_t = 120)]
+    qr_lifetime_secs: i64,
 }
 
 #[tokio::main]
@@ -43,12 +54,24 @@ async fn main() -> anyhow::Result<()> {
         )
         .init();
     let cli = Cli::parse();
+    let card_roots = match &cli.card_roots {
+        Some(path) => {
+            let pem = std::fs::read(path)
+                .with_context(|| format!("reading the card roots {}", path.display()))?;
+            komek_gateway::card::roots_from_pem(&pem)
+                .with_context(|| format!("the card roots {}", path.display()))?
+        }
+        None => Vec::new(),
+    };
     let config = GatewayConfig {
         db_path: cli.db,
         demo_data: cli.demo_data,
         dev_endpoints: cli.dev_endpoints,
         grant_lifetime: chrono::Duration::seconds(cli.grant_lifetime_secs),
         operator_token: cli.operator_token,
+        card_roots,
+        egov_token: cli.egov_token,
+        qr_lifetime: chrono::Duration::seconds(cli.qr_lifetime_secs),
     };
     let gateway = komek_gateway::spawn(config, cli.listen)
         .await

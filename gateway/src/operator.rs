@@ -9,26 +9,13 @@ use komek_api::{Activity, ActivityStatus, ErrorCode};
 use rusqlite::{OptionalExtension, params};
 
 use crate::AppState;
-use crate::auth::{bearer, sha256_hex};
+use crate::auth::check_token;
 use crate::error::Refusal;
 
 /// Operators authenticate with the token the gateway was started with; without one configured
 /// the operator API answers nobody.
 pub fn check_operator(state: &AppState, headers: &HeaderMap) -> Result<(), Refusal> {
-    let given = bearer(headers);
-    match (&state.config.operator_token, given) {
-        // Compared as hashes, so the comparison takes the same time whatever is sent.
-        (Some(token), Some(given))
-            if sha256_hex(&[token.as_bytes()]) == sha256_hex(&[given.as_bytes()]) =>
-        {
-            Ok(())
-        }
-        _ => Err(Refusal::new(
-            StatusCode::UNAUTHORIZED,
-            ErrorCode::Unauthorized,
-            "operator token missing or wrong",
-        )),
-    }
+    check_token(state.config.operator_token.as_deref(), headers, "operator")
 }
 
 #[utoipa::path(post, path = "/v1/operator/activities/{id}/reopen",

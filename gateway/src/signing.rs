@@ -1,20 +1,23 @@
 //! Signing the application for compensation with a one-time code (Rules item 8): the code goes
 //! to the registered phone bound to the application's digest; the right code earns a proof the
 //! queued supplier choice carries. The gateway accepts the choice only if the proof is for
-//! that person and the digest of exactly the bytes that arrived.
+//! that person and the digest of exactly the bytes that arrived. An application signed with
+//! the national ID card instead is verified in `card::application`.
 
 use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use komek_api::{
     ApplicationSignature, ErrorCode, OtpChallenge, OtpVerify, SignOtpRequest, SignatureProof,
     SupplierChoice,
 };
 use rusqlite::{OptionalExtension, Transaction, params};
+use uuid::Uuid;
 
 use crate::AppState;
 use crate::auth::{mask_iin, session_iin};
+use crate::card::{Roots, verify_application};
 use crate::challenge::{self, Binding, Purpose};
 use crate::error::Refusal;
 use crate::proof::{self, Proven};
@@ -108,18 +111,21 @@ pub async fn verify_sign_otp(
     }))
 }
 
-/// Spends the signature of `choice` by `iin`: it must cover the digest of these very fields.
+/// Checks the signature of `choice` by `iin` (the grant's holder), confirmed at
+/// `confirmed_at`: it must cover the digest of these very fields. A one-time code's proof is
+/// spent; a card's signature is kept with the order of `key`.
 pub fn spend_signature(
     tx: &Transaction<'_>,
+    key: Uuid,
+    roots: &Roots,
     iin: &str,
     choice: &SupplierChoice,
+    confirmed_at: DateTime<Utc>,
 ) -> Result<(), Refusal> {
     let proof = match &choice.signature {
         Some(ApplicationSignature::OneTimeCode { proof }) => Some(proof.as_str()),
-        Some(ApplicationSignature::Card(_)) => {
-            return Err(crate::actions::invalid(
-                "the application is not signed: card signatures are not accepted yet",
-            ));
+        Some(ApplicationSignature::Card(signature)) => {
+            return verify_application(tx, key, roots, iin, choice, signature, confirmed_at);
         }
         None => None,
     };

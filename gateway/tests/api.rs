@@ -26,6 +26,12 @@ async fn openapi_document_describes_every_endpoint() {
     for path in [
         "/v1/auth/otp",
         "/v1/auth/otp/verify",
+        "/v1/auth/card/challenge",
+        "/v1/auth/card/verify",
+        "/v1/auth/qr",
+        "/v1/auth/qr/{session_id}",
+        "/v1/egov/qr/{code}/approve",
+        "/dev/qr/{session_id}/approve",
         "/v1/me",
         "/v1/me/activities",
         "/v1/me/application/sign/otp",

@@ -56,10 +56,17 @@ pub fn start() -> Gateway {
 }
 
 pub fn start_with(extra: &[&str]) -> Gateway {
+    let mut args = vec!["--dev-endpoints"];
+    args.extend_from_slice(extra);
+    start_without_dev_endpoints(&args)
+}
+
+/// The gateway as in production: no `/dev/*` unless `extra` asks for it.
+pub fn start_without_dev_endpoints(extra: &[&str]) -> Gateway {
     let dir = tempfile::tempdir().unwrap();
     let mut child = Command::new(env!("CARGO_BIN_EXE_komek-gateway"))
         .args(extra)
-        .args(["--listen", "127.0.0.1:0", "--dev-endpoints", "--demo-data"])
+        .args(["--listen", "127.0.0.1:0", "--demo-data"])
         .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/../assets/demo"))
         .arg("--db")
         .arg(dir.path().join("gateway.db"))
