@@ -422,10 +422,7 @@ impl Core {
         request: api::FailureRequest,
         now: DateTime<Utc>,
     ) -> Result<Uuid, AnonymousReportError> {
-        let phone_ok = request.contact_phone.as_deref().is_some_and(|p| {
-            p.len() == 12 && p.starts_with("+7") && p[1..].bytes().all(|b| b.is_ascii_digit())
-        });
-        if !phone_ok {
+        if !request.contact_phone.as_deref().is_some_and(api::is_phone) {
             return Err(AnonymousReportError::NoPhone);
         }
         let submission = self.submission("", api::Action::FailureRequest(request), now);

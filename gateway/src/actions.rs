@@ -280,10 +280,6 @@ fn apply_choice_activation(
     })
 }
 
-pub fn valid_phone(phone: &str) -> bool {
-    phone.len() == 12 && phone.starts_with("+7") && phone[1..].bytes().all(|b| b.is_ascii_digit())
-}
-
 fn valid_email(email: &str) -> bool {
     let mut parts = email.split('@');
     matches!((parts.next(), parts.next(), parts.next()), (Some(user), Some(domain), None)
@@ -302,7 +298,11 @@ fn apply_contact_change(
     if change.phone.is_none() && change.email.is_none() {
         return Err(invalid("nothing to change"));
     }
-    if change.phone.as_deref().is_some_and(|p| !valid_phone(p)) {
+    if change
+        .phone
+        .as_deref()
+        .is_some_and(|p| !komek_api::is_phone(p))
+    {
         return Err(invalid("the phone must be +7 and ten digits"));
     }
     if change.email.as_deref().is_some_and(|e| !valid_email(e)) {

@@ -11,7 +11,6 @@ use komek_api::{ErrorCode, OtpChallenge, OtpVerify, PhoneOtpRequest, PhoneProof}
 use rusqlite::Transaction;
 
 use crate::AppState;
-use crate::actions::valid_phone;
 use crate::auth::{mask_iin, session_iin};
 use crate::challenge::{self, Purpose};
 use crate::error::Refusal;
@@ -27,7 +26,7 @@ pub async fn request_phone_otp(
 ) -> Result<Json<OtpChallenge>, Refusal> {
     let conn = state.db.lock();
     let iin = session_iin(&conn, &headers)?;
-    if !valid_phone(&req.phone) {
+    if !komek_api::is_phone(&req.phone) {
         return Err(Refusal::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             ErrorCode::InvalidAction,

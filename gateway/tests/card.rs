@@ -293,15 +293,6 @@ async fn card_session(http: &reqwest::Client, gw: &Gateway, card: &CardIdentity)
     response.json().await.unwrap()
 }
 
-async fn order(http: &reqwest::Client, gw: &Gateway, session: &LoginSession) -> SupplierChoice {
-    let activities: Vec<Activity> = get_as(http, gw, session, "/v1/me/activities").await;
-    let activity = activities
-        .iter()
-        .find(|a| a.status == ActivityStatus::AwaitingChoice)
-        .unwrap();
-    first_offer_for(gw, activity).await
-}
-
 fn signed_by(key: &CardKey, choice: &SupplierChoice) -> SupplierChoice {
     let mut signed = choice.clone();
     signed.signature = Some(ApplicationSignature::Card(card_signature(
@@ -340,7 +331,7 @@ async fn an_application_signed_with_the_card_is_accepted_only_as_signed_and_kept
     let gw = start_trusting(&pki.root);
     let http = reqwest::Client::new();
     let session = card_session(&http, &gw, &pki.card).await;
-    let choice = order(&http, &gw, &session).await;
+    let choice = open_order(&http, &gw, &session).await;
     let signed = signed_by(&pki.card.signing, &choice);
 
     // The signature moved onto other fields (twice the quantity) signs nothing.
@@ -400,7 +391,7 @@ async fn an_application_signed_with_an_expired_card_is_refused() {
     let gw = start_trusting(&pki.root);
     let http = reqwest::Client::new();
     let session = login(&http, &gw, IIN).await;
-    let choice = order(&http, &gw, &session).await;
+    let choice = open_order(&http, &gw, &session).await;
     let signed = signed_by(&pki.expired.signing, &choice);
     not_signed(submit(&http, &gw, &session, signed).await, "expired");
 }

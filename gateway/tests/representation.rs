@@ -152,14 +152,7 @@ async fn an_action_for_a_principal_is_applied_to_them_and_records_who_did_it() {
         .unwrap();
     let activity = activities.iter().find(|a| a.id == activity_id).unwrap();
     assert_eq!(activity.status, ActivityStatus::ApplicationSigned);
-    let (actor, principal, assistant): (String, String, bool) = db
-        .query_row(
-            "SELECT actor_iin, principal_iin, assistant_present FROM action_actors
-             WHERE idempotency_key = ?1",
-            [key.to_string()],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )
-        .unwrap();
+    let (actor, principal, assistant) = actor_of(&db, key);
     assert_eq!(
         (actor.as_str(), principal.as_str(), assistant),
         (PARENT, CHILD, true)
@@ -185,14 +178,7 @@ async fn an_action_for_a_principal_is_applied_to_them_and_records_who_did_it() {
     let key = Uuid::now_v7();
     let (status, text) = post_action(&http, &gw.url, key, &own).await;
     assert_eq!(status, StatusCode::CREATED, "{text}");
-    let (actor, principal, assistant): (String, String, bool) = db
-        .query_row(
-            "SELECT actor_iin, principal_iin, assistant_present FROM action_actors
-             WHERE idempotency_key = ?1",
-            [key.to_string()],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )
-        .unwrap();
+    let (actor, principal, assistant) = actor_of(&db, key);
     assert_eq!(
         (actor.as_str(), principal.as_str(), assistant),
         (PARENT, PARENT, false)
@@ -237,4 +223,15 @@ async fn a_trustee_changes_the_principals_contacts_not_their_own() {
     back.acting_for = Some(TRUSTEE.into());
     let (status, _) = post_action(&http, &gw.url, Uuid::now_v7(), &back).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
+}
+
+/// Who did the action under `key`, for whom, and whether an assistant was present.
+fn actor_of(db: &rusqlite::Connection, key: Uuid) -> (String, String, bool) {
+    db.query_row(
+        "SELECT actor_iin, principal_iin, assistant_present FROM action_actors
+         WHERE idempotency_key = ?1",
+        [key.to_string()],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )
+    .unwrap()
 }

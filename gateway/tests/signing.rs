@@ -14,16 +14,6 @@ use komek_api::{
 use reqwest::StatusCode;
 use uuid::Uuid;
 
-/// An order for the first activity of `session`'s person that awaits a choice.
-async fn order(http: &reqwest::Client, gw: &Gateway, session: &LoginSession) -> SupplierChoice {
-    let activities: Vec<Activity> = get_as(http, gw, session, "/v1/me/activities").await;
-    let activity = activities
-        .iter()
-        .find(|a| a.status == ActivityStatus::AwaitingChoice)
-        .unwrap();
-    first_offer_for(gw, activity).await
-}
-
 fn submission(session: &LoginSession, choice: SupplierChoice) -> ActionSubmission {
     common::submission(session, Action::SupplierChoice(choice))
 }
@@ -39,7 +29,7 @@ async fn a_choice_is_accepted_only_with_a_signature_of_exactly_its_fields() {
     let gw = start();
     let http = reqwest::Client::new();
     let session = login(&http, &gw, IIN).await;
-    let choice = order(&http, &gw, &session).await;
+    let choice = open_order(&http, &gw, &session).await;
 
     let unsigned = refusal(&http, &gw, &submission(&session, choice.clone())).await;
     assert_eq!(unsigned.code, ErrorCode::InvalidAction);
@@ -89,7 +79,7 @@ async fn a_signing_code_signs_only_for_its_person_and_never_logs_in() {
     let http = reqwest::Client::new();
     let session = login(&http, &gw, IIN).await;
     let other = login(&http, &gw, BLIND_PARTICIPANT).await;
-    let choice = order(&http, &gw, &session).await;
+    let choice = open_order(&http, &gw, &session).await;
 
     let refused = ask_signing_code(&http, &gw, &session, "not a digest").await;
     assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);

@@ -250,6 +250,20 @@ pub async fn confirm_signing_code(
     confirm_code(http, gw, session, path, challenge, code).await
 }
 
+/// An unsigned order for the first of the person's activities that awaits a choice.
+pub async fn open_order(
+    http: &reqwest::Client,
+    gw: &Gateway,
+    session: &LoginSession,
+) -> komek_api::SupplierChoice {
+    let activities: Vec<komek_api::Activity> = get_as(http, gw, session, "/v1/me/activities").await;
+    let activity = activities
+        .iter()
+        .find(|a| a.status == komek_api::ActivityStatus::AwaitingChoice)
+        .unwrap();
+    first_offer_for(gw, activity).await
+}
+
 /// An unsigned order for `activity` from the first supplier in the public catalogue that
 /// offers an item matching it, at that supplier's price.
 pub async fn first_offer_for(
