@@ -10,7 +10,7 @@ use crate::komek::{
     AID, INS_MSE, INS_PSO, INS_READ_BINARY, INS_SELECT, INS_VERIFY, PIN_REFERENCE, PIN_TRIES,
     algorithm_of, certificate_file,
 };
-use crate::profile::KeyRole;
+use crate::profile::{CardError, KeyRole, Transport};
 
 /// The private keys behind the card's certificates.
 pub trait CardKeys: Send {
@@ -206,11 +206,19 @@ impl Applet {
     }
 }
 
+/// The applet as a card in the kiosk's own process (the embedded demo): nothing between the
+/// kiosk and the card, so nothing can fail on the way.
+impl Transport for Applet {
+    fn transmit(&mut self, command: &[u8]) -> Result<Vec<u8>, CardError> {
+        Ok(self.process(command))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::komek::KomekProfile;
-    use crate::profile::{CardError, CardProfile, Pin, Transport};
+    use crate::profile::{CardProfile, Pin};
 
     /// Keys that "sign" by tagging the digest: enough to see what reached them.
     struct FakeKeys {
@@ -237,12 +245,6 @@ mod tests {
                 s.extend_from_slice(digest);
                 s
             })
-        }
-    }
-
-    impl Transport for Applet {
-        fn transmit(&mut self, command: &[u8]) -> Result<Vec<u8>, CardError> {
-            Ok(self.process(command))
         }
     }
 

@@ -8,6 +8,7 @@ pub mod applet;
 mod atr;
 pub mod komek;
 mod profile;
+pub mod reader;
 
 pub use atr::historical_bytes;
 pub use profile::{CardError, CardProfile, KeyRole, Pin, Transport, profile_for};

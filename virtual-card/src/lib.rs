@@ -9,6 +9,8 @@ mod error;
 mod identity;
 mod key;
 mod name;
+pub mod pcscd;
+pub mod vpcd;
 
 pub use error::IdentityError;
 pub use identity::{Authority, CardIdentity};
