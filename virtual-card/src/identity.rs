@@ -93,6 +93,31 @@ impl Authority {
         })
     }
 
+    /// The root kept elsewhere: its certificate (DER) and its private key (PKCS#8 DER), which
+    /// must be the certificate's.
+    pub fn from_parts(root_der: Vec<u8>, key_pkcs8_der: &[u8]) -> Result<Self, IdentityError> {
+        let key = PrivateKey::from_pkcs8_der(key_pkcs8_der)?;
+        let root = Certificate::from_der(&root_der)?;
+        if root.tbs_certificate.subject_public_key_info.to_der()? != key.public_key_der()? {
+            return Err(IdentityError::PrivateKey(
+                "the key is not the root certificate's".into(),
+            ));
+        }
+        let root_pem = x509_cert::der::pem::encode_string("CERTIFICATE", LineEnding::LF, &root_der)
+            .map_err(x509_cert::der::Error::from)?;
+        Ok(Authority {
+            name: root.tbs_certificate.subject,
+            key,
+            root_der,
+            root_pem,
+        })
+    }
+
+    /// The root's private key as PKCS#8 DER, to keep the root for another run.
+    pub fn key_pkcs8_der(&self) -> Result<Vec<u8>, IdentityError> {
+        self.key.pkcs8_der()
+    }
+
     /// The root certificate, DER.
     pub fn root_der(&self) -> &[u8] {
         &self.root_der

@@ -37,7 +37,7 @@ impl PrivateKey {
         })
     }
 
-    fn from_pkcs8_der(der: &[u8]) -> Result<Self, IdentityError> {
+    pub(crate) fn from_pkcs8_der(der: &[u8]) -> Result<Self, IdentityError> {
         if let Ok(key) = p256::ecdsa::SigningKey::from_pkcs8_der(der) {
             return Ok(PrivateKey::P256(key));
         }
@@ -64,7 +64,7 @@ impl PrivateKey {
             .map_err(|e| IdentityError::PrivateKey(e.to_string()))
     }
 
-    fn pkcs8_der(&self) -> Result<Vec<u8>, IdentityError> {
+    pub(crate) fn pkcs8_der(&self) -> Result<Vec<u8>, IdentityError> {
         let document = match self {
             PrivateKey::P256(key) => key.to_pkcs8_der(),
             PrivateKey::Rsa(key) => key.to_pkcs8_der(),

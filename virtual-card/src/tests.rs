@@ -177,3 +177,22 @@ fn an_iin_must_be_twelve_digits() {
     let issued = authority().issue_card("81031430412", KeyKind::P256, now, now);
     assert!(matches!(issued, Err(IdentityError::InvalidIin)));
 }
+
+#[test]
+fn an_authority_kept_as_certificate_and_pkcs8_key_issues_cards_it_signed() {
+    let root = authority();
+    let kept =
+        Authority::from_parts(root.root_der().to_vec(), &root.key_pkcs8_der().unwrap()).unwrap();
+    assert_eq!(kept.root_pem(), root.root_pem());
+    let now = Utc::now();
+    let card = kept
+        .issue_card(IIN, KeyKind::P256, now, now + Duration::days(1))
+        .unwrap();
+    let issuer = certificate(&card.authentication).tbs_certificate.issuer;
+    let root_certificate = Certificate::from_der(root.root_der()).unwrap();
+    assert_eq!(issuer, root_certificate.tbs_certificate.subject);
+    let other = Authority::new("Another root").unwrap();
+    let mismatched =
+        Authority::from_parts(root.root_der().to_vec(), &other.key_pkcs8_der().unwrap());
+    assert!(matches!(mismatched, Err(IdentityError::PrivateKey(_))));
+}
