@@ -59,6 +59,14 @@ pub fn card_login_message(nonce: &[u8]) -> Vec<u8> {
     message
 }
 
+/// The IIN in a certificate subject's `serialNumber` as the National Certification Authority
+/// writes it: `IIN` and the 12 digits, nothing else. The gateway and the kiosk read it alike.
+pub fn iin_in_serial_number(serial_number: &str) -> Option<&str> {
+    serial_number
+        .strip_prefix("IIN")
+        .filter(|digits| digits.len() == 12 && digits.bytes().all(|b| b.is_ascii_digit()))
+}
+
 /// `POST /v1/auth/qr`: starts a login with eGov Mobile; the kiosk shows `qr_payload` as a QR
 /// code and asks [`QrLoginState`] until the person approves it on their phone.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -92,4 +100,27 @@ pub enum QrLoginState {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct QrApproval {
     pub iin: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_iin_is_iin_and_twelve_digits() {
+        assert_eq!(
+            iin_in_serial_number("IIN810314304128"),
+            Some("810314304128")
+        );
+        for not in [
+            "810314304128",
+            "IIN81031430412",
+            "IIN8103143041280",
+            "IIN81031430412x",
+            "BIN810314304128",
+            "iin810314304128",
+        ] {
+            assert_eq!(iin_in_serial_number(not), None, "{not}");
+        }
+    }
 }

@@ -6,9 +6,11 @@
 pub mod apdu;
 pub mod applet;
 mod atr;
+mod certificate;
 pub mod komek;
 mod profile;
 pub mod reader;
 
 pub use atr::historical_bytes;
+pub use certificate::{CardCertificate, CertificateError};
 pub use profile::{CardError, CardProfile, KeyRole, Pin, Transport, profile_for};

@@ -213,8 +213,7 @@ fn iin(cert: &Certificate) -> Result<String, CardError> {
         .filter(|atv| atv.oid == SERIAL_NUMBER)
         .filter(|atv| matches!(atv.value.tag(), Tag::PrintableString | Tag::Utf8String))
         .filter_map(|atv| std::str::from_utf8(atv.value.value()).ok())
-        .filter_map(|text| text.strip_prefix("IIN"))
-        .find(|digits| digits.len() == 12 && digits.bytes().all(|b| b.is_ascii_digit()))
+        .find_map(komek_api::iin_in_serial_number)
         .map(str::to_string)
         .ok_or(CardError::NoIin)
 }
