@@ -204,6 +204,77 @@ impl PortalClient {
         .await
     }
 
+    /// A nonce for the card to sign, bound to this kiosk.
+    pub async fn card_challenge(&self, device_id: &str) -> Result<api::CardChallenge, PortalError> {
+        let body = api::CardChallengeRequest {
+            device_id: device_id.to_string(),
+        };
+        read(
+            self.http
+                .post(self.url("/v1/auth/card/challenge"))
+                .json(&body)
+                .send()
+                .await,
+        )
+        .await
+    }
+
+    /// The card's signature of the nonce: a session for the IIN in its certificate.
+    pub async fn card_login(
+        &self,
+        login: &api::CardLogin,
+    ) -> Result<api::LoginSession, PortalError> {
+        read(
+            self.http
+                .post(self.url("/v1/auth/card/verify"))
+                .json(login)
+                .send()
+                .await,
+        )
+        .await
+    }
+
+    /// Starts a login with eGov Mobile: the QR code to show.
+    pub async fn qr_start(&self, device_id: &str) -> Result<api::QrLoginStart, PortalError> {
+        let body = api::QrLoginRequest {
+            device_id: device_id.to_string(),
+        };
+        read(
+            self.http
+                .post(self.url("/v1/auth/qr"))
+                .json(&body)
+                .send()
+                .await,
+        )
+        .await
+    }
+
+    /// Whether the person approved the QR login; the session comes once.
+    pub async fn qr_state(&self, session_id: Uuid) -> Result<api::QrLoginState, PortalError> {
+        read(
+            self.http
+                .get(self.url(&format!("/v1/auth/qr/{session_id}")))
+                .send()
+                .await,
+        )
+        .await
+    }
+
+    /// Development gateways only: approves the QR login as eGov Mobile would for `iin`.
+    pub async fn dev_qr_approve(&self, session_id: Uuid, iin: &str) -> Result<(), PortalError> {
+        let body = api::QrApproval {
+            iin: iin.to_string(),
+        };
+        let response = self
+            .http
+            .post(self.url(&format!("/dev/qr/{session_id}/approve")))
+            .json(&body)
+            .send()
+            .await
+            .map_err(unreachable)?;
+        check_status(response).await.map(|_| ())
+    }
+
     /// The profile of the person logged in, or of the one they act for.
     pub async fn profile(
         &self,
