@@ -1,10 +1,14 @@
 //! The kiosk's services, free of any UI: log a person in, read their programme and the
 //! catalogue, queue their actions. The Slint bridge and the end-to-end tests both drive this.
 
+mod card;
 mod contact;
+mod qr;
 mod signing;
 
+pub use card::{CardAccess, CardLoginError};
 pub use contact::{PhoneChallenge, ProvenPhone};
+pub use qr::{DEMO_QR_PARTICIPANT, QrLogin, QrProgress};
 pub use signing::{SignedApplication, SigningChallenge, application_of};
 
 use std::path::PathBuf;
@@ -116,9 +120,21 @@ pub struct FailureRequestView {
     pub closed: bool,
 }
 
+/// How a visit was opened: the card's signing is offered only to a visit opened with the card.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LoginMethod {
+    /// A one-time code by SMS.
+    Code,
+    /// The national ID card's authentication key.
+    Card,
+    /// eGov Mobile's QR code.
+    Qr,
+}
+
 pub struct Visit {
     /// The person logged in.
     pub iin: Iin,
+    pub login: LoginMethod,
     pub name: crate::domain::PersonName,
     /// The profile and programme of the person the visit is about: the one acted for, if any.
     pub profile: Profile,
@@ -268,23 +284,46 @@ impl Core {
         let answer = self.portal().verify_code(challenge.id, code).await;
         self.shared.report_outcome(&answer);
         let session = answer?;
+        self.open_visit(session, LoginMethod::Code, Some(&challenge.iin))
+            .await
+    }
+
+    /// Opens the visit of the session a login earned, whatever the method: the profile and
+    /// programme, whom the person may act for, their offers. The person is the one the
+    /// gateway's profile names; `expected`, when the login step knew whom it was for, must be
+    /// them.
+    async fn open_visit(
+        &self,
+        session: api::LoginSession,
+        login: LoginMethod,
+        expected: Option<&Iin>,
+    ) -> Result<Visit, LoginError> {
         let token = &session.session_token;
+        let (wire_profile, programme) = self.load_programme(token, None).await?;
+        let iin = Iin::parse(&wire_profile.iin)
+            .map_err(|_| LoginError::Failed("the gateway's profile carries no valid IIN".into()))?;
+        if expected.is_some_and(|expected| *expected != iin) {
+            return Err(LoginError::Failed(
+                "the gateway opened the session of another person".into(),
+            ));
+        }
         let Programme {
             profile,
             activities,
             ..
-        } = self.programme(token, None).await?;
+        } = programme;
         let principals = self.portal().principals(token).await?;
         // An offer that cannot be read now is not worth refusing the login for.
         let offers = self.portal().offers(token).await.unwrap_or_else(|e| {
             tracing::warn!(error = %e, "proactive offers not available");
             Vec::new()
         });
-        tracing::info!(iin = %challenge.iin, activities = activities.len(), principals = principals.len(), offers = offers.len(), "logged in");
+        tracing::info!(%iin, ?login, activities = activities.len(), principals = principals.len(), offers = offers.len(), "logged in");
         let has_own_programme = !activities.is_empty()
             || profile.category != crate::domain::ParticipantCategory::Representative;
         Ok(Visit {
-            iin: challenge.iin.clone(),
+            iin,
+            login,
             name: profile.name.clone(),
             has_own_programme,
             profile,
@@ -307,6 +346,16 @@ impl Core {
         session_token: &str,
         principal: Option<Principal>,
     ) -> Result<Programme, LoginError> {
+        let (_, programme) = self.load_programme(session_token, principal).await?;
+        Ok(programme)
+    }
+
+    /// [`Core::programme`] with the profile as the wire has it (it carries the IIN).
+    async fn load_programme(
+        &self,
+        session_token: &str,
+        principal: Option<Principal>,
+    ) -> Result<(api::Profile, Programme), LoginError> {
         let acting_for = principal.as_ref().map(|p| p.iin.digits());
         let profile = self
             .portal()
@@ -316,11 +365,12 @@ impl Core {
             .portal()
             .activities(session_token, acting_for.as_deref())
             .await?;
-        Ok(Programme {
+        let programme = Programme {
             principal,
             profile: profile_from_wire(&profile),
             activities: activities.iter().map(activity_from_wire).collect(),
-        })
+        };
+        Ok((profile, programme))
     }
 
     /// The visit now acts for the person `programme` was loaded for (or for the person

@@ -1,8 +1,8 @@
 //! Signing the application for compensation with a one-time code (Rules item 8). The code is
 //! asked for the digest of the application's canonical bytes, so what the person signs is
 //! exactly what the queued action carries; the signed application is then queued like every
-//! action and survives a dead network. (The ID card will sign offline; a code needs the
-//! network once, to be sent.)
+//! action and survives a dead network. The ID card signs the same canonical bytes offline
+//! (`card.rs`); a code needs the network once, to be sent.
 
 use chrono::{DateTime, Utc};
 use komek_api as api;
@@ -38,6 +38,21 @@ impl std::fmt::Debug for SignedApplication {
 impl SignedApplication {
     pub fn activity_id(&self) -> &str {
         &self.application.activity_id
+    }
+
+    /// `application` with the card's signature of its canonical bytes (the card signs
+    /// offline, so there is no challenge to take the application from).
+    pub(crate) fn signed_by_card(
+        mut application: api::SupplierChoice,
+        signature: api::CardSignature,
+    ) -> Self {
+        application.signature = Some(api::ApplicationSignature::Card(signature));
+        SignedApplication { application }
+    }
+
+    /// How the application was signed (for the receipt and the tests).
+    pub fn signature(&self) -> Option<&api::ApplicationSignature> {
+        self.application.signature.as_ref()
     }
 }
 
