@@ -13,18 +13,25 @@ pub fn demo_data_dir(explicit: Option<&Path>) -> PathBuf {
     })
 }
 
-/// Starts the demo gateway on 127.0.0.1 (a free port) with its database at `db_path`.
-pub async fn start(db_path: &Path, demo_data: &Path) -> Result<RunningGateway, GatewayError> {
+/// Starts the demo gateway on 127.0.0.1 (a free port) with its database at `db_path`; it
+/// trusts ID cards issued under `card_roots` (DER; the demo card's root).
+pub async fn start(
+    db_path: &Path,
+    demo_data: &Path,
+    card_roots: Vec<Vec<u8>>,
+) -> Result<RunningGateway, GatewayError> {
     let config = GatewayConfig {
         db_path: db_path.to_path_buf(),
         demo_data: Some(demo_data.to_path_buf()),
         dev_endpoints: true,
         grant_lifetime: komek_gateway::auth::GRANT_LIFETIME,
         operator_token: None,
-        // The kiosk's card login gets its demo card's root once the card path is wired.
-        card_roots: Vec::new(),
+        card_roots,
         egov_token: None,
         qr_lifetime: komek_gateway::card::QR_LIFETIME,
     };
     komek_gateway::spawn(config, SocketAddr::from((Ipv4Addr::LOCALHOST, 0))).await
 }
+
+/// Whose demo ID card the embedded kiosk offers (fictional; see assets/demo/README.md).
+pub const DEMO_CARD_HOLDER: &str = "810314304128";

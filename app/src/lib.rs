@@ -6,6 +6,7 @@
 
 pub mod assets;
 pub mod bridge;
+pub mod cards;
 pub mod core;
 pub mod diagnostics;
 pub mod domain;

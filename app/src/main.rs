@@ -9,6 +9,7 @@ use anyhow::Context;
 use clap::Parser;
 use komek_kiosk::bridge::keys::KeyMap;
 use komek_kiosk::bridge::{Aids, Kiosk, SystemClock};
+use komek_kiosk::cards::{CardReaders, DemoCard};
 use komek_kiosk::core::{Core, CoreConfig};
 use komek_kiosk::domain::Lang;
 use komek_kiosk::session::Timing;
@@ -164,6 +165,8 @@ fn main() -> anyhow::Result<()> {
                 cli.sign_clips.as_deref()
             ))
         );
+        // Why the card option may show as unavailable: pcscd, and the readers it sees.
+        println!("card readers: {}", komek_card::reader::CardService::now());
         return Ok(());
     }
     if let Some(dir) = &cli.tour {
@@ -187,20 +190,25 @@ fn run_kiosk(cli: &Cli, runtime: &tokio::runtime::Runtime) -> anyhow::Result<()>
     std::fs::create_dir_all(&data_dir)
         .with_context(|| format!("creating {}", data_dir.display()))?;
     let device_id = device_id(&data_dir)?;
-    let (gateway_url, _embedded, demo) = match &cli.gateway_url {
-        Some(url) => (url.clone(), None, false),
+    let (gateway_url, _embedded, demo_card) = match &cli.gateway_url {
+        Some(url) => (url.clone(), None, None),
         None => {
             let demo_dir = embedded::demo_data_dir(cli.demo_data.as_deref());
+            // The demo's ID card, for visitors without a reader; issued afresh at every start.
+            let card = DemoCard::issue(embedded::DEMO_CARD_HOLDER, chrono::Utc::now())
+                .context("issuing the demo ID card")?;
             let gateway = runtime
                 .block_on(embedded::start(
                     &data_dir.join("demo-gateway.db"),
                     &demo_dir,
+                    vec![card.root_der().to_vec()],
                 ))
                 .context("starting the embedded demo gateway")?;
             tracing::info!(url = %gateway.url(), "embedded demo gateway started");
-            (gateway.url(), Some(gateway), true)
+            (gateway.url(), Some(gateway), Some(card))
         }
     };
+    let demo = demo_card.is_some();
     let core = Arc::new(Core::open(CoreConfig {
         data_dir: data_dir.clone(),
         gateway_url,
@@ -237,6 +245,7 @@ fn run_kiosk(cli: &Cli, runtime: &tokio::runtime::Runtime) -> anyhow::Result<()>
             speech,
             keys: cli.tactile_keys.clone().unwrap_or_default(),
             sign_clips: komek_kiosk::sign::manifest::default_dir(cli.sign_clips.as_deref()),
+            cards: CardReaders::new(true, demo_card),
         },
     );
     let _timer = kiosk.start_timer();
@@ -260,6 +269,7 @@ fn run_tour(cli: &Cli, runtime: &tokio::runtime::Runtime, dir: &Path) -> anyhow:
         .block_on(embedded::start(
             &scratch.path().join("gateway.db"),
             &demo_dir,
+            Vec::new(),
         ))
         .context("starting the demo gateway for the tour")?;
     let core = Arc::new(Core::open(CoreConfig {

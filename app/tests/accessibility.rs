@@ -435,3 +435,33 @@ fn text_sizes_and_the_contrast_of_both_themes_meet_the_brief() {
         );
     }
 }
+
+#[test]
+fn the_id_card_and_egov_mobile_screens_meet_the_brief() {
+    let rig = rig(Timing::default());
+    let app = &rig.app;
+    app.window().set_size(slint::PhysicalSize::new(1920, 1080));
+    wait(&rig, "the gateway reached", || {
+        !app.global::<AppAdapter>().get_offline()
+    });
+    press(app, "English");
+    press(app, "eGov Mobile QR code");
+    let qr = app.global::<komek_kiosk::QrAdapter>();
+    wait(&rig, "the QR code", || qr.get_code().size().width > 0);
+    check_screen(app, "eGov Mobile QR");
+    press(app, "Back");
+    rig.kiosk.cards().demo().unwrap().insert();
+    rig.kiosk.tick();
+    let card = app.global::<komek_kiosk::CardAdapter>();
+    wait(&rig, "the card opened", || {
+        !card.get_busy() && card.get_tries_left() == 3
+    });
+    check_screen(app, "card PIN");
+    type_digits(app, "0000");
+    press(app, "Log in");
+    wait(&rig, "the card's answer", || !card.get_busy());
+    check_screen(app, "card PIN, wrong PIN");
+    rig.kiosk.cards().demo().unwrap().remove();
+    rig.kiosk.tick();
+    check_screen(app, "card PIN, card taken out");
+}

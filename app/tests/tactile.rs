@@ -182,7 +182,9 @@ fn reach(rig: &Rig, target: Screen) {
             | Screen::CatalogueItem
             | Screen::CatalogueSearch
             | Screen::Principals
-            | Screen::Offer => {}
+            | Screen::Offer
+            | Screen::CardPin
+            | Screen::QrLogin => {}
         }
         assert_eq!(rig.kiosk.screen(), step, "Enter led to {step:?}");
     }
@@ -273,6 +275,44 @@ fn signing_with_tactile_keys() {
     assert_eq!(rig.app.global::<SigningAdapter>().get_code_length(), 2);
     tap(&rig, Tactile::Back);
     assert_eq!(rig.kiosk.screen(), Screen::Review);
+}
+
+#[test]
+fn card_pin_with_tactile_keys() {
+    use komek_kiosk::CardAdapter;
+    let rig = at(Screen::Iin);
+    rig.kiosk.cards().demo().unwrap().insert();
+    rig.kiosk.tick();
+    assert_eq!(rig.kiosk.screen(), Screen::CardPin);
+    let card = rig.app.global::<CardAdapter>();
+    wait(&rig, "the card opened", || {
+        !card.get_busy() && card.get_tries_left() == 3
+    });
+    assert_every_control_reachable(&rig, "card PIN");
+    // Digit keys of a keyboard type the PIN as the keypad does; the keypad logs in.
+    for d in ["1", "2"] {
+        rig.app
+            .global::<AppAdapter>()
+            .invoke_key(d.into(), true, false);
+    }
+    assert_eq!(card.get_pin_length(), 2);
+    type_on_keypad(&rig, "34");
+    activate(&rig, "Log in");
+    wait(&rig, "the programme", || {
+        rig.kiosk.screen() == Screen::Activities
+    });
+}
+
+#[test]
+fn egov_qr_with_tactile_keys() {
+    let rig = at(Screen::Iin);
+    activate(&rig, "eGov Mobile QR code");
+    assert_eq!(rig.kiosk.screen(), Screen::QrLogin);
+    let qr = rig.app.global::<komek_kiosk::QrAdapter>();
+    wait(&rig, "the QR code", || qr.get_code().size().width > 0);
+    assert_every_control_reachable(&rig, "eGov QR");
+    tap(&rig, Tactile::Back);
+    assert_eq!(rig.kiosk.screen(), Screen::Iin);
 }
 
 #[test]
@@ -630,7 +670,9 @@ fn sign_language_panel_with_tactile_keys() {
     assert!(
         rig.kiosk
             .pump_until(Duration::from_secs(10), || sign.get_ended()),
-        "the end of the clip is noticed"
+        "the end of the clip is noticed: playing {} problem {:?}",
+        sign.get_playing(),
+        sign.get_problem()
     );
     activate(&rig, "Play");
     assert!(sign.get_playing() && !sign.get_ended());

@@ -300,4 +300,20 @@ fn without_pcscd_the_service_is_unavailable_and_connecting_fails() {
         other => panic!("expected Unavailable first, got {other:?}"),
     }
     assert!(matches!(reader::establish(), Err(CardError::Reader(_))));
+    // What the technician's report says.
+    assert_eq!(
+        CardService::now().to_string(),
+        "card service unavailable: pcscd is not running"
+    );
+}
+
+#[test]
+fn the_technicians_report_names_the_readers_pcscd_has() {
+    let _pcscd = Pcscd::shared().unwrap();
+    assert_eq!(
+        CardService::now(),
+        CardService::Ready {
+            readers: READERS.iter().map(|(name, _)| name.to_string()).collect()
+        }
+    );
 }

@@ -5,12 +5,14 @@
 mod account;
 mod acting;
 mod announcements;
+mod card;
 mod catalogue;
 pub mod format;
 mod keyboard;
 pub mod keys;
 mod offer;
 pub mod qr;
+mod qr_login;
 mod receipt;
 mod render;
 mod report;
@@ -49,6 +51,8 @@ pub struct Aids {
     pub keys: KeyMap,
     /// The folder of the sign-language clips named in assets/sign/manifest.toml.
     pub sign_clips: std::path::PathBuf,
+    /// The ID card readers (and the demo card on a demo kiosk).
+    pub cards: crate::cards::CardReaders,
 }
 
 impl Aids {
@@ -59,6 +63,7 @@ impl Aids {
             speech: Speech::silent(SpeechConfig::new(crate::speech::prompts::default_dir(None))),
             keys: KeyMap::default(),
             sign_clips: crate::sign::manifest::default_dir(None),
+            cards: crate::cards::CardReaders::none(),
         }
     }
 }
@@ -101,6 +106,8 @@ enum Update {
     SigningDemoCode(String),
     ApplicationSigned(Result<crate::core::SignedApplication, LoginError>),
     ActingFor(Box<acting::ActingFor>),
+    Card(card::CardUpdate),
+    Qr(qr_login::QrUpdate),
     Announcements(Option<(crate::domain::announcements::Announcements, DateTime<Utc>)>),
     /// The background work panicked; it was logged, and the screen must not wait forever.
     Failed,
@@ -127,6 +134,7 @@ struct Inner {
     /// The label of the control that has the focus (what speech says; what tests check).
     focused_label: RefCell<String>,
     sign_clips: std::path::PathBuf,
+    cards: crate::cards::CardReaders,
     video: RefCell<Option<crate::sign::Player>>,
     /// Timer rounds since the last full tick (the timer also serves video frames).
     rounds: Cell<u32>,
@@ -145,6 +153,7 @@ impl Kiosk {
             speech,
             keys,
             sign_clips,
+            cards,
         } = aids;
         let (tx, rx) = mpsc::channel();
         let inner = Rc::new(Inner {
@@ -161,6 +170,7 @@ impl Kiosk {
             synthetic_key: Cell::new(false),
             focused_label: RefCell::new(String::new()),
             sign_clips,
+            cards,
             video: RefCell::new(None),
             rounds: Cell::new(0),
         });
@@ -217,6 +227,11 @@ impl Kiosk {
     pub fn tick(&self) {
         self.inner.poll_video();
         self.inner.tick();
+    }
+
+    /// The ID card readers, and the demo card on a demo kiosk.
+    pub fn cards(&self) -> &crate::cards::CardReaders {
+        &self.inner.cards
     }
 
     pub fn screen(&self) -> Screen {
@@ -324,6 +339,8 @@ fn wire(app: &AppWindow, inner: &Rc<Inner>) {
     report::wire(app, inner);
     account::wire(app, inner);
     signing::wire(app, inner);
+    card::wire(app, inner);
+    qr_login::wire(app, inner);
     acting::wire(app, inner);
     offer::wire(app, inner);
     keyboard::wire(app, inner);
@@ -338,6 +355,7 @@ fn wire(app: &AppWindow, inner: &Rc<Inner>) {
     login.on_code_erase(act(inner, |i| i.code_erase()));
     login.on_code_submit(act(inner, |i| i.submit_code()));
     login.on_code_resend(act(inner, |i| i.resend_code()));
+    login.on_open_qr(act(inner, |i| i.open_qr()));
 
     let list = app.global::<ActivitiesAdapter>();
     list.on_open(with(inner, |i, index: i32| i.open_activity(index)));
@@ -367,8 +385,13 @@ fn wire(app: &AppWindow, inner: &Rc<Inner>) {
         turn_page(&mut s.choices_page, false, 0, per_page);
     }));
 
-    app.global::<ReviewAdapter>()
-        .on_confirm(act(inner, |i| i.start_signing()));
+    app.global::<ReviewAdapter>().on_confirm(act(inner, |i| {
+        if i.signs_with_card() {
+            i.start_card_signing();
+        } else {
+            i.start_signing();
+        }
+    }));
     let receipt = app.global::<ReceiptAdapter>();
     receipt.on_to_programme(act(inner, |i| i.show(Screen::Activities)));
     receipt.on_finish(act(inner, |i| i.end_visit()));
@@ -423,6 +446,7 @@ impl Inner {
                 &app,
                 &state,
                 &self.core,
+                &self.cards,
                 self.clock.now(),
                 *self.warning_seconds.borrow(),
             );
@@ -575,6 +599,19 @@ impl Inner {
                 self.state.borrow_mut().signing = Default::default();
                 self.show(Screen::Review);
             }
+            Screen::CardPin => {
+                let signing = {
+                    let mut s = self.state.borrow_mut();
+                    let signing = s.card.signing;
+                    s.card.wipe();
+                    signing
+                };
+                self.show(if signing { Screen::Review } else { Screen::Iin });
+            }
+            Screen::QrLogin => {
+                self.state.borrow_mut().qr = Default::default();
+                self.show(Screen::Iin);
+            }
             Screen::Review => {
                 self.state.borrow_mut().save_problem = SaveProblem::None;
                 self.show(Screen::Activity);
@@ -673,6 +710,22 @@ impl Inner {
         });
     }
 
+    /// A login succeeded, whichever way: the visit opens at the offer, the choice of whom to
+    /// act for, or the programme.
+    fn enter_visit(&self, mut visit: Visit) {
+        {
+            let mut s = self.state.borrow_mut();
+            visit.assistant_present = s.login.assistant_present;
+            s.session.logged_in(visit, self.clock.monotonic());
+            s.login = Default::default();
+            s.activities_page = 0;
+        }
+        let next = self.after_login();
+        self.show(next);
+        let core = self.core.clone();
+        self.spawn(async move { Update::Catalogue(core.catalogue().await) });
+    }
+
     /// Where a visit goes from the login (and from the offer): an open proactive offer first,
     /// then the choice of whom to act for, then the programme.
     fn after_login(&self) -> Screen {
@@ -731,16 +784,9 @@ impl Inner {
                 let mut s = self.state.borrow_mut();
                 s.login.busy = false;
                 match result {
-                    Ok(mut visit) => {
-                        visit.assistant_present = s.login.assistant_present;
-                        s.session.logged_in(*visit, self.clock.monotonic());
-                        s.login = Default::default();
-                        s.activities_page = 0;
+                    Ok(visit) => {
                         drop(s);
-                        let next = self.after_login();
-                        self.show(next);
-                        let core = self.core.clone();
-                        self.spawn(async move { Update::Catalogue(core.catalogue().await) });
+                        self.enter_visit(*visit);
                     }
                     Err(e) => {
                         if let LoginError::WrongCode { attempts_left } = e {
@@ -769,6 +815,12 @@ impl Inner {
                     s.acting.busy = false;
                     s.acting.problem = Some(LoginProblem::Failed);
                 }
+                if s.card.busy {
+                    s.card.busy = false;
+                    s.card.problem = Some(crate::CardProblem::Failed);
+                }
+                s.qr.busy = false;
+                s.qr.polling = false;
             }
             Update::FailureRequests(requests) => self.apply_failure_requests(requests),
             Update::PhoneCodeRequested(result) => self.apply_phone_code(result),
@@ -778,6 +830,8 @@ impl Inner {
             Update::SigningDemoCode(code) => self.state.borrow_mut().signing.demo_code = code,
             Update::ApplicationSigned(result) => self.apply_signature(result),
             Update::ActingFor(result) => self.apply_acting_for(*result),
+            Update::Card(update) => self.apply_card(update),
+            Update::Qr(update) => self.apply_qr(update),
             Update::Announcements(found) => self.apply_announcements(found),
             Update::Catalogue(catalogue) => {
                 let mut s = self.state.borrow_mut();
@@ -903,6 +957,8 @@ impl Inner {
     }
 
     fn tick(&self) {
+        self.poll_cards();
+        self.poll_qr();
         let now = self.clock.monotonic();
         let tick = self.state.borrow_mut().session.tick(now);
         match tick {

@@ -110,6 +110,7 @@ pub fn render(
     app: &AppWindow,
     state: &State,
     core: &Core,
+    cards: &crate::cards::CardReaders,
     now: DateTime<Utc>,
     warning_seconds: u64,
 ) {
@@ -158,6 +159,10 @@ pub fn render(
     render_report(app, state, now);
     super::account::render(app, state, core, now);
     super::signing::render(app, state);
+    super::card::render(app, state, cards.demo());
+    super::qr_login::render(app, state);
+    app.global::<crate::QrAdapter>()
+        .set_demo(core.config().demo);
     super::acting::render(app, state);
     super::offer::render(app, state, core);
     super::keyboard::render(app, &state.entry);

@@ -146,7 +146,7 @@ impl Inner {
 
     /// Queues the signed application; the activity shows "signed" at once, so the same
     /// activity cannot be ordered twice, and the receipt follows.
-    fn save_application(&self) {
+    pub(super) fn save_application(&self) {
         let now = self.clock.now();
         let mut s = self.state.borrow_mut();
         let (Some(visit), Some(signed)) = (s.session.visit(), s.signing.signed.clone()) else {

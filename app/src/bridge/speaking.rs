@@ -36,6 +36,8 @@ pub fn screen_id(screen: Screen) -> &'static str {
         Screen::CatalogueSearch => "catalogue-search",
         Screen::Principals => "principals",
         Screen::Offer => "offer",
+        Screen::CardPin => "card-pin",
+        Screen::QrLogin => "qr-login",
     }
 }
 
@@ -194,7 +196,12 @@ impl Inner {
         let one_char = spoken.label.chars().count() == 1;
         let digit_key = matches!(
             screen,
-            Screen::Iin | Screen::Code | Screen::Report | Screen::Phone | Screen::Signing
+            Screen::Iin
+                | Screen::Code
+                | Screen::Report
+                | Screen::Phone
+                | Screen::Signing
+                | Screen::CardPin
         ) && one_char
             && spoken.label.bytes().all(|b| b.is_ascii_digit());
         // On the keyboard, the key a person goes to is the letter they type.
@@ -436,6 +443,8 @@ mod tests {
             Screen::CatalogueSearch,
             Screen::Principals,
             Screen::Offer,
+            Screen::CardPin,
+            Screen::QrLogin,
         ] {
             for lang in Lang::ALL {
                 assert!(

@@ -29,6 +29,8 @@ pub struct State {
     pub save_problem: SaveProblem,
     pub receipt: Option<Uuid>,
     pub signing: super::signing::SigningState,
+    pub card: super::card::CardState,
+    pub qr: super::qr_login::QrState,
     pub acting: super::acting::ActingState,
     pub offer: super::offer::OfferState,
     pub speech: SpeechState,
@@ -171,6 +173,8 @@ impl State {
             save_problem: SaveProblem::None,
             receipt: None,
             signing: Default::default(),
+            card: Default::default(),
+            qr: Default::default(),
             acting: Default::default(),
             offer: Default::default(),
             speech: SpeechState::default(),
@@ -203,6 +207,8 @@ impl State {
         self.save_problem = SaveProblem::None;
         self.receipt = None;
         self.signing = Default::default();
+        self.card.wipe();
+        self.qr = Default::default();
         self.acting = Default::default();
         self.offer = Default::default();
         self.sign = Default::default();

@@ -82,6 +82,8 @@ impl Inner {
             Screen::Phone if text == backspace.as_str() => self.account_erase(),
             Screen::Signing if is_digit => self.signing_digit(text),
             Screen::Signing if text == backspace.as_str() => self.signing_erase(),
+            Screen::CardPin if is_digit => self.pin_digit(text),
+            Screen::CardPin if text == backspace.as_str() => self.pin_erase(),
             _ => return false,
         }
         true

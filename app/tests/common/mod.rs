@@ -65,10 +65,16 @@ fn build_rig(timing: Timing, aids: komek_kiosk::bridge::Aids, reachable: bool) -
         .build()
         .unwrap();
     let dir = tempfile::tempdir().unwrap();
+    let demo_card = komek_kiosk::cards::DemoCard::issue(
+        komek_kiosk::embedded::DEMO_CARD_HOLDER,
+        chrono::Utc::now(),
+    )
+    .unwrap();
     let gateway = runtime
         .block_on(embedded::start(
             &dir.path().join("gateway.db"),
             &embedded::demo_data_dir(None),
+            vec![demo_card.root_der().to_vec()],
         ))
         .unwrap();
     let core = Arc::new(
@@ -96,7 +102,10 @@ fn build_rig(timing: Timing, aids: komek_kiosk::bridge::Aids, reachable: bool) -
         runtime.handle().clone(),
         timing,
         Box::new(clock.clone()),
-        aids,
+        komek_kiosk::bridge::Aids {
+            cards: komek_kiosk::cards::CardReaders::new(false, Some(demo_card)),
+            ..aids
+        },
     );
     Rig {
         app,

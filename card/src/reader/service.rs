@@ -45,6 +45,27 @@ impl CardService {
     }
 }
 
+impl CardService {
+    /// The service as it is now, asked once (for the technician's report; the kiosk itself
+    /// follows it with a [`ReaderWatch`](super::ReaderWatch)).
+    pub fn now() -> CardService {
+        let context = match pcsc::Context::establish(pcsc::Scope::User) {
+            Ok(context) => context,
+            Err(error) => return CardService::unavailable(error),
+        };
+        match context.list_readers_owned() {
+            Ok(names) => CardService::with_readers(
+                names
+                    .iter()
+                    .map(|name| name.to_string_lossy().into_owned())
+                    .collect(),
+            ),
+            Err(pcsc::Error::NoReadersAvailable) => CardService::NoReaders,
+            Err(error) => CardService::unavailable(error),
+        }
+    }
+}
+
 impl fmt::Display for CardService {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

@@ -1,0 +1,233 @@
+//! The ID card and eGov Mobile on the headless kiosk window, with the in-process gateway (real
+//! HTTP and SQLite) and the demo card: an in-process virtual card under the Komek reference
+//! profile, issued at start by a root the gateway trusts. The same screens over a real pcscd
+//! are covered by the end-to-end tests.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use common::*;
+use komek_kiosk::session::Timing;
+use komek_kiosk::store::ActionState;
+use komek_kiosk::{ActivityAdapter, CardAdapter, CardProblem, QrAdapter, Screen};
+use slint::{ComponentHandle, Model};
+
+fn insert_demo_card(rig: &Rig) {
+    rig.kiosk.cards().demo().unwrap().insert();
+    rig.kiosk.tick();
+}
+
+/// The PIN screen has the card open and its tries read.
+fn wait_card_ready(rig: &Rig) {
+    let card = rig.app.global::<CardAdapter>();
+    wait(rig, "the card opened", || {
+        !card.get_busy() && card.get_present() && card.get_tries_left() > 0
+    });
+}
+
+#[test]
+fn a_card_put_in_on_the_welcome_screen_logs_in_with_its_pin_and_a_wrong_pin_says_the_tries_left() {
+    let rig = rig(Timing::default());
+    let app = &rig.app;
+    let card = app.global::<CardAdapter>();
+    assert!(
+        card.get_available(),
+        "the demo card makes the card option available"
+    );
+    insert_demo_card(&rig);
+    assert_eq!(rig.kiosk.screen(), Screen::CardPin);
+    // In Kazakh until a language is chosen, and the bar offers the others.
+    assert!(has_label_containing(app, "Жеке куәлікпен кіру"));
+    press(app, "English");
+    wait_card_ready(&rig);
+    assert_eq!(card.get_tries_left(), 3);
+
+    // The digits are never shown: one dot each.
+    type_digits(app, "9999");
+    assert_eq!(card.get_pin_dots(), "● ● ● ●");
+    press(app, "Log in");
+    wait(&rig, "the card's answer", || !card.get_busy());
+    assert_eq!(card.get_problem(), CardProblem::WrongPin);
+    assert_eq!(card.get_tries_left(), 2);
+    assert_eq!(card.get_pin_length(), 0, "a wrong PIN is cleared");
+    assert!(!rig.kiosk.has_visit());
+
+    // Too short is said before the card is asked.
+    type_digits(app, "12");
+    press(app, "Log in");
+    assert_eq!(card.get_problem(), CardProblem::PinIncomplete);
+    type_digits(app, "34");
+    press(app, "Log in");
+    wait(&rig, "the programme", || {
+        rig.kiosk.screen() == Screen::Activities
+    });
+    assert!(rig.kiosk.has_visit());
+    assert!(
+        has_label_containing(app, "Ерлан"),
+        "the card's holder is logged in"
+    );
+}
+
+#[test]
+fn three_wrong_pins_block_the_card_and_the_screen_says_what_to_do() {
+    let rig = rig(Timing::default());
+    let app = &rig.app;
+    let card = app.global::<CardAdapter>();
+    press(app, "English");
+    insert_demo_card(&rig);
+    wait_card_ready(&rig);
+    for left in [2, 1] {
+        type_digits(app, "0000");
+        press(app, "Log in");
+        wait(&rig, "the card's answer", || !card.get_busy());
+        assert_eq!(card.get_tries_left(), left);
+    }
+    type_digits(app, "0000");
+    press(app, "Log in");
+    wait(&rig, "the card's answer", || !card.get_busy());
+    assert_eq!(card.get_problem(), CardProblem::PinBlocked);
+    assert!(has_label_containing(app, "The PIN of this card is blocked"));
+    // The right PIN no longer opens it.
+    type_digits(app, "1234");
+    press(app, "Log in");
+    wait(&rig, "the card's answer", || !card.get_busy());
+    assert_eq!(card.get_problem(), CardProblem::PinBlocked);
+    assert!(!rig.kiosk.has_visit());
+    // Back leads to the IIN, the other way in.
+    press(app, "Back");
+    assert_eq!(rig.kiosk.screen(), Screen::Iin);
+}
+
+#[test]
+fn a_card_taken_out_during_the_pin_is_said_and_put_back_it_logs_in() {
+    let rig = rig(Timing::default());
+    let app = &rig.app;
+    let card = app.global::<CardAdapter>();
+    press(app, "English");
+    insert_demo_card(&rig);
+    wait_card_ready(&rig);
+    type_digits(app, "12");
+    rig.kiosk.cards().demo().unwrap().remove();
+    rig.kiosk.tick();
+    assert_eq!(card.get_problem(), CardProblem::Removed);
+    assert_eq!(
+        card.get_pin_length(),
+        0,
+        "the PIN typed so far is forgotten"
+    );
+    assert!(!card.get_present());
+    assert!(has_label_containing(app, "The card was taken out"));
+
+    insert_demo_card(&rig);
+    assert_eq!(rig.kiosk.screen(), Screen::CardPin);
+    wait_card_ready(&rig);
+    assert_eq!(card.get_problem(), CardProblem::None);
+    type_digits(app, "1234");
+    press(app, "Log in");
+    wait(&rig, "the programme", || {
+        rig.kiosk.screen() == Screen::Activities
+    });
+}
+
+fn card_login_to_review(rig: &Rig) {
+    let app = &rig.app;
+    press(app, "English");
+    insert_demo_card(rig);
+    wait_card_ready(rig);
+    type_digits(app, "1234");
+    press(app, "Log in");
+    wait(rig, "the programme", || {
+        rig.kiosk.screen() == Screen::Activities
+    });
+    press_containing(app, "Awaiting your choice of supplier");
+    let detail = app.global::<ActivityAdapter>();
+    wait(rig, "the suppliers", || {
+        detail.get_choices().row_count() > 0
+    });
+    press_containing(app, "Delivery in");
+    assert_eq!(rig.kiosk.screen(), Screen::Review);
+}
+
+#[test]
+fn after_a_card_login_the_card_signs_the_application_and_the_portal_accepts_it() {
+    let rig = rig(Timing::default());
+    let app = &rig.app;
+    let card = app.global::<CardAdapter>();
+    card_login_to_review(&rig);
+    let queued_before = rig.core.sync().outbox().counts().unwrap();
+
+    press(app, "Confirm and sign");
+    assert_eq!(rig.kiosk.screen(), Screen::CardPin);
+    assert!(card.get_signing());
+    assert!(has_label_containing(app, "Sign with your ID card"));
+    wait_card_ready(&rig);
+    type_digits(app, "1234");
+    press(app, "Sign");
+    wait(&rig, "the receipt", || {
+        rig.kiosk.screen() == Screen::Receipt
+    });
+    assert_ne!(rig.core.sync().outbox().counts().unwrap(), queued_before);
+    // The gateway checks the card's signature over exactly the application's fields.
+    let id = rig.kiosk.receipt().unwrap();
+    wait(&rig, "delivery", || {
+        rig.core
+            .action(id)
+            .is_some_and(|q| q.state == ActionState::Delivered)
+    });
+}
+
+#[test]
+fn a_card_taken_out_before_signing_signs_nothing_and_loses_nothing() {
+    let rig = rig(Timing::default());
+    let app = &rig.app;
+    let card = app.global::<CardAdapter>();
+    card_login_to_review(&rig);
+    let queued_before = rig.core.sync().outbox().counts().unwrap();
+    press(app, "Confirm and sign");
+    wait_card_ready(&rig);
+    type_digits(app, "1234");
+    rig.kiosk.cards().demo().unwrap().remove();
+    rig.kiosk.tick();
+    assert_eq!(card.get_problem(), CardProblem::Removed);
+    assert!(
+        !card.get_present(),
+        "nothing to sign with until the card is back"
+    );
+    assert_eq!(rig.core.sync().outbox().counts().unwrap(), queued_before);
+    assert!(rig.kiosk.receipt().is_none());
+    // The order is still there: back on the review, nothing typed again but the PIN.
+    insert_demo_card(&rig);
+    wait_card_ready(&rig);
+    type_digits(app, "1234");
+    press(app, "Sign");
+    wait(&rig, "the receipt", || {
+        rig.kiosk.screen() == Screen::Receipt
+    });
+}
+
+#[test]
+fn egov_mobile_shows_a_qr_code_a_phone_can_read_and_logs_in_once_approved() {
+    let rig = rig(Timing::default());
+    let app = &rig.app;
+    press(app, "English");
+    press(app, "eGov Mobile QR code");
+    assert_eq!(rig.kiosk.screen(), Screen::QrLogin);
+    let qr = app.global::<QrAdapter>();
+    wait(&rig, "the QR code", || qr.get_code().size().width > 0);
+    let payload = read_qr(&qr.get_code()).expect("a QR code a phone can read");
+    assert!(
+        payload.starts_with("kz.egov.mobile://komek/login?code="),
+        "{payload}"
+    );
+    assert!(!qr.get_valid_until().is_empty());
+    // Nothing happens until the person approves.
+    rig.kiosk
+        .pump_until(std::time::Duration::from_secs(3), || false);
+    assert_eq!(rig.kiosk.screen(), Screen::QrLogin);
+    press(app, "Demo: approve in eGov Mobile");
+    wait(&rig, "the programme", || {
+        rig.kiosk.screen() == Screen::Activities
+    });
+    assert!(has_label_containing(app, "Ерлан"));
+}
