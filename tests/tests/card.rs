@@ -347,3 +347,75 @@ fn an_unapproved_qr_login_expires() {
         QrProgress::Expired
     ));
 }
+
+/// The kiosk window on the headless backend, watching the real readers as the firmware does.
+fn window(rig: &Rig) -> (komek_kiosk::AppWindow, komek_kiosk::bridge::Kiosk) {
+    i_slint_backend_testing::init_no_event_loop();
+    let app = komek_kiosk::AppWindow::new().unwrap();
+    let kiosk = komek_kiosk::bridge::Kiosk::new(
+        &app,
+        rig.kiosk.core.clone(),
+        rig.kiosk.runtime.handle().clone(),
+        komek_kiosk::session::Timing::default(),
+        Box::new(komek_kiosk::bridge::SystemClock::default()),
+        komek_kiosk::bridge::Aids {
+            cards: komek_kiosk::cards::CardReaders::new(true, None),
+            ..komek_kiosk::bridge::Aids::silent()
+        },
+    );
+    (app, kiosk)
+}
+
+#[test]
+fn the_kiosk_window_sees_a_card_put_in_a_real_reader_and_logs_in_with_its_pin() {
+    use komek_kiosk::{AppAdapter, CardAdapter, CardProblem, Screen};
+    use slint::ComponentHandle;
+
+    let pcscd = Pcscd::shared().unwrap();
+    let rig = rig(&[]);
+    let (app, kiosk) = window(&rig);
+    let card = app.global::<CardAdapter>();
+    let within = Duration::from_secs(10);
+    assert!(
+        kiosk.pump_until(within, || card.get_available()),
+        "the readers are seen"
+    );
+    app.global::<AppAdapter>().invoke_start("en".into());
+    assert_eq!(kiosk.screen(), Screen::Iin);
+
+    let (_, port) = READERS[0];
+    let inserted = pcscd
+        .insert(port, card_of(&rig.authority, KeyKind::P256).applet(PIN))
+        .unwrap();
+    assert!(
+        kiosk.pump_until(within, || kiosk.screen() == Screen::CardPin
+            && !card.get_busy()
+            && card.get_tries_left() == 3),
+        "the PIN screen with the card opened"
+    );
+    // Pulled out while the PIN is typed: said, and the PIN forgotten.
+    card.invoke_digit("1".into());
+    inserted.remove().unwrap();
+    assert!(
+        kiosk.pump_until(within, || card.get_problem() == CardProblem::Removed),
+        "the removal is noticed"
+    );
+    assert_eq!(card.get_pin_length(), 0);
+
+    let _inserted = pcscd
+        .insert(port, card_of(&rig.authority, KeyKind::P256).applet(PIN))
+        .unwrap();
+    assert!(kiosk.pump_until(within, || card.get_present()
+        && !card.get_busy()
+        && card.get_tries_left() == 3));
+    for d in PIN.chars() {
+        card.invoke_digit(d.to_string().into());
+    }
+    card.invoke_submit();
+    assert!(
+        kiosk.pump_until(within, || kiosk.screen() == Screen::Activities),
+        "logged in: {:?}",
+        card.get_problem()
+    );
+    assert!(kiosk.has_visit());
+}
