@@ -231,3 +231,21 @@ fn egov_mobile_shows_a_qr_code_a_phone_can_read_and_logs_in_once_approved() {
     });
     assert!(has_label_containing(app, "Ерлан"));
 }
+
+#[test]
+fn without_a_card_reader_the_card_option_says_it_is_unavailable_and_the_other_ways_work() {
+    let rig = rig_without_card_readers(Timing::default());
+    let app = &rig.app;
+    let card = app.global::<CardAdapter>();
+    rig.kiosk.tick();
+    assert!(!card.get_available());
+    assert!(!card.get_demo());
+    press(app, "English");
+    assert!(has_label_containing(
+        app,
+        "The ID card reader is not available now."
+    ));
+    assert!(!has_label_containing(app, "Insert the demo ID card"));
+    log_in_from_iin_screen(&rig, IIN);
+    assert!(rig.kiosk.has_visit());
+}

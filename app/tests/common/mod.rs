@@ -48,16 +48,26 @@ pub fn rig(timing: Timing) -> Rig {
 }
 
 pub fn rig_with(timing: Timing, aids: komek_kiosk::bridge::Aids) -> Rig {
-    build_rig(timing, aids, true)
+    build_rig(timing, aids, true, true)
 }
 
 /// A kiosk whose gateway cannot be reached (a closed port), and which has never cached
 /// anything: the dead network of a kiosk's first day.
 pub fn rig_without_network(timing: Timing) -> Rig {
-    build_rig(timing, komek_kiosk::bridge::Aids::silent(), false)
+    build_rig(timing, komek_kiosk::bridge::Aids::silent(), false, true)
 }
 
-fn build_rig(timing: Timing, aids: komek_kiosk::bridge::Aids, reachable: bool) -> Rig {
+/// A kiosk with no card reader and no pcscd: the card option shows as unavailable.
+pub fn rig_without_card_readers(timing: Timing) -> Rig {
+    build_rig(timing, komek_kiosk::bridge::Aids::silent(), true, false)
+}
+
+fn build_rig(
+    timing: Timing,
+    aids: komek_kiosk::bridge::Aids,
+    reachable: bool,
+    demo_card_present: bool,
+) -> Rig {
     i_slint_backend_testing::init_no_event_loop();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -103,7 +113,10 @@ fn build_rig(timing: Timing, aids: komek_kiosk::bridge::Aids, reachable: bool) -
         timing,
         Box::new(clock.clone()),
         komek_kiosk::bridge::Aids {
-            cards: komek_kiosk::cards::CardReaders::new(false, Some(demo_card)),
+            cards: komek_kiosk::cards::CardReaders::new(
+                false,
+                demo_card_present.then_some(demo_card),
+            ),
             ..aids
         },
     );
