@@ -340,16 +340,23 @@ fn contrast(a: slint::Color, b: slint::Color) -> f64 {
     (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
 }
 
-#[test]
-fn a_representatives_screens_and_a_report_without_login_meet_the_brief() {
+/// A kiosk at full-HD size on the IIN screen in English, once the sync worker has reached the
+/// gateway (so no offline banner takes room).
+fn online_in_english() -> Rig {
     let rig = rig(Timing::default());
     let app = &rig.app;
     app.window().set_size(slint::PhysicalSize::new(1920, 1080));
-    // Once the sync worker has reached the gateway: no offline banner takes room.
     wait(&rig, "the gateway reached", || {
         !app.global::<AppAdapter>().get_offline()
     });
     press(app, "English");
+    rig
+}
+
+#[test]
+fn a_representatives_screens_and_a_report_without_login_meet_the_brief() {
+    let rig = online_in_english();
+    let app = &rig.app;
     press(app, "Report a problem");
     press(app, "I cannot log in");
     press(app, "Send the report");
@@ -438,13 +445,8 @@ fn text_sizes_and_the_contrast_of_both_themes_meet_the_brief() {
 
 #[test]
 fn the_id_card_and_egov_mobile_screens_meet_the_brief() {
-    let rig = rig(Timing::default());
+    let rig = online_in_english();
     let app = &rig.app;
-    app.window().set_size(slint::PhysicalSize::new(1920, 1080));
-    wait(&rig, "the gateway reached", || {
-        !app.global::<AppAdapter>().get_offline()
-    });
-    press(app, "English");
     press(app, "eGov Mobile QR code");
     let qr = app.global::<komek_kiosk::QrAdapter>();
     wait(&rig, "the QR code", || qr.get_code().size().width > 0);

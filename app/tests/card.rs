@@ -9,9 +9,8 @@ mod common;
 
 use common::*;
 use komek_kiosk::session::Timing;
-use komek_kiosk::store::ActionState;
-use komek_kiosk::{ActivityAdapter, CardAdapter, CardProblem, QrAdapter, Screen};
-use slint::{ComponentHandle, Model};
+use komek_kiosk::{CardAdapter, CardProblem, QrAdapter, Screen};
+use slint::ComponentHandle;
 
 fn insert_demo_card(rig: &Rig) {
     rig.kiosk.cards().demo().unwrap().insert();
@@ -140,13 +139,7 @@ fn card_login_to_review(rig: &Rig) {
     wait(rig, "the programme", || {
         rig.kiosk.screen() == Screen::Activities
     });
-    press_containing(app, "Awaiting your choice of supplier");
-    let detail = app.global::<ActivityAdapter>();
-    wait(rig, "the suppliers", || {
-        detail.get_choices().row_count() > 0
-    });
-    press_containing(app, "Delivery in");
-    assert_eq!(rig.kiosk.screen(), Screen::Review);
+    open_review(rig);
 }
 
 #[test]
@@ -169,12 +162,7 @@ fn after_a_card_login_the_card_signs_the_application_and_the_portal_accepts_it()
     });
     assert_ne!(rig.core.sync().outbox().counts().unwrap(), queued_before);
     // The gateway checks the card's signature over exactly the application's fields.
-    let id = rig.kiosk.receipt().unwrap();
-    wait(&rig, "delivery", || {
-        rig.core
-            .action(id)
-            .is_some_and(|q| q.state == ActionState::Delivered)
-    });
+    wait_receipt_delivered(&rig);
 }
 
 #[test]
@@ -194,6 +182,10 @@ fn a_card_taken_out_before_signing_signs_nothing_and_loses_nothing() {
         !card.get_present(),
         "nothing to sign with until the card is back"
     );
+    // Even asked to, it signs nothing.
+    card.invoke_submit();
+    rig.kiosk.pump(std::time::Duration::from_millis(200));
+    assert_eq!(card.get_problem(), CardProblem::Removed);
     assert_eq!(rig.core.sync().outbox().counts().unwrap(), queued_before);
     assert!(rig.kiosk.receipt().is_none());
     // The order is still there: back on the review, nothing typed again but the PIN.
@@ -221,10 +213,16 @@ fn egov_mobile_shows_a_qr_code_a_phone_can_read_and_logs_in_once_approved() {
         "{payload}"
     );
     assert!(!qr.get_valid_until().is_empty());
-    // Nothing happens until the person approves.
-    rig.kiosk
-        .pump_until(std::time::Duration::from_secs(3), || false);
+    // Asked after every 2 s: nothing happens until the person approves.
+    for _ in 0..3 {
+        rig.clock
+            .0
+            .set(rig.clock.0.get() + std::time::Duration::from_secs(2));
+        rig.kiosk
+            .pump_until(std::time::Duration::from_millis(300), || false);
+    }
     assert_eq!(rig.kiosk.screen(), Screen::QrLogin);
+    assert!(!qr.get_offline() && !qr.get_expired());
     press(app, "Demo: approve in eGov Mobile");
     wait(&rig, "the programme", || {
         rig.kiosk.screen() == Screen::Activities
@@ -248,4 +246,18 @@ fn without_a_card_reader_the_card_option_says_it_is_unavailable_and_the_other_wa
     assert!(!has_label_containing(app, "Insert the demo ID card"));
     log_in_from_iin_screen(&rig, IIN);
     assert!(rig.kiosk.has_visit());
+}
+
+#[test]
+fn a_card_that_cannot_sign_gives_way_to_an_sms_code() {
+    let rig = rig(Timing::default());
+    let app = &rig.app;
+    card_login_to_review(&rig);
+    press(app, "Confirm and sign");
+    assert_eq!(rig.kiosk.screen(), Screen::CardPin);
+    wait_card_ready(&rig);
+    press(app, "Sign with an SMS code instead");
+    assert_eq!(rig.kiosk.screen(), Screen::Signing);
+    sign_with_demo_code(&rig);
+    wait_receipt_delivered(&rig);
 }

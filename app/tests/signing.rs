@@ -7,19 +7,12 @@ mod common;
 
 use common::*;
 use komek_kiosk::session::Timing;
-use komek_kiosk::store::ActionState;
-use komek_kiosk::{ActivityAdapter, Screen, SigningAdapter};
-use slint::{ComponentHandle, Model};
+use komek_kiosk::{Screen, SigningAdapter};
+use slint::ComponentHandle;
 
 fn at_review(rig: &Rig) {
     log_in(rig);
-    press_containing(&rig.app, "Awaiting your choice of supplier");
-    let detail = rig.app.global::<ActivityAdapter>();
-    wait(rig, "the suppliers", || {
-        detail.get_choices().row_count() > 0
-    });
-    press_containing(&rig.app, "Delivery in");
-    assert_eq!(rig.kiosk.screen(), Screen::Review);
+    open_review(rig);
 }
 
 #[test]
@@ -72,12 +65,7 @@ fn a_wrong_code_signs_nothing_and_the_right_one_signs_what_was_reviewed() {
         rig.kiosk.screen() == Screen::Receipt
     });
     // The gateway accepts the application only with a signature of exactly its fields.
-    let id = rig.kiosk.receipt().unwrap();
-    wait(&rig, "delivery", || {
-        rig.core
-            .action(id)
-            .is_some_and(|q| q.state == ActionState::Delivered)
-    });
+    wait_receipt_delivered(&rig);
 }
 
 #[test]

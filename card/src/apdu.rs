@@ -13,6 +13,13 @@ pub struct Command {
     pub le: Option<u8>,
 }
 
+/// The data may be a PIN: wiped when the command is dropped.
+impl Drop for Command {
+    fn drop(&mut self) {
+        zeroize::Zeroize::zeroize(&mut self.data);
+    }
+}
+
 impl Command {
     pub fn new(cla: u8, ins: u8, p1: u8, p2: u8) -> Self {
         Command {

@@ -94,7 +94,8 @@ pub fn profile_for(atr: &[u8]) -> Option<Box<dyn CardProfile>> {
 
 /// Sends `command` and reads the response, mapping transport and format faults.
 pub(crate) fn exchange(card: &mut dyn Transport, command: &Command) -> Result<Response, CardError> {
-    let bytes = command.to_bytes().ok_or(CardError::Malformed)?;
+    // A VERIFY carries the PIN: the bytes sent are wiped as soon as they have gone.
+    let bytes = zeroize::Zeroizing::new(command.to_bytes().ok_or(CardError::Malformed)?);
     let answer = card.transmit(&bytes)?;
     Response::parse(&answer).ok_or(CardError::Malformed)
 }

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use komek_kiosk::core::{Core, CoreConfig, SignedApplication, Visit};
-use komek_kiosk::domain::Iin;
+use komek_kiosk::domain::{Iin, Order};
 
 pub struct KioskCore {
     pub core: Arc<Core>,
@@ -88,4 +88,28 @@ pub fn sign(
             .await
             .map_err(|e| anyhow::anyhow!("{e:?}"))
     })
+}
+
+/// The order the person would confirm: the first activity of `visit` awaiting a choice, with
+/// the catalogue's first offer for it.
+pub fn first_order(
+    core: &Core,
+    runtime: &tokio::runtime::Runtime,
+    visit: &Visit,
+) -> anyhow::Result<Order> {
+    let (catalogue, _) = runtime
+        .block_on(core.catalogue())
+        .context("the catalogue")?;
+    let today = komek_kiosk::bridge::format::astana_today(chrono::Utc::now());
+    let activity = visit
+        .activities
+        .iter()
+        .find(|a| a.can_choose_supplier(today))
+        .context("an activity awaiting a choice")?;
+    let choice = catalogue
+        .choices_for(activity)
+        .into_iter()
+        .next()
+        .context("a supplier")?;
+    Ok(Order::draw_up(activity, &choice, today)?)
 }

@@ -12,7 +12,7 @@ use chrono::{Duration as Days, Utc};
 use komek_card::applet::Applet;
 use komek_card::{CardError, Pin, reader};
 use komek_e2e::kiosk::KioskCore;
-use komek_e2e::{GatewayProcess, free_port, outbox_rows, wait_until};
+use komek_e2e::{GatewayProcess, free_port, wait_until};
 use komek_kiosk::core::{CardAccess, CardLoginError, Core, LoginMethod, QrProgress, Visit};
 use komek_kiosk::domain::{Iin, Order};
 use komek_kiosk::store::ActionState;
@@ -29,7 +29,6 @@ struct Rig {
     kiosk: KioskCore,
     authority: Authority,
     gateway_db: PathBuf,
-    kiosk_dir: PathBuf,
     // Dropped last: the gateway and the kiosk use files in it.
     _gateway: GatewayProcess,
     _dir: tempfile::TempDir,
@@ -52,7 +51,6 @@ fn rig(extra: &[&str]) -> Rig {
         kiosk,
         authority,
         gateway_db,
-        kiosk_dir,
         _gateway: gateway,
         _dir: dir,
     }
@@ -204,25 +202,8 @@ fn a_card_whose_key_is_not_its_certificates_is_refused_as_forged() {
     assert_eq!(outcome.err(), Some(CardLoginError::Refused));
 }
 
-/// The order the person would confirm: the first activity awaiting a choice, its first offer.
 fn order_for(rig: &Rig, visit: &Visit) -> Order {
-    let (catalogue, _) = rig
-        .kiosk
-        .runtime
-        .block_on(rig.kiosk.core.catalogue())
-        .expect("catalogue");
-    let today = komek_kiosk::bridge::format::astana_today(Utc::now());
-    let activity = visit
-        .activities
-        .iter()
-        .find(|a| a.can_choose_supplier(today))
-        .expect("an activity awaiting a choice");
-    let choice = catalogue
-        .choices_for(activity)
-        .into_iter()
-        .next()
-        .expect("a supplier");
-    Order::draw_up(activity, &choice, today).unwrap()
+    komek_e2e::kiosk::first_order(&rig.kiosk.core, &rig.kiosk.runtime, visit).unwrap()
 }
 
 #[test]
@@ -234,7 +215,8 @@ fn a_card_signed_application_is_queued_delivered_and_kept_with_its_signature() {
     let visit = visit.unwrap();
     let order = order_for(&rig, &visit);
 
-    let signed = Core::sign_with_card(&mut card, &pin(PIN), &order, Utc::now()).unwrap();
+    let signed =
+        Core::sign_with_card(&mut card, &pin(PIN), &order, &visit.iin, Utc::now()).unwrap();
     let id = rig
         .kiosk
         .core
@@ -275,21 +257,19 @@ fn a_card_signed_application_is_queued_delivered_and_kept_with_its_signature() {
 }
 
 #[test]
-fn a_card_pulled_out_after_the_pin_signs_and_queues_nothing() {
+fn a_card_pulled_out_after_the_login_signs_nothing() {
     let pcscd = Pcscd::shared().unwrap();
     let rig = rig(&[]);
     let (inserted, card) = insert(&pcscd, card_of(&rig.authority, KeyKind::P256).applet(PIN));
     let (mut card, visit) = card_login(&rig, card, PIN);
     let visit = visit.unwrap();
     let order = order_for(&rig, &visit);
-    let before = outbox_rows(&rig.kiosk_dir).unwrap();
 
     inserted.remove().unwrap();
     assert_eq!(
-        Core::sign_with_card(&mut card, &pin(PIN), &order, Utc::now()).err(),
+        Core::sign_with_card(&mut card, &pin(PIN), &order, &visit.iin, Utc::now()).err(),
         Some(CardLoginError::Card(CardError::Removed))
     );
-    assert_eq!(outbox_rows(&rig.kiosk_dir).unwrap(), before);
 }
 
 #[test]

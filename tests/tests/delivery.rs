@@ -11,7 +11,6 @@ use komek_e2e::kiosk::KioskCore;
 use komek_e2e::{GatewayProcess, free_port, wait_until};
 use komek_kiosk::bridge::{Kiosk, SystemClock};
 use komek_kiosk::core::{Core, Visit};
-use komek_kiosk::domain::Order;
 use komek_kiosk::session::Timing;
 use komek_kiosk::store::ActionState;
 use komek_kiosk::{
@@ -74,22 +73,7 @@ fn an_order_confirmed_on_the_kiosk_arrives_at_the_gateway_exactly_once() {
     let rig = rig(gateway.url(), dir);
 
     let visit = log_in(&rig);
-    let (catalogue, _) = rig
-        .runtime
-        .block_on(rig.core.catalogue())
-        .expect("catalogue");
-    let today = komek_kiosk::bridge::format::astana_today(chrono::Utc::now());
-    let activity = visit
-        .activities
-        .iter()
-        .find(|a| a.can_choose_supplier(today))
-        .expect("an activity awaiting a choice");
-    let choice = catalogue
-        .choices_for(activity)
-        .into_iter()
-        .next()
-        .expect("a supplier");
-    let order = Order::draw_up(activity, &choice, today).unwrap();
+    let order = komek_e2e::kiosk::first_order(&rig.core, &rig.runtime, &visit).unwrap();
     let signed = komek_e2e::kiosk::sign(&rig.core, &rig.runtime, &visit, &order).unwrap();
     let id = rig
         .core
@@ -114,7 +98,7 @@ fn an_order_confirmed_on_the_kiosk_arrives_at_the_gateway_exactly_once() {
     let signed = again
         .activities
         .iter()
-        .find(|a| a.id == activity.id)
+        .find(|a| a.id == order.activity_id)
         .unwrap();
     assert_eq!(
         signed.status,

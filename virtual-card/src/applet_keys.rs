@@ -44,7 +44,6 @@ mod tests {
     use komek_card::applet::Applet;
     use komek_card::komek::KomekProfile;
     use komek_card::{CardError, CardProfile, KeyRole, Pin, Transport};
-    use p256::ecdsa::signature::hazmat::PrehashVerifier;
     use sha2::{Digest, Sha256};
 
     use crate::{Authority, KeyKind};
@@ -93,18 +92,17 @@ mod tests {
             )
             .unwrap();
 
-        use x509_cert::der::Decode;
-        let certificate = x509_cert::Certificate::from_der(&auth_certificate).unwrap();
-        let point = certificate
-            .tbs_certificate
-            .subject_public_key_info
-            .subject_public_key
-            .raw_bytes();
-        let key = p256::ecdsa::VerifyingKey::from_sec1_bytes(point).unwrap();
-        let signature = p256::ecdsa::Signature::from_der(&signature).unwrap();
-        key.verify_prehash(&digest, &signature).unwrap();
+        assert!(crate::p256_signature_verifies(
+            &auth_certificate,
+            &digest,
+            &signature
+        ));
         let mut other = digest;
         other[0] ^= 1;
-        assert!(key.verify_prehash(&other, &signature).is_err());
+        assert!(!crate::p256_signature_verifies(
+            &auth_certificate,
+            &other,
+            &signature
+        ));
     }
 }

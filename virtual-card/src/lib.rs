@@ -5,6 +5,7 @@
 //! (`komek-card`) they are the virtual card. Never for production identities.
 
 mod applet_keys;
+mod check;
 mod error;
 mod identity;
 mod key;
@@ -12,6 +13,7 @@ mod name;
 pub mod pcscd;
 pub mod vpcd;
 
+pub use check::p256_signature_verifies;
 pub use error::IdentityError;
 pub use identity::{Authority, CardIdentity};
 pub use key::{CardKey, KeyKind};

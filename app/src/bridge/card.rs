@@ -1,7 +1,7 @@
 //! The national ID card on screen: a card put in the reader on the welcome or IIN screen
 //! starts the card login at its PIN; after a card login, "Confirm and sign" on the review asks
 //! the PIN again and the card signs the application with no network. The card's commands run
-//! on blocking threads; the PIN is never shown or said, and is wiped once used.
+//! on blocking threads; the PIN is never shown or echoed, and is wiped once used.
 
 use std::rc::Rc;
 
@@ -18,7 +18,6 @@ use crate::{AppWindow, CardAdapter, CardProblem, SaveProblem, Screen};
 const PIN_MAX: usize = 12;
 
 /// The card reader, the card in it, and the PIN being typed.
-#[derive(Default)]
 pub struct CardState {
     /// The card service as last reported (what the technician sees too).
     pub service: Option<CardService>,
@@ -34,18 +33,44 @@ pub struct CardState {
     pub busy: bool,
 }
 
+impl Default for CardState {
+    fn default() -> Self {
+        CardState {
+            service: None,
+            reader: None,
+            access: None,
+            // Room for the longest PIN from the start: growing would free an unwiped copy.
+            pin: String::with_capacity(PIN_MAX),
+            signing: false,
+            problem: None,
+            tries_left: 0,
+            busy: false,
+        }
+    }
+}
+
 impl CardState {
-    /// At the end of a visit: the card stays where it is, nothing the person typed does.
-    pub fn wipe(&mut self) {
+    /// At the end of a visit: the card stays where it is, nothing the person typed does. The
+    /// opened card is handed back to be closed off the UI thread.
+    #[must_use]
+    pub fn wipe(&mut self) -> Option<CardAccess> {
         self.pin.zeroize();
-        self.access = None;
         self.signing = false;
         self.problem = None;
         self.busy = false;
+        self.access.take()
     }
 
     fn available(&self, demo: bool) -> bool {
         demo || matches!(self.service, Some(CardService::Ready { .. }))
+    }
+}
+
+/// Closes a card off the UI thread: a reader resets the card as it lets it go, which can take
+/// seconds when the card has just been pulled out.
+pub(super) fn discard(runtime: &tokio::runtime::Handle, access: Option<CardAccess>) {
+    if let Some(access) = access {
+        runtime.spawn_blocking(move || drop(access));
     }
 }
 
@@ -61,6 +86,11 @@ pub(super) fn wire(app: &AppWindow, inner: &Rc<Inner>) {
     adapter.on_digit(with(inner, |i, d: slint::SharedString| i.pin_digit(&d)));
     adapter.on_erase(act(inner, |i| i.pin_erase()));
     adapter.on_submit(act(inner, |i| i.submit_pin()));
+    adapter.on_sign_with_code(act(inner, |i| {
+        let access = i.state.borrow_mut().card.wipe();
+        discard(&i.runtime, access);
+        i.start_signing();
+    }));
     adapter.on_toggle_demo_card(act(inner, |i| {
         if let Some(demo) = i.cards.demo() {
             if demo.inserted() {
@@ -93,7 +123,7 @@ impl Inner {
         let (screen, logged_in) = {
             let mut s = self.state.borrow_mut();
             s.card.reader = Some(reader);
-            s.card.access = None;
+            discard(&self.runtime, s.card.access.take());
             (s.screen, s.session.visit().is_some())
         };
         match screen {
@@ -104,7 +134,7 @@ impl Inner {
                 }
                 {
                     let mut s = self.state.borrow_mut();
-                    s.card.wipe();
+                    discard(&self.runtime, s.card.wipe());
                     s.login.busy = false;
                 }
                 self.show(Screen::CardPin);
@@ -126,7 +156,7 @@ impl Inner {
         }
         tracing::info!(reader = %reader, "card removed");
         s.card.reader = None;
-        s.card.access = None;
+        discard(&self.runtime, s.card.access.take());
         s.card.pin.zeroize();
         if s.screen == Screen::CardPin && !s.card.busy {
             s.card.problem = Some(CardProblem::Removed);
@@ -156,7 +186,7 @@ impl Inner {
     pub(super) fn start_card_signing(&self) {
         let needs_opening = {
             let mut s = self.state.borrow_mut();
-            s.card.wipe();
+            discard(&self.runtime, s.card.wipe());
             s.card.signing = true;
             s.card.reader.is_some()
         };
@@ -182,8 +212,8 @@ impl Inner {
             s.save_problem = SaveProblem::None;
             !s.card.busy && type_digit(&mut s.card.pin, digit, PIN_MAX)
         };
-        // Like a code: a tone on the loudspeaker, the digit only in headphones.
-        self.key_feedback(Some(digit).filter(|_| typed), typed);
+        // A tone for each digit, also in headphones: a PIN typed is never echoed.
+        self.key_feedback(None, typed);
     }
 
     pub(super) fn pin_erase(&self) {
@@ -196,13 +226,16 @@ impl Inner {
         if s.card.busy {
             return;
         }
+        if s.card.access.is_none() {
+            s.card.problem = Some(CardProblem::Removed);
+            return;
+        }
         let Some(pin) = Pin::new(&s.card.pin) else {
             s.card.problem = Some(CardProblem::PinIncomplete);
             return;
         };
         s.card.pin.zeroize();
         let Some(mut access) = s.card.access.take() else {
-            s.card.problem = Some(CardProblem::Removed);
             return;
         };
         s.card.busy = true;
@@ -216,7 +249,9 @@ impl Inner {
             });
             return;
         }
-        let Some(order) = s.order.as_ref().map(|(order, _)| order.clone()) else {
+        let order = s.order.as_ref().map(|(order, _)| order.clone());
+        let signer = s.session.visit().map(|v| v.iin.clone());
+        let (Some(order), Some(signer)) = (order, signer) else {
             s.card.busy = false;
             s.card.access = Some(access);
             return;
@@ -224,7 +259,8 @@ impl Inner {
         drop(s);
         self.spawn(async move {
             let signed = tokio::task::spawn_blocking(move || {
-                let result = crate::core::Core::sign_with_card(&mut access, &pin, &order, now);
+                let result =
+                    crate::core::Core::sign_with_card(&mut access, &pin, &order, &signer, now);
                 (access, result)
             })
             .await;
@@ -256,24 +292,44 @@ impl Inner {
                 let visit = {
                     let mut s = self.state.borrow_mut();
                     s.card.busy = false;
-                    s.card.access = Some(access);
                     match result {
-                        Ok(visit) => Some(visit),
+                        // The card is let go (and so reset): its verified PIN must not stay
+                        // open for the visit. Signing opens it again and asks the PIN.
+                        Ok(visit) => {
+                            discard(&self.runtime, Some(access));
+                            s.card.problem = None;
+                            Some(visit)
+                        }
                         Err(e) => {
+                            s.card.access = Some(access);
                             self.card_failed(&mut s.card, &e);
                             None
                         }
                     }
                 };
                 if let Some(visit) = visit {
-                    self.state.borrow_mut().card.problem = None;
-                    self.enter_visit(visit);
+                    let waiting = {
+                        let s = self.state.borrow();
+                        s.screen == Screen::CardPin && !s.card.signing
+                    };
+                    if waiting {
+                        self.enter_visit(visit);
+                    } else {
+                        // The person went elsewhere meanwhile: the login is not theirs now.
+                        self.log_out_unused(visit);
+                    }
                 }
             }
             CardUpdate::Signed(done) => {
                 let (access, result) = *done;
                 {
                     let mut s = self.state.borrow_mut();
+                    if s.screen != Screen::CardPin || !s.card.signing {
+                        // Not asked for any more: nothing is saved.
+                        s.card.busy = false;
+                        discard(&self.runtime, Some(access));
+                        return;
+                    }
                     s.card.busy = false;
                     s.card.access = Some(access);
                     match result {
@@ -298,7 +354,7 @@ impl Inner {
             card.tries_left = *tries_left;
         }
         if matches!(error, CardLoginError::Card(CardError::Removed)) {
-            card.access = None;
+            discard(&self.runtime, card.access.take());
         }
         card.problem = Some(card_problem(error));
     }
@@ -320,6 +376,7 @@ fn card_problem(error: &CardLoginError) -> CardProblem {
         CardLoginError::CertificateNotYetValid => CardProblem::NotYetValid,
         CardLoginError::Unreadable => CardProblem::UnknownCard,
         CardLoginError::Refused => CardProblem::Refused,
+        CardLoginError::NotTheHolder => CardProblem::OtherPerson,
         CardLoginError::Login(login) => match login {
             LoginError::UnknownParticipant => CardProblem::UnknownParticipant,
             LoginError::Offline | LoginError::TooManyRequests => CardProblem::Offline,

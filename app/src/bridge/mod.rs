@@ -599,11 +599,13 @@ impl Inner {
                 self.state.borrow_mut().signing = Default::default();
                 self.show(Screen::Review);
             }
+            // Not while the card works: its answer belongs to this screen.
+            Screen::CardPin if self.state.borrow().card.busy => {}
             Screen::CardPin => {
                 let signing = {
                     let mut s = self.state.borrow_mut();
                     let signing = s.card.signing;
-                    s.card.wipe();
+                    card::discard(&self.runtime, s.card.wipe());
                     signing
                 };
                 self.show(if signing { Screen::Review } else { Screen::Iin });
@@ -623,6 +625,8 @@ impl Inner {
     /// Ends the visit: the gateway session is closed, and every personal value is dropped from
     /// the state and blanked in the UI.
     fn end_visit(&self) {
+        let card = self.state.borrow_mut().card.access.take();
+        card::discard(&self.runtime, card);
         let visit = self.state.borrow_mut().wipe();
         if let Some(visit) = visit {
             let token = Core::session_token(&visit);
@@ -713,6 +717,11 @@ impl Inner {
     /// A login succeeded, whichever way: the visit opens at the offer, the choice of whom to
     /// act for, or the programme.
     fn enter_visit(&self, mut visit: Visit) {
+        if self.state.borrow().session.visit().is_some() {
+            // A second login while a visit is open (a late answer): the open one stays.
+            self.log_out_unused(visit);
+            return;
+        }
         {
             let mut s = self.state.borrow_mut();
             visit.assistant_present = s.login.assistant_present;
@@ -724,6 +733,14 @@ impl Inner {
         self.show(next);
         let core = self.core.clone();
         self.spawn(async move { Update::Catalogue(core.catalogue().await) });
+    }
+
+    /// Ends at the gateway a session that no screen will show; the visit is dropped (wiped).
+    fn log_out_unused(&self, visit: Visit) {
+        let token = Core::session_token(&visit);
+        drop(visit);
+        let core = self.core.clone();
+        self.runtime.spawn(async move { core.logout(token).await });
     }
 
     /// Where a visit goes from the login (and from the offer): an open proactive offer first,
@@ -748,15 +765,39 @@ impl Inner {
 
     fn apply(&self, generation: u64, update: Update) {
         if generation != self.state.borrow().generation {
-            // An answer for a visit that has ended: a login that arrives late is closed again.
-            if let Update::LoggedIn(Ok(visit)) = update {
-                let core = self.core.clone();
-                let token = Core::session_token(&visit);
-                self.runtime.spawn(async move { core.logout(token).await });
+            // An answer for a visit that has ended: a login that arrives late is closed again,
+            // and a card that comes back is let go.
+            match update {
+                Update::LoggedIn(Ok(visit)) => self.log_out_unused(*visit),
+                Update::Card(card::CardUpdate::LoggedIn(done)) => {
+                    let (access, result) = *done;
+                    card::discard(&self.runtime, Some(access));
+                    if let Ok(visit) = result {
+                        self.log_out_unused(visit);
+                    }
+                }
+                Update::Card(card::CardUpdate::Opened(Ok((access, _)))) => {
+                    card::discard(&self.runtime, Some(access));
+                }
+                Update::Card(card::CardUpdate::Signed(done)) => {
+                    card::discard(&self.runtime, Some(done.0));
+                }
+                Update::Qr(qr_login::QrUpdate::Polled(polled)) => {
+                    if let Ok(crate::core::QrProgress::Approved(visit)) = *polled {
+                        self.log_out_unused(visit);
+                    }
+                }
+                _ => {}
             }
             return;
         }
         match update {
+            Update::CodeRequested(_)
+                if !matches!(self.state.borrow().screen, Screen::Iin | Screen::Code) =>
+            {
+                // The person went another way meanwhile (a card went in).
+                self.state.borrow_mut().login.busy = false;
+            }
             Update::CodeRequested(result) => {
                 let mut s = self.state.borrow_mut();
                 s.login.busy = false;
@@ -784,6 +825,11 @@ impl Inner {
                 let mut s = self.state.borrow_mut();
                 s.login.busy = false;
                 match result {
+                    Ok(visit) if s.screen != Screen::Code => {
+                        // The person went another way meanwhile (a card went in).
+                        drop(s);
+                        self.log_out_unused(*visit);
+                    }
                     Ok(visit) => {
                         drop(s);
                         self.enter_visit(*visit);

@@ -29,18 +29,21 @@ pub struct QrState {
 pub(super) enum QrUpdate {
     Started(Result<QrLogin, LoginError>),
     Polled(Box<Result<QrProgress, LoginError>>),
+    DemoApproved,
 }
 
 pub(super) fn wire(app: &AppWindow, inner: &Rc<Inner>) {
     let adapter = app.global::<QrAdapter>();
     adapter.on_renew(act(inner, |i| i.start_qr()));
+    // As eGov Mobile would: the approval goes to the gateway, and the screen's own asking
+    // picks it up, at once.
     adapter.on_demo_approve(act(inner, |i| {
         let login = i.state.borrow().qr.login.clone();
         if let Some(login) = login {
             let core = i.core.clone();
             i.spawn(async move {
                 core.demo_approve_qr(&login).await;
-                Update::Qr(QrUpdate::Polled(Box::new(core.poll_qr_login(&login).await)))
+                Update::Qr(QrUpdate::DemoApproved)
             });
         }
     }));
@@ -90,6 +93,12 @@ impl Inner {
 
     pub(super) fn apply_qr(&self, update: QrUpdate) {
         match update {
+            // Left meanwhile: nothing to show it on.
+            QrUpdate::Started(_) if self.state.borrow().screen != Screen::QrLogin => {}
+            QrUpdate::DemoApproved => {
+                self.state.borrow_mut().qr.last_poll = None;
+                self.poll_qr();
+            }
             QrUpdate::Started(started) => {
                 let mut s = self.state.borrow_mut();
                 s.qr.busy = false;
@@ -113,8 +122,14 @@ impl Inner {
                     Ok(QrProgress::Pending) => self.state.borrow_mut().qr.offline = false,
                     Ok(QrProgress::Expired) => self.state.borrow_mut().qr.expired = true,
                     Ok(QrProgress::Approved(visit)) => {
+                        let waiting = self.state.borrow().screen == Screen::QrLogin;
                         self.state.borrow_mut().qr = QrState::default();
-                        self.enter_visit(visit);
+                        if waiting {
+                            self.enter_visit(visit);
+                        } else {
+                            // Approved after the person left the screen: not opened.
+                            self.log_out_unused(visit);
+                        }
                     }
                     // Asked again at the next round; the code may still be scanned.
                     Err(_) => self.state.borrow_mut().qr.offline = true,

@@ -207,7 +207,8 @@ impl State {
         self.save_problem = SaveProblem::None;
         self.receipt = None;
         self.signing = Default::default();
-        self.card.wipe();
+        // `Inner::end_visit` has closed the card off the UI thread already.
+        drop(self.card.wipe());
         self.qr = Default::default();
         self.acting = Default::default();
         self.offer = Default::default();

@@ -163,6 +163,9 @@ pub enum CardLoginError {
     /// Network or gateway faults, an unknown participant, …
     #[error("login failed: {0:?}")]
     Login(LoginError),
+    /// The card is someone else's than the person logged in: it may not sign for them.
+    #[error("the card belongs to another person")]
+    NotTheHolder,
 }
 
 impl From<CardError> for CardLoginError {
@@ -262,14 +265,20 @@ impl Core {
     }
 
     /// Signs `order`'s application with the card's signing key (PIN verified first), with no
-    /// network: the result is queued with `queue_application` like a code-signed one. Blocking.
+    /// network: the result is queued with `queue_application` like a code-signed one. Only the
+    /// card of `signer` (the person logged in) signs, checked before a PIN try is spent: the
+    /// gateway would refuse any other, after the receipt had said "saved". Blocking.
     pub fn sign_with_card(
         card: &mut CardAccess,
         pin: &Pin,
         order: &Order,
+        signer: &Iin,
         now: DateTime<Utc>,
     ) -> Result<SignedApplication, CardLoginError> {
         let key = card.checked_certificate(KeyRole::Signing, now)?;
+        if key.iin != *signer {
+            return Err(CardLoginError::NotTheHolder);
+        }
         card.verify_pin(pin)?;
         let application = application_of(order);
         let signature = card.sign(&key, &application.canonical_bytes())?;
@@ -291,6 +300,10 @@ mod tests {
 
     const IIN: &str = "810314304128";
     const PIN: &str = "1234";
+
+    fn holder() -> Iin {
+        Iin::parse(IIN).unwrap()
+    }
 
     fn identity(from: DateTime<Utc>, until: DateTime<Utc>) -> CardIdentity {
         Authority::new("Komek core test root")
@@ -341,7 +354,7 @@ mod tests {
         let now = Utc::now();
         let expired_at = now - Duration::days(1);
         let mut expired = card(identity(now - Duration::days(400), expired_at));
-        let refused = Core::sign_with_card(&mut expired, &pin("9999"), &order(), now);
+        let refused = Core::sign_with_card(&mut expired, &pin("9999"), &order(), &holder(), now);
         // Certificates hold whole seconds.
         assert!(matches!(
             refused,
@@ -352,7 +365,7 @@ mod tests {
 
         let mut future = card(identity(now + Duration::days(1), now + Duration::days(400)));
         assert_eq!(
-            Core::sign_with_card(&mut future, &pin("9999"), &order(), now).err(),
+            Core::sign_with_card(&mut future, &pin("9999"), &order(), &holder(), now).err(),
             Some(CardLoginError::CertificateNotYetValid)
         );
         assert_eq!(future.pin_tries_left(), Ok(3));
@@ -363,14 +376,15 @@ mod tests {
         let mut card = card(valid());
         for left in [2, 1] {
             assert_eq!(
-                Core::sign_with_card(&mut card, &pin("9999"), &order(), Utc::now()).err(),
+                Core::sign_with_card(&mut card, &pin("9999"), &order(), &holder(), Utc::now())
+                    .err(),
                 Some(CardLoginError::Card(CardError::WrongPin {
                     tries_left: left
                 }))
             );
         }
         assert_eq!(
-            Core::sign_with_card(&mut card, &pin("9999"), &order(), Utc::now()).err(),
+            Core::sign_with_card(&mut card, &pin("9999"), &order(), &holder(), Utc::now()).err(),
             Some(CardLoginError::Card(CardError::PinBlocked))
         );
         assert_eq!(card.pin_tries_left(), Err(CardError::PinBlocked));
@@ -381,7 +395,8 @@ mod tests {
         let identity = valid();
         let signing = identity.signing.certificate_der.clone();
         let mut card = card(identity);
-        let signed = Core::sign_with_card(&mut card, &pin(PIN), &order(), Utc::now()).unwrap();
+        let signed =
+            Core::sign_with_card(&mut card, &pin(PIN), &order(), &holder(), Utc::now()).unwrap();
         let Some(api::ApplicationSignature::Card(signature)) = signed.signature() else {
             panic!("not a card signature: {:?}", signed.signature());
         };
@@ -392,6 +407,18 @@ mod tests {
         );
         assert!(!STANDARD.decode(&signature.signature).unwrap().is_empty());
         assert_eq!(signed.activity_id(), "A1");
+    }
+
+    #[test]
+    fn another_persons_card_signs_nothing_and_costs_no_try() {
+        let now = Utc::now();
+        let mut card = card(identity(now - Duration::days(1), now + Duration::days(30)));
+        let someone_else = Iin::parse("910418413194").unwrap();
+        assert_eq!(
+            Core::sign_with_card(&mut card, &pin(PIN), &order(), &someone_else, now).err(),
+            Some(CardLoginError::NotTheHolder)
+        );
+        assert_eq!(card.pin_tries_left(), Ok(3));
     }
 
     #[test]
@@ -406,7 +433,7 @@ mod tests {
         };
         let mut card = card(nameless);
         assert_eq!(
-            Core::sign_with_card(&mut card, &pin("9999"), &order(), Utc::now()).err(),
+            Core::sign_with_card(&mut card, &pin("9999"), &order(), &holder(), Utc::now()).err(),
             Some(CardLoginError::Unreadable)
         );
         assert_eq!(card.pin_tries_left(), Ok(3));

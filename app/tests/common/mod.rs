@@ -244,6 +244,12 @@ pub fn confirm_and_sign(rig: &Rig) {
     let app = &rig.app;
     assert_eq!(rig.kiosk.screen(), Screen::Review);
     press(app, "Confirm and sign");
+    sign_with_demo_code(rig);
+}
+
+/// On the signing screen: the demo code on the keypad, then "Sign the application".
+pub fn sign_with_demo_code(rig: &Rig) {
+    let app = &rig.app;
     assert_eq!(rig.kiosk.screen(), Screen::Signing);
     let signing = app.global::<SigningAdapter>();
     wait(rig, "the signing code", || {
@@ -266,4 +272,27 @@ pub fn read_qr(image: &slint::Image) -> Option<String> {
     let grids = prepared.detect_grids();
     let (_, text) = grids.first()?.decode().ok()?;
     Some(text)
+}
+
+/// From the programme: opens the activity awaiting a choice and chooses its first supplier;
+/// the review is up.
+pub fn open_review(rig: &Rig) {
+    let app = &rig.app;
+    press_containing(app, "Awaiting your choice of supplier");
+    let detail = app.global::<komek_kiosk::ActivityAdapter>();
+    wait(rig, "the suppliers", || {
+        slint::Model::row_count(&detail.get_choices()) > 0
+    });
+    press_containing(app, "Delivery in");
+    assert_eq!(rig.kiosk.screen(), Screen::Review);
+}
+
+/// Waits until the gateway has accepted the application on the receipt.
+pub fn wait_receipt_delivered(rig: &Rig) {
+    let id = rig.kiosk.receipt().expect("a receipt");
+    wait(rig, "delivery", || {
+        rig.core
+            .action(id)
+            .is_some_and(|q| q.state == komek_kiosk::store::ActionState::Delivered)
+    });
 }
