@@ -33,5 +33,6 @@ pub async fn start(
     komek_gateway::spawn(config, SocketAddr::from((Ipv4Addr::LOCALHOST, 0))).await
 }
 
-/// Whose demo ID card the embedded kiosk offers (fictional; see assets/demo/README.md).
-pub const DEMO_CARD_HOLDER: &str = "810314304128";
+/// Whose demo ID card the embedded kiosk offers (fictional; see assets/demo/README.md): the
+/// same demo person whose eGov Mobile approves the demo's QR logins.
+pub const DEMO_CARD_HOLDER: &str = crate::core::DEMO_QR_PARTICIPANT;

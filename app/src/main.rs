@@ -265,11 +265,13 @@ fn run_tour(cli: &Cli, runtime: &tokio::runtime::Runtime, dir: &Path) -> anyhow:
     // The tour's visit goes to a throwaway gateway and outbox, never the kiosk's own.
     let scratch = tempfile::tempdir().context("creating a scratch folder")?;
     let demo_dir = embedded::demo_data_dir(cli.demo_data.as_deref());
+    let card = DemoCard::issue(embedded::DEMO_CARD_HOLDER, chrono::Utc::now())
+        .context("issuing the demo ID card")?;
     let gateway = runtime
         .block_on(embedded::start(
             &scratch.path().join("gateway.db"),
             &demo_dir,
-            Vec::new(),
+            vec![card.root_der().to_vec()],
         ))
         .context("starting the demo gateway for the tour")?;
     let core = Arc::new(Core::open(CoreConfig {
@@ -286,6 +288,7 @@ fn run_tour(cli: &Cli, runtime: &tokio::runtime::Runtime, dir: &Path) -> anyhow:
         core,
         runtime.handle().clone(),
         TOUR_PARTICIPANT,
+        CardReaders::new(false, Some(card)),
         dir,
         stop_gateway,
     )?;

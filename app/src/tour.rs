@@ -132,6 +132,7 @@ pub fn run(
     core: Arc<Core>,
     runtime: tokio::runtime::Handle,
     iin: &str,
+    cards: crate::cards::CardReaders,
     dir: &Path,
     stop_gateway: impl FnOnce(),
 ) -> Result<Vec<PathBuf>, TourError> {
@@ -152,7 +153,10 @@ pub fn run(
         runtime,
         timing,
         Box::new(SystemClock::default()),
-        crate::bridge::Aids::silent(),
+        crate::bridge::Aids {
+            cards,
+            ..crate::bridge::Aids::silent()
+        },
     );
     let mut tour = Tour {
         app: &app,
@@ -184,6 +188,28 @@ pub fn run(
     login.invoke_iin_erase();
     login.invoke_iin_digit(iin.chars().last().unwrap_or('0').to_string().into());
     tour.shoot("iin")?;
+    // The other ways in: eGov Mobile's QR code, and the ID card's PIN.
+    login.invoke_open_qr();
+    let qr = app.global::<crate::QrAdapter>();
+    tour.wait_for("the eGov QR code", || qr.get_code().size().width > 0)?;
+    tour.shoot("egov-qr")?;
+    app.global::<AppAdapter>().invoke_back();
+    if let Some(demo) = kiosk.cards().demo() {
+        demo.insert();
+        kiosk.tick();
+        let card = app.global::<crate::CardAdapter>();
+        tour.wait_for("the card opened", || {
+            !card.get_busy() && card.get_tries_left() > 0
+        })?;
+        for d in ["1", "2"] {
+            card.invoke_digit(d.into());
+        }
+        tour.shoot("card-pin")?;
+        demo.remove();
+        kiosk.tick();
+        tour.shoot("card-pin-removed")?;
+        app.global::<AppAdapter>().invoke_back();
+    }
     let speech = app.global::<crate::SpeechAdapter>();
     speech.invoke_open_settings();
     tour.shoot("speech-settings")?;

@@ -466,4 +466,9 @@ fn the_id_card_and_egov_mobile_screens_meet_the_brief() {
     rig.kiosk.cards().demo().unwrap().remove();
     rig.kiosk.tick();
     check_screen(app, "card PIN, card taken out");
+    rig.kiosk.cards().demo().unwrap().insert();
+    rig.kiosk.tick();
+    wait(&rig, "the card opened", || !card.get_busy());
+    press(app, "Back");
+    check_screen(app, "iin, a card in the reader");
 }

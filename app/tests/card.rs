@@ -261,3 +261,22 @@ fn a_card_that_cannot_sign_gives_way_to_an_sms_code() {
     sign_with_demo_code(&rig);
     wait_receipt_delivered(&rig);
 }
+
+#[test]
+fn a_card_left_in_the_reader_after_going_back_logs_in_from_the_iin_screen() {
+    let rig = rig(Timing::default());
+    let app = &rig.app;
+    press(app, "English");
+    insert_demo_card(&rig);
+    wait_card_ready(&rig);
+    press(app, "Back");
+    assert_eq!(rig.kiosk.screen(), Screen::Iin);
+    press(app, "Log in with the ID card in the reader");
+    assert_eq!(rig.kiosk.screen(), Screen::CardPin);
+    wait_card_ready(&rig);
+    type_digits(app, "1234");
+    press(app, "Log in");
+    wait(&rig, "the programme", || {
+        rig.kiosk.screen() == Screen::Activities
+    });
+}

@@ -91,6 +91,13 @@ pub(super) fn wire(app: &AppWindow, inner: &Rc<Inner>) {
         discard(&i.runtime, access);
         i.start_signing();
     }));
+    adapter.on_use_card(act(inner, |i| {
+        if i.state.borrow().card.reader.is_some() {
+            discard(&i.runtime, i.state.borrow_mut().card.wipe());
+            i.show(Screen::CardPin);
+            i.open_card();
+        }
+    }));
     adapter.on_toggle_demo_card(act(inner, |i| {
         if let Some(demo) = i.cards.demo() {
             if demo.inserted() {
