@@ -40,11 +40,9 @@ mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
 
     use chrono::{Duration, Utc};
-    use komek_api::SignatureAlgorithm;
     use komek_card::applet::Applet;
     use komek_card::komek::KomekProfile;
     use komek_card::{CardError, CardProfile, KeyRole, Pin, Transport};
-    use sha2::{Digest, Sha256};
 
     use crate::{Authority, KeyKind};
 
@@ -81,28 +79,9 @@ mod tests {
         profile
             .verify_pin(&mut card, &Pin::new("1234").unwrap())
             .unwrap();
-        let message = komek_api::card_login_message(&[5; 32]);
-        let digest: [u8; 32] = Sha256::digest(&message).into();
-        let signature = profile
-            .sign_digest(
-                &mut card,
-                KeyRole::Authentication,
-                SignatureAlgorithm::EcdsaP256Sha256,
-                &digest,
-            )
-            .unwrap();
-
-        assert!(crate::p256_signature_verifies(
-            &auth_certificate,
-            &digest,
-            &signature
-        ));
-        let mut other = digest;
-        other[0] ^= 1;
-        assert!(!crate::p256_signature_verifies(
-            &auth_certificate,
-            &other,
-            &signature
-        ));
+        assert!(
+            crate::authentication_signs_as_certified(&profile, &mut card, &auth_certificate)
+                .unwrap()
+        );
     }
 }

@@ -13,7 +13,7 @@ mod name;
 pub mod pcscd;
 pub mod vpcd;
 
-pub use check::p256_signature_verifies;
+pub use check::{authentication_signs_as_certified, p256_signature_verifies};
 pub use error::IdentityError;
 pub use identity::{Authority, CardIdentity};
 pub use key::{CardKey, KeyKind};

@@ -15,7 +15,6 @@ use komek_card::reader::{self, CardService, PcscTransport, ReaderEvent, ReaderWa
 use komek_card::{CardError, CardProfile, KeyRole, Pin};
 use komek_virtual_card::pcscd::{Pcscd, READERS};
 use komek_virtual_card::{Authority, CardIdentity, KeyKind};
-use sha2::{Digest, Sha256};
 
 const PIN: &str = "1234";
 const RETRY: Duration = Duration::from_millis(100);
@@ -138,28 +137,14 @@ fn the_kiosk_reads_both_certificates_and_the_authentication_signature_verifies()
     profile
         .verify_pin(&mut card, &Pin::new(PIN).unwrap())
         .unwrap();
-    let digest: [u8; 32] = Sha256::digest(komek_api::card_login_message(&[7; 32])).into();
-    let signature = profile
-        .sign_digest(
+    assert!(
+        komek_virtual_card::authentication_signs_as_certified(
+            profile.as_ref(),
             &mut card,
-            KeyRole::Authentication,
-            SignatureAlgorithm::EcdsaP256Sha256,
-            &digest,
+            &authentication
         )
-        .unwrap();
-
-    assert!(komek_virtual_card::p256_signature_verifies(
-        &authentication,
-        &digest,
-        &signature
-    ));
-    let mut other = digest;
-    other[0] ^= 1;
-    assert!(!komek_virtual_card::p256_signature_verifies(
-        &authentication,
-        &other,
-        &signature
-    ));
+        .unwrap()
+    );
 }
 
 #[test]
