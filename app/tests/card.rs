@@ -142,19 +142,24 @@ fn card_login_to_review(rig: &Rig) {
     open_review(rig);
 }
 
+/// A card login to the review, then "Confirm and sign": the PIN screen signs, the card open.
+fn at_card_signing() -> Rig {
+    let rig = rig(Timing::default());
+    card_login_to_review(&rig);
+    press(&rig.app, "Confirm and sign");
+    assert_eq!(rig.kiosk.screen(), Screen::CardPin);
+    wait_card_ready(&rig);
+    rig
+}
+
 #[test]
 fn after_a_card_login_the_card_signs_the_application_and_the_portal_accepts_it() {
-    let rig = rig(Timing::default());
+    let rig = at_card_signing();
     let app = &rig.app;
     let card = app.global::<CardAdapter>();
-    card_login_to_review(&rig);
     let queued_before = rig.core.sync().outbox().counts().unwrap();
-
-    press(app, "Confirm and sign");
-    assert_eq!(rig.kiosk.screen(), Screen::CardPin);
     assert!(card.get_signing());
     assert!(has_label_containing(app, "Sign with your ID card"));
-    wait_card_ready(&rig);
     type_digits(app, "1234");
     press(app, "Sign");
     wait(&rig, "the receipt", || {
@@ -167,13 +172,10 @@ fn after_a_card_login_the_card_signs_the_application_and_the_portal_accepts_it()
 
 #[test]
 fn a_card_taken_out_before_signing_signs_nothing_and_loses_nothing() {
-    let rig = rig(Timing::default());
+    let rig = at_card_signing();
     let app = &rig.app;
     let card = app.global::<CardAdapter>();
-    card_login_to_review(&rig);
     let queued_before = rig.core.sync().outbox().counts().unwrap();
-    press(app, "Confirm and sign");
-    wait_card_ready(&rig);
     type_digits(app, "1234");
     rig.kiosk.cards().demo().unwrap().remove();
     rig.kiosk.tick();
@@ -250,12 +252,8 @@ fn without_a_card_reader_the_card_option_says_it_is_unavailable_and_the_other_wa
 
 #[test]
 fn a_card_that_cannot_sign_gives_way_to_an_sms_code() {
-    let rig = rig(Timing::default());
+    let rig = at_card_signing();
     let app = &rig.app;
-    card_login_to_review(&rig);
-    press(app, "Confirm and sign");
-    assert_eq!(rig.kiosk.screen(), Screen::CardPin);
-    wait_card_ready(&rig);
     press(app, "Sign with an SMS code instead");
     assert_eq!(rig.kiosk.screen(), Screen::Signing);
     sign_with_demo_code(&rig);

@@ -26,6 +26,21 @@ pub enum CertificateError {
     UnsupportedKey(String),
 }
 
+/// The IIN in the subject's `serialNumber`, written `IIN` and 12 digits, as NCA certificates
+/// carry it; the kiosk and the gateway read it the same way.
+pub fn subject_iin(certificate: &Certificate) -> Option<&str> {
+    certificate
+        .tbs_certificate
+        .subject
+        .0
+        .iter()
+        .flat_map(|rdn| rdn.0.iter())
+        .filter(|atv| atv.oid == SERIAL_NUMBER)
+        .filter(|atv| matches!(atv.value.tag(), Tag::PrintableString | Tag::Utf8String))
+        .filter_map(|atv| std::str::from_utf8(atv.value.value()).ok())
+        .find_map(komek_api::iin_in_serial_number)
+}
+
 /// A card certificate as far as the kiosk needs it.
 #[derive(Clone, PartialEq, Eq)]
 pub struct CardCertificate {
@@ -57,15 +72,7 @@ impl CardCertificate {
         let certificate =
             Certificate::from_der(der).map_err(|e| CertificateError::Malformed(e.to_string()))?;
         let tbs = &certificate.tbs_certificate;
-        let iin = tbs
-            .subject
-            .0
-            .iter()
-            .flat_map(|rdn| rdn.0.iter())
-            .filter(|atv| atv.oid == SERIAL_NUMBER)
-            .filter(|atv| matches!(atv.value.tag(), Tag::PrintableString | Tag::Utf8String))
-            .filter_map(|atv| std::str::from_utf8(atv.value.value()).ok())
-            .find_map(komek_api::iin_in_serial_number)
+        let iin = subject_iin(&certificate)
             .ok_or(CertificateError::NoIin)?
             .to_string();
         let key = &tbs.subject_public_key_info.algorithm;

@@ -9,8 +9,9 @@ mod atr;
 mod certificate;
 pub mod komek;
 mod profile;
+#[cfg(feature = "reader")]
 pub mod reader;
 
 pub use atr::historical_bytes;
-pub use certificate::{CardCertificate, CertificateError};
+pub use certificate::{CardCertificate, CertificateError, subject_iin};
 pub use profile::{CardError, CardProfile, KeyRole, Pin, Transport, profile_for};

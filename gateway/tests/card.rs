@@ -14,9 +14,9 @@ use base64::engine::general_purpose::STANDARD;
 use chrono::{Duration, Utc};
 use common::*;
 use komek_api::{
-    Action, Activity, ActivityStatus, ApiError, ApplicationSignature, CardChallenge,
-    CardChallengeRequest, CardLogin, CardSignature, ErrorCode, LoginSession, Profile,
-    SignatureAlgorithm, SupplierChoice, card_login_message,
+    Action, ActivityStatus, ApiError, ApplicationSignature, CardChallenge, CardChallengeRequest,
+    CardLogin, CardSignature, ErrorCode, LoginSession, Profile, SignatureAlgorithm, SupplierChoice,
+    card_login_message,
 };
 use komek_virtual_card::{Authority, CardIdentity, CardKey, KeyKind};
 use reqwest::StatusCode;
@@ -71,16 +71,19 @@ fn start_trusting(root: &Authority) -> Gateway {
     start_with(&["--card-roots", pem.path().to_str().unwrap()])
 }
 
-async fn new_challenge(http: &reqwest::Client, gw: &Gateway) -> CardChallenge {
+async fn ask_challenge(http: &reqwest::Client, gw: &Gateway) -> reqwest::Response {
     let body = CardChallengeRequest {
         device_id: "kiosk-test".into(),
     };
-    let response = http
-        .post(format!("{}/v1/auth/card/challenge", gw.url))
+    http.post(format!("{}/v1/auth/card/challenge", gw.url))
         .json(&body)
         .send()
         .await
-        .unwrap();
+        .unwrap()
+}
+
+async fn new_challenge(http: &reqwest::Client, gw: &Gateway) -> CardChallenge {
+    let response = ask_challenge(http, gw).await;
     assert_eq!(response.status(), StatusCode::OK);
     response.json().await.unwrap()
 }
@@ -269,15 +272,7 @@ async fn expired_foreign_forged_and_misused_certificates_are_refused_with_the_re
 async fn without_roots_card_login_is_not_configured() {
     let gw = start();
     let http = reqwest::Client::new();
-    let body = CardChallengeRequest {
-        device_id: "kiosk-test".into(),
-    };
-    let response = http
-        .post(format!("{}/v1/auth/card/challenge", gw.url))
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
+    let response = ask_challenge(&http, &gw).await;
     let error = refused(response, StatusCode::SERVICE_UNAVAILABLE).await;
     assert_eq!(error.code, ErrorCode::CardRejected);
     assert!(
@@ -360,12 +355,10 @@ async fn an_application_signed_with_the_card_is_accepted_only_as_signed_and_kept
 
     let (status, text) = submit(&http, &gw, &session, signed).await;
     assert_eq!(status, StatusCode::CREATED, "{text}");
-    let activities: Vec<Activity> = get_as(&http, &gw, &session, "/v1/me/activities").await;
-    let now = activities
-        .iter()
-        .find(|a| a.id == choice.activity_id)
-        .unwrap();
-    assert_eq!(now.status, ActivityStatus::ApplicationSigned);
+    assert_eq!(
+        activity_status(&http, &gw, &session, &choice.activity_id).await,
+        ActivityStatus::ApplicationSigned
+    );
 
     // The portal keeps the evidence: whose certificate, and the signature itself.
     let (signer, fingerprint, algorithm): (String, String, String) = gw

@@ -8,7 +8,7 @@ mod common;
 
 use common::*;
 use komek_api::{
-    Action, ActionSubmission, Activity, ActivityStatus, ApiError, ApplicationSignature, ErrorCode,
+    Action, ActionSubmission, ActivityStatus, ApiError, ApplicationSignature, ErrorCode,
     LoginSession, OtpChallenge, SignatureProof, SupplierChoice,
 };
 use reqwest::StatusCode;
@@ -65,12 +65,10 @@ async fn a_choice_is_accepted_only_with_a_signature_of_exactly_its_fields() {
     )
     .await;
     assert_eq!(status, StatusCode::CREATED, "{text}");
-    let activities: Vec<Activity> = get_as(&http, &gw, &session, "/v1/me/activities").await;
-    let now = activities
-        .iter()
-        .find(|a| a.id == choice.activity_id)
-        .unwrap();
-    assert_eq!(now.status, ActivityStatus::ApplicationSigned);
+    assert_eq!(
+        activity_status(&http, &gw, &session, &choice.activity_id).await,
+        ActivityStatus::ApplicationSigned
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

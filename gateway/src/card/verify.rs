@@ -7,17 +7,13 @@ use base64::engine::general_purpose::STANDARD;
 use chrono::{DateTime, Utc};
 use komek_api::{CardSignature, SignatureAlgorithm};
 use x509_cert::Certificate;
-use x509_cert::der::asn1::ObjectIdentifier;
 use x509_cert::der::oid::AssociatedOid;
-use x509_cert::der::{Decode, DecodePem, Encode, Tag, Tagged};
+use x509_cert::der::{Decode, DecodePem, Encode};
 use x509_cert::ext::pkix::KeyUsage;
 use x509_cert::name::Name;
 
 use super::keys::PublicKey;
 use crate::auth::sha256_hex;
-
-/// The subject attribute in which NCA certificates carry `IIN` and the 12 digits.
-const SERIAL_NUMBER: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.4.5");
 
 /// What a card's key is used for; each needs its own key usage in the certificate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -205,15 +201,7 @@ fn check_key_usage(cert: &Certificate, purpose: Purpose) -> Result<(), CardError
 
 /// The IIN in subject serialNumber, written `IIN` and 12 digits.
 fn iin(cert: &Certificate) -> Result<String, CardError> {
-    cert.tbs_certificate
-        .subject
-        .0
-        .iter()
-        .flat_map(|rdn| rdn.0.iter())
-        .filter(|atv| atv.oid == SERIAL_NUMBER)
-        .filter(|atv| matches!(atv.value.tag(), Tag::PrintableString | Tag::Utf8String))
-        .filter_map(|atv| std::str::from_utf8(atv.value.value()).ok())
-        .find_map(komek_api::iin_in_serial_number)
+    komek_card::subject_iin(cert)
         .map(str::to_string)
         .ok_or(CardError::NoIin)
 }

@@ -315,3 +315,18 @@ pub async fn sign(
     assert_eq!(proof.digest, choice.digest());
     choice.signature = Some(komek_api::ApplicationSignature::OneTimeCode { proof: proof.proof });
 }
+
+/// The status the portal now gives the person's activity `id`.
+pub async fn activity_status(
+    http: &reqwest::Client,
+    gw: &Gateway,
+    session: &LoginSession,
+    id: &str,
+) -> komek_api::ActivityStatus {
+    let activities: Vec<komek_api::Activity> = get_as(http, gw, session, "/v1/me/activities").await;
+    activities
+        .iter()
+        .find(|a| a.id == id)
+        .map(|a| a.status)
+        .expect("the activity")
+}
