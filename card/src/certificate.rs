@@ -106,11 +106,6 @@ impl CardCertificate {
     pub fn algorithm(&self) -> SignatureAlgorithm {
         self.algorithm
     }
-
-    /// Whether the certificate is valid at `at`, as the gateway will judge it.
-    pub fn is_valid_at(&self, at: DateTime<Utc>) -> bool {
-        self.not_before <= at && at <= self.not_after
-    }
 }
 
 #[cfg(test)]
@@ -145,9 +140,6 @@ mod tests {
                 assert_eq!(certificate.not_before, from);
                 assert_eq!(certificate.not_after, until);
                 assert_eq!(certificate.algorithm(), algorithm, "{kind:?}");
-                assert!(certificate.is_valid_at(now));
-                assert!(!certificate.is_valid_at(until + Duration::seconds(1)));
-                assert!(!certificate.is_valid_at(from - Duration::seconds(1)));
                 // The IIN is masked wherever the certificate is printed.
                 let shown = format!("{certificate:?}");
                 assert!(!shown.contains(IIN) && shown.contains("4128"), "{shown}");
