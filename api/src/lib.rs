@@ -28,11 +28,6 @@ pub use signing::*;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-/// Whether `phone` is written as the wire wants a Kazakh number: `+7` and ten digits.
-pub fn is_phone(phone: &str) -> bool {
-    phone.len() == 12 && phone.starts_with("+7") && phone[1..].bytes().all(|b| b.is_ascii_digit())
-}
-
 /// Header that carries an action's UUIDv7 so the gateway applies it at most once.
 pub const IDEMPOTENCY_KEY_HEADER: &str = "Idempotency-Key";
 

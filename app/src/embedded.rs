@@ -8,7 +8,7 @@ use komek_gateway::{GatewayConfig, GatewayError, RunningGateway};
 
 /// Where the demo data are: an explicit folder, the installed copy, or the source tree.
 pub fn demo_data_dir(explicit: Option<&Path>) -> PathBuf {
-    crate::assets::asset_dir(explicit, "demo", "assets/demo", |d| {
+    komek_kiosk_core::assets::asset_dir(explicit, "demo", "assets/demo", |d| {
         d.join("catalogue.json").is_file()
     })
 }
@@ -35,4 +35,4 @@ pub async fn start(
 
 /// Whose demo ID card the embedded kiosk offers (fictional; see assets/demo/README.md): the
 /// same demo person whose eGov Mobile approves the demo's QR logins.
-pub const DEMO_CARD_HOLDER: &str = crate::core::DEMO_QR_PARTICIPANT;
+pub const DEMO_CARD_HOLDER: &str = komek_kiosk_core::core::DEMO_QR_PARTICIPANT;

@@ -1,5 +1,6 @@
-//! `komek-kiosk`: the kiosk firmware. With no gateway configured it starts the demo gateway
-//! in-process; with no display it renders the guided tour of screens to PNG files instead.
+//! `komek-kiosk`: the kiosk firmware. It talks to the gateway it is configured with; with none
+//! it shows "out of service" and never serves made-up data. Built with the `demo` feature,
+//! `--demo` runs the demo gateway in-process and `--tour` renders the guided tour of screens.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -7,18 +8,21 @@ use std::time::Duration;
 
 use anyhow::Context;
 use clap::Parser;
+use komek_domain::Lang;
 use komek_kiosk::bridge::keys::KeyMap;
+use komek_kiosk::bridge::out_of_service::{self, OutOfService};
 use komek_kiosk::bridge::{Aids, Kiosk, SystemClock};
-use komek_kiosk::cards::{CardReaders, DemoCard};
-use komek_kiosk::core::{Core, CoreConfig};
-use komek_kiosk::domain::Lang;
-use komek_kiosk::session::Timing;
-use komek_kiosk::speech::{HeadphonePolicy, Speech, SpeechConfig, check as speech_check, prompts};
-use komek_kiosk::{embedded, sync, tour};
+use komek_kiosk_core::cards::CardReaders;
+use komek_kiosk_core::core::{Core, CoreConfig};
+use komek_kiosk_core::session::Timing;
+use komek_kiosk_core::speech::{
+    HeadphonePolicy, Speech, SpeechConfig, check as speech_check, prompts,
+};
+use komek_kiosk_core::sync;
 use slint::ComponentHandle;
 
-/// The demo participant the tour logs in as (fictional; see assets/demo/README.md).
-const TOUR_PARTICIPANT: &str = "810314304128";
+#[cfg(feature = "demo")]
+mod demo;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -26,16 +30,22 @@ const TOUR_PARTICIPANT: &str = "810314304128";
     about = "Komek: assisted-access kiosk for the portal of social services"
 )]
 struct Cli {
-    /// The gateway's base URL. Without it the demo gateway runs inside the kiosk.
+    /// The gateway's base URL. Without it (and without `--demo`) the kiosk shows "out of
+    /// service"; with it, `--demo` is ignored.
     #[arg(long, env = "KOMEK_GATEWAY_URL")]
     gateway_url: Option<String>,
+    /// Run on the embedded demo: the demo gateway in-process on loopback with fictional data,
+    /// and the demo ID card (builds with the `demo` feature only).
+    #[arg(long)]
+    demo: bool,
     /// Where the outbox, the cache and the device id live.
     #[arg(long, env = "KOMEK_DATA_DIR")]
     data_dir: Option<PathBuf>,
     /// Demo data for the embedded gateway (default: the copy installed or in the source tree).
     #[arg(long, env = "KOMEK_DEMO_DATA")]
     demo_data: Option<PathBuf>,
-    /// Render every screen of a demo visit to PNG files in this folder, then exit.
+    /// Render every screen of a demo visit to PNG files in this folder, then exit (builds with
+    /// the `demo` feature only).
     #[arg(long)]
     tour: Option<PathBuf>,
     /// Print the technician's report (queue, parked actions, damaged files; nothing
@@ -156,65 +166,133 @@ fn main() -> anyhow::Result<()> {
             anyhow::bail!("no voice could speak")
         };
     }
+    if cli.demo && !cfg!(feature = "demo") {
+        anyhow::bail!(NO_DEMO);
+    }
     if cli.diagnose {
         let data_dir = cli.data_dir.clone().unwrap_or_else(default_data_dir);
-        print!("{}", komek_kiosk::diagnostics::report(&data_dir)?);
+        println!("{}", gateway_line(&cli));
+        print!("{}", komek_kiosk_core::diagnostics::report(&data_dir)?);
         print!(
             "{}",
-            komek_kiosk::diagnostics::sign_clips(&komek_kiosk::sign::manifest::default_dir(
-                cli.sign_clips.as_deref()
-            ))
+            komek_kiosk_core::diagnostics::sign_clips(
+                &komek_kiosk_core::sign::manifest::default_dir(cli.sign_clips.as_deref())
+            )
         );
         // Why the card option may show as unavailable: pcscd, and the readers it sees.
         println!("card readers: {}", komek_card::reader::CardService::now());
         return Ok(());
     }
     if let Some(dir) = &cli.tour {
-        return run_tour(&cli, &runtime, dir);
+        return tour(&cli, &runtime, dir);
     }
     if !has_display() {
-        let dir = cli
-            .data_dir
-            .clone()
-            .unwrap_or_else(default_data_dir)
-            .join("tour");
-        println!("No display found (neither DISPLAY nor WAYLAND_DISPLAY is set).");
-        println!("Rendering the guided tour of every screen instead…");
-        return run_tour(&cli, &runtime, &dir);
+        anyhow::bail!(
+            "no display found (neither DISPLAY nor WAYLAND_DISPLAY is set); the kiosk needs a \
+             screen. To render the guided tour of screens to PNG files instead, use --tour DIR \
+             (or scripts/run-kiosk)"
+        );
     }
-    run_kiosk(&cli, &runtime)
+    let gateway = match (&cli.gateway_url, cli.demo) {
+        (Some(url), _) => Gateway::Configured(url.clone()),
+        (None, true) => demo_gateway(&cli, &runtime)?,
+        (None, false) => {
+            tracing::error!("no gateway URL configured: out of service");
+            return show_out_of_service(&cli, OutOfService::NoGateway);
+        }
+    };
+    run_kiosk(&cli, &runtime, gateway)
 }
 
-fn run_kiosk(cli: &Cli, runtime: &tokio::runtime::Runtime) -> anyhow::Result<()> {
+/// Where the kiosk's actions go: the configured gateway, or on a demo the one in-process.
+enum Gateway {
+    Configured(String),
+    #[cfg(feature = "demo")]
+    Demo(Box<demo::DemoGateway>),
+}
+
+/// The first line of `--diagnose`: which gateway the kiosk talks to, or why it is out of
+/// service.
+fn gateway_line(cli: &Cli) -> String {
+    match (&cli.gateway_url, cli.demo) {
+        (Some(url), _) => format!("gateway: {url}"),
+        (None, true) => "gateway: the embedded demo (fictional data)".to_string(),
+        (None, false) => format!(
+            "out of service: {} (set --gateway-url or KOMEK_GATEWAY_URL)",
+            OutOfService::NoGateway.reason()
+        ),
+    }
+}
+
+#[cfg(feature = "demo")]
+fn demo_gateway(cli: &Cli, runtime: &tokio::runtime::Runtime) -> anyhow::Result<Gateway> {
+    let data_dir = cli.data_dir.clone().unwrap_or_else(default_data_dir);
+    std::fs::create_dir_all(&data_dir)
+        .with_context(|| format!("creating {}", data_dir.display()))?;
+    let gateway = demo::DemoGateway::start(runtime, &data_dir, cli.demo_data.as_deref())?;
+    Ok(Gateway::Demo(Box::new(gateway)))
+}
+
+const NO_DEMO: &str =
+    "this build of komek-kiosk has no demo (it was built without the `demo` feature)";
+
+#[cfg(not(feature = "demo"))]
+fn demo_gateway(_cli: &Cli, _runtime: &tokio::runtime::Runtime) -> anyhow::Result<Gateway> {
+    anyhow::bail!(NO_DEMO)
+}
+
+#[cfg(feature = "demo")]
+fn tour(cli: &Cli, runtime: &tokio::runtime::Runtime, dir: &Path) -> anyhow::Result<()> {
+    demo::run_tour(runtime, dir, cli.demo_data.as_deref(), &cli.region)
+}
+
+#[cfg(not(feature = "demo"))]
+fn tour(_cli: &Cli, _runtime: &tokio::runtime::Runtime, _dir: &Path) -> anyhow::Result<()> {
+    anyhow::bail!(
+        "this build of komek-kiosk has no guided tour (it was built without the `demo` feature)"
+    )
+}
+
+/// The full-screen "out of service" page, in the three languages; nothing else runs: no
+/// gateway, no outbox, no port.
+fn show_out_of_service(cli: &Cli, why: OutOfService) -> anyhow::Result<()> {
+    let app = komek_kiosk::AppWindow::new().context("opening the kiosk window")?;
+    out_of_service::show(&app, why);
+    open_full_screen(cli, &app);
+    app.run().context("running the kiosk window")?;
+    Ok(())
+}
+
+fn open_full_screen(cli: &Cli, app: &komek_kiosk::AppWindow) {
+    // The layout is made for a 1080p panel; without a window manager to honour full screen
+    // (a bare X server) the window still gets that size.
+    app.window()
+        .set_size(slint::LogicalSize::new(1920.0, 1080.0));
+    if !cli.windowed {
+        app.window().set_fullscreen(true);
+    }
+}
+
+fn run_kiosk(
+    cli: &Cli,
+    runtime: &tokio::runtime::Runtime,
+    mut gateway: Gateway,
+) -> anyhow::Result<()> {
     let data_dir = cli.data_dir.clone().unwrap_or_else(default_data_dir);
     std::fs::create_dir_all(&data_dir)
         .with_context(|| format!("creating {}", data_dir.display()))?;
     let device_id = device_id(&data_dir)?;
-    let (gateway_url, _embedded, demo_card) = match &cli.gateway_url {
-        Some(url) => (url.clone(), None, None),
-        None => {
-            let demo_dir = embedded::demo_data_dir(cli.demo_data.as_deref());
-            // The demo's ID card, for visitors without a reader; issued afresh at every start.
-            let card = DemoCard::issue(embedded::DEMO_CARD_HOLDER, chrono::Utc::now())
-                .context("issuing the demo ID card")?;
-            let gateway = runtime
-                .block_on(embedded::start(
-                    &data_dir.join("demo-gateway.db"),
-                    &demo_dir,
-                    vec![card.root_der().to_vec()],
-                ))
-                .context("starting the embedded demo gateway")?;
-            tracing::info!(url = %gateway.url(), "embedded demo gateway started");
-            (gateway.url(), Some(gateway), Some(card))
-        }
+    let (gateway_url, demo) = match &gateway {
+        Gateway::Configured(url) => (url.clone(), false),
+        #[cfg(feature = "demo")]
+        Gateway::Demo(demo) => (demo.url(), true),
     };
-    let demo = demo_card.is_some();
     let core = Arc::new(Core::open(CoreConfig {
         data_dir: data_dir.clone(),
         gateway_url,
         device_id,
         demo,
-        request_timeout: komek_kiosk::portal::DEFAULT_REQUEST_TIMEOUT,
+        request_timeout: komek_kiosk_core::portal::DEFAULT_REQUEST_TIMEOUT,
         region: cli.region.clone(),
     })?);
     core.sync()
@@ -222,19 +300,18 @@ fn run_kiosk(cli: &Cli, runtime: &tokio::runtime::Runtime) -> anyhow::Result<()>
         .set_max_bytes(cli.outbox_max_mb.saturating_mul(1024 * 1024))?;
     let _sync = sync::spawn_supervised(core.sync().clone(), runtime.handle());
 
-    let app = match komek_kiosk::AppWindow::new() {
-        Ok(app) => app,
-        Err(e) => {
-            println!("The display could not be opened ({e}); rendering the guided tour instead.");
-            return run_tour(cli, runtime, &data_dir.join("tour"));
-        }
-    };
+    let app = komek_kiosk::AppWindow::new().context("opening the kiosk window")?;
     let timing = Timing {
         warn_after: Duration::from_secs(cli.idle_warning_secs),
         end_after_warning: Duration::from_secs(cli.idle_end_secs),
     };
     let speech = Speech::start(speech_config(cli, &data_dir));
-    komek_kiosk::sign::init();
+    komek_kiosk_core::sign::init();
+    let cards = match &mut gateway {
+        Gateway::Configured(_) => CardReaders::new(true),
+        #[cfg(feature = "demo")]
+        Gateway::Demo(demo) => demo.card_readers(),
+    };
     let kiosk = Kiosk::new(
         &app,
         core,
@@ -244,62 +321,12 @@ fn run_kiosk(cli: &Cli, runtime: &tokio::runtime::Runtime) -> anyhow::Result<()>
         Aids {
             speech,
             keys: cli.tactile_keys.clone().unwrap_or_default(),
-            sign_clips: komek_kiosk::sign::manifest::default_dir(cli.sign_clips.as_deref()),
-            cards: CardReaders::new(true, demo_card),
+            sign_clips: komek_kiosk_core::sign::manifest::default_dir(cli.sign_clips.as_deref()),
+            cards,
         },
     );
     let _timer = kiosk.start_timer();
-    // The layout is made for a 1080p panel; without a window manager to honour full screen
-    // (a bare X server) the window still gets that size.
-    app.window()
-        .set_size(slint::LogicalSize::new(1920.0, 1080.0));
-    if !cli.windowed {
-        app.window().set_fullscreen(true);
-    }
+    open_full_screen(cli, &app);
     app.run().context("running the kiosk window")?;
-    Ok(())
-}
-
-fn run_tour(cli: &Cli, runtime: &tokio::runtime::Runtime, dir: &Path) -> anyhow::Result<()> {
-    let window = tour::install_headless_platform()?;
-    // The tour's visit goes to a throwaway gateway and outbox, never the kiosk's own.
-    let scratch = tempfile::tempdir().context("creating a scratch folder")?;
-    let demo_dir = embedded::demo_data_dir(cli.demo_data.as_deref());
-    let card = DemoCard::issue(embedded::DEMO_CARD_HOLDER, chrono::Utc::now())
-        .context("issuing the demo ID card")?;
-    let gateway = runtime
-        .block_on(embedded::start(
-            &scratch.path().join("gateway.db"),
-            &demo_dir,
-            vec![card.root_der().to_vec()],
-        ))
-        .context("starting the demo gateway for the tour")?;
-    let core = Arc::new(Core::open(CoreConfig {
-        data_dir: scratch.path().join("kiosk"),
-        gateway_url: gateway.url(),
-        device_id: "kiosk-tour".into(),
-        demo: true,
-        request_timeout: komek_kiosk::portal::DEFAULT_REQUEST_TIMEOUT,
-        region: cli.region.clone(),
-    })?);
-    let stop_gateway = || runtime.block_on(gateway.shutdown());
-    let files = tour::run(
-        &window,
-        core,
-        runtime.handle().clone(),
-        TOUR_PARTICIPANT,
-        CardReaders::new(false, Some(card)),
-        dir,
-        stop_gateway,
-    )?;
-    println!(
-        "Rendered {} pictures of every screen (kk, ru, en; default and largest text) to {}",
-        files.len(),
-        dir.display()
-    );
-    println!(
-        "Open {} to see them side by side.",
-        dir.join("index.html").display()
-    );
     Ok(())
 }

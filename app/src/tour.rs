@@ -12,14 +12,14 @@ use slint::platform::{Platform, PlatformError, WindowAdapter};
 use slint::{ComponentHandle, Model};
 
 use crate::bridge::{Kiosk, SystemClock};
-use crate::core::Core;
-use crate::session::Timing;
-use crate::store::ActionState;
-use crate::sync;
 use crate::{
     ActivitiesAdapter, ActivityAdapter, ActivityStatus, AppAdapter, AppWindow, LoginAdapter,
     ReviewAdapter, Screen,
 };
+use komek_kiosk_core::core::Core;
+use komek_kiosk_core::session::Timing;
+use komek_kiosk_core::store::ActionState;
+use komek_kiosk_core::sync;
 
 pub const WIDTH: u32 = 1920;
 pub const HEIGHT: u32 = 1080;
@@ -132,7 +132,7 @@ pub fn run(
     core: Arc<Core>,
     runtime: tokio::runtime::Handle,
     iin: &str,
-    cards: crate::cards::CardReaders,
+    cards: komek_kiosk_core::cards::CardReaders,
     dir: &Path,
     stop_gateway: impl FnOnce(),
 ) -> Result<Vec<PathBuf>, TourError> {
@@ -334,7 +334,7 @@ pub fn run(
     let delivered = || {
         kiosk
             .receipt()
-            .and_then(|id| kiosk.core().action(id))
+            .and_then(|id| kiosk.core().action_status(id))
             .is_some_and(|q| q.state == ActionState::Delivered)
     };
     tour.wait_for("receipt sent", delivered)?;

@@ -1,8 +1,8 @@
-//! The accessibility numbers of the brief, checked on every screen of a visit in every
-//! language: no text cut off and every control a labelled button within seated reach and on
-//! screen at every text size, every
-//! target at least 72 px with 16 px between targets, text sizes, and the contrast of every
-//! text colour on its background in both themes.
+//! The kiosk's accessibility numbers (after EN 301 549 and WCAG 2.2), checked on every screen
+//! of a visit in every language: no text cut off and every control a labelled button within
+//! seated reach and on screen at every text size, every target at least 72 px with 16 px
+//! between targets, text sizes, and the contrast of every text colour on its background in
+//! both themes.
 
 // A test that cannot go on should stop loudly where it is.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -11,8 +11,8 @@ mod common;
 
 use common::*;
 use i_slint_backend_testing::{AccessibleRole, ElementHandle, ElementQuery};
-use komek_kiosk::session::Timing;
 use komek_kiosk::{ActivityAdapter, AppAdapter, AppWindow, Screen, SigningAdapter, Theme};
+use komek_kiosk_core::session::Timing;
 use slint::{ComponentHandle, Model};
 
 const LANGS: [&str; 3] = ["kk", "ru", "en"];
@@ -91,8 +91,8 @@ fn gap(a: (f32, f32, f32, f32), b: (f32, f32, f32, f32)) -> f32 {
     dx.max(dy)
 }
 
-/// The top third of the 1080 px panel is out of seated reach (BRIEF: controls sit in the
-/// lower two thirds); a control counts as within reach when its centre is below that line.
+/// The top third of the 1080 px panel is out of seated reach (ARCHITECTURE.md, "Seated
+/// reach"); a control counts as within reach when its centre is below that line.
 const REACH_TOP: f32 = 1080.0 / 3.0;
 
 fn check_screen(app: &AppWindow, screen: &str) {
@@ -354,7 +354,7 @@ fn online_in_english() -> Rig {
 }
 
 #[test]
-fn a_representatives_screens_and_a_report_without_login_meet_the_brief() {
+fn a_representatives_screens_and_a_report_without_login_meet_en_301_549() {
     let rig = online_in_english();
     let app = &rig.app;
     press(app, "Report a problem");
@@ -392,7 +392,7 @@ fn a_representatives_screens_and_a_report_without_login_meet_the_brief() {
 }
 
 #[test]
-fn text_sizes_and_the_contrast_of_both_themes_meet_the_brief() {
+fn text_sizes_and_the_contrast_of_both_themes_meet_en_301_549() {
     i_slint_backend_testing::init_no_event_loop();
     let app = AppWindow::new().unwrap();
     let theme = app.global::<Theme>();
@@ -444,7 +444,7 @@ fn text_sizes_and_the_contrast_of_both_themes_meet_the_brief() {
 }
 
 #[test]
-fn the_id_card_and_egov_mobile_screens_meet_the_brief() {
+fn the_id_card_and_egov_mobile_screens_meet_en_301_549() {
     let rig = online_in_english();
     let app = &rig.app;
     press(app, "eGov Mobile QR code");

@@ -8,8 +8,8 @@ mod common;
 
 use common::*;
 
-use komek_kiosk::session::Timing;
 use komek_kiosk::{AccountAdapter, LoginAdapter, Screen};
+use komek_kiosk_core::session::Timing;
 use slint::ComponentHandle;
 
 /// Айгүл Омарова, an elderly demo participant whose identity document expired in 2025.

@@ -5,8 +5,8 @@
 mod common;
 
 use common::*;
-use komek_kiosk::session::Timing;
 use komek_kiosk::{ActivityAdapter, ActivityStatus, Screen};
+use komek_kiosk_core::session::Timing;
 use slint::ComponentHandle;
 
 /// Петренко Виктор (demo): his reading machine's choice is blocked.

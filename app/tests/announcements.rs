@@ -8,8 +8,8 @@ mod common;
 
 use common::*;
 
-use komek_kiosk::session::Timing;
 use komek_kiosk::{AnnouncementsAdapter, Screen};
+use komek_kiosk_core::session::Timing;
 use slint::{ComponentHandle, Model};
 
 #[test]

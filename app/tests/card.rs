@@ -8,8 +8,8 @@
 mod common;
 
 use common::*;
-use komek_kiosk::session::Timing;
 use komek_kiosk::{CardAdapter, CardProblem, QrAdapter, Screen};
+use komek_kiosk_core::session::Timing;
 use slint::ComponentHandle;
 
 fn insert_demo_card(rig: &Rig) {

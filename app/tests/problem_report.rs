@@ -6,8 +6,8 @@
 mod common;
 
 use common::*;
-use komek_kiosk::session::Timing;
 use komek_kiosk::{ReportAdapter, Screen, SlaStep, SlaVerdict};
+use komek_kiosk_core::session::Timing;
 use slint::{ComponentHandle, Model};
 
 #[test]

@@ -7,8 +7,8 @@
 mod common;
 
 use common::*;
-use komek_kiosk::session::Timing;
 use komek_kiosk::{ActivitiesAdapter, AppAdapter, OfferAdapter, ReportAdapter, Screen};
+use komek_kiosk_core::session::Timing;
 use slint::{ComponentHandle, Model};
 
 /// Айгерім, the mother of Әлихан (a child with disability); the demo offer is hers.

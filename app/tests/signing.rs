@@ -6,8 +6,8 @@
 mod common;
 
 use common::*;
-use komek_kiosk::session::Timing;
 use komek_kiosk::{Screen, SigningAdapter};
+use komek_kiosk_core::session::Timing;
 use slint::ComponentHandle;
 
 fn at_review(rig: &Rig) {

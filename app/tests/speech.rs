@@ -9,8 +9,8 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::*;
-use komek_kiosk::session::Timing;
 use komek_kiosk::{AppAdapter, LoginAdapter, Screen, SpeechAdapter};
+use komek_kiosk_core::session::Timing;
 use slint::ComponentHandle;
 
 fn log_until(rig: &Rig, what: &str, done: impl Fn(&[String]) -> bool) -> Vec<String> {

@@ -10,10 +10,10 @@ use std::time::Duration;
 
 use common::*;
 use komek_kiosk::bridge::keys::Tactile;
-use komek_kiosk::session::Timing;
 use komek_kiosk::{
     ActivityAdapter, AppAdapter, LoginAdapter, Screen, SigningAdapter, SpeechAdapter,
 };
+use komek_kiosk_core::session::Timing;
 use slint::platform::WindowEvent;
 use slint::{ComponentHandle, Model};
 

@@ -9,11 +9,11 @@ mod common;
 use common::*;
 use std::time::Duration;
 
-use komek_kiosk::session::Timing;
-use komek_kiosk::store::ActionState;
 use komek_kiosk::{
     ActivitiesAdapter, ActivityAdapter, AppAdapter, AppWindow, LoginAdapter, ReceiptAdapter, Screen,
 };
+use komek_kiosk_core::session::Timing;
+use komek_kiosk_core::store::ActionState;
 use slint::platform::{Key, WindowEvent};
 use slint::{ComponentHandle, Model};
 

@@ -5,7 +5,7 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use chrono::{DateTime, Months, Utc};
+use chrono::{DateTime, Utc};
 use komek_api::{
     Action, ActionReceipt, ActionSubmission, ActivityStatus, ContactChange, ErrorCode,
     IDEMPOTENCY_KEY_HEADER, SupplierChoice,
@@ -179,7 +179,7 @@ fn apply_supplier_choice(
         return Err(invalid("the activity does not await a supplier choice"));
     }
     // The portal is the authority on the two-month window (Rules item 10).
-    let today = crate::db::astana_date(Utc::now());
+    let today = komek_domain::astana::date_on(Utc::now());
     if window_passed(activity.notice_date, today) {
         return Err(invalid(
             "the two-month window to choose a supplier has passed",
@@ -228,7 +228,7 @@ fn apply_supplier_choice(
         tx,
         &choice.activity_id,
         ActivityStatus::ApplicationSigned,
-        crate::db::astana_date(now),
+        komek_domain::astana::date_on(now),
     )?;
     Ok(ActionReceipt {
         action_id: key,
@@ -239,9 +239,7 @@ fn apply_supplier_choice(
 
 /// Whether the two-month window to choose a supplier has passed (Rules item 10), in Astana.
 fn window_passed(notice: Option<chrono::NaiveDate>, today: chrono::NaiveDate) -> bool {
-    notice
-        .and_then(|notice| notice.checked_add_months(Months::new(2)))
-        .is_some_and(|last| today > last)
+    komek_domain::ChoiceWindow::on(notice, today).is_closed()
 }
 
 fn apply_choice_activation(
@@ -255,7 +253,7 @@ fn apply_choice_activation(
     let now = Utc::now();
     let blocked = activity.status == ActivityStatus::ChoiceBlocked
         || (activity.status == ActivityStatus::AwaitingChoice
-            && window_passed(activity.notice_date, crate::db::astana_date(now)));
+            && window_passed(activity.notice_date, komek_domain::astana::date_on(now)));
     if !blocked {
         return Err(invalid(
             "the supplier choice of this activity is not blocked",
@@ -271,7 +269,7 @@ fn apply_choice_activation(
         tx,
         activity_id,
         ActivityStatus::ActivationRequested,
-        crate::db::astana_date(now),
+        komek_domain::astana::date_on(now),
     )?;
     Ok(ActionReceipt {
         action_id: key,
@@ -301,7 +299,7 @@ fn apply_contact_change(
     if change
         .phone
         .as_deref()
-        .is_some_and(|p| !komek_api::is_phone(p))
+        .is_some_and(|p| !komek_domain::is_phone_number(p))
     {
         return Err(invalid("the phone must be +7 and ten digits"));
     }

@@ -26,7 +26,7 @@ pub async fn request_phone_otp(
 ) -> Result<Json<OtpChallenge>, Refusal> {
     let conn = state.db.lock();
     let iin = session_iin(&conn, &headers)?;
-    if !komek_api::is_phone(&req.phone) {
+    if !komek_domain::is_phone_number(&req.phone) {
         return Err(Refusal::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             ErrorCode::InvalidAction,

@@ -270,12 +270,6 @@ pub fn ts(t: chrono::DateTime<chrono::Utc>) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
 }
 
-/// The date in Astana (UTC+5 since 1 March 2024, no daylight saving), which every rule of
-/// the portal counts in.
-pub fn astana_date(t: chrono::DateTime<chrono::Utc>) -> chrono::NaiveDate {
-    (t + chrono::Duration::hours(5)).date_naive()
-}
-
 /// An enum stored by its wire name (`awaiting_choice`, `code_not_received`), so the database
 /// and the API spell it the same.
 pub fn enum_text<T: serde::Serialize>(value: T) -> String {
@@ -317,7 +311,10 @@ pub fn set_activity_status(
 }
 
 pub fn reference(prefix: &str, at: chrono::DateTime<chrono::Utc>, seq: i64) -> String {
-    format!("{prefix}-{}-{seq:06}", astana_date(at).format("%Y%m%d"))
+    format!(
+        "{prefix}-{}-{seq:06}",
+        komek_domain::astana::date_on(at).format("%Y%m%d")
+    )
 }
 
 #[cfg(test)]

@@ -116,7 +116,7 @@ async fn openapi() -> axum::Json<utoipa::openapi::OpenApi> {
 pub fn build(config: GatewayConfig) -> Result<Router, GatewayError> {
     let db = Db::open(&config.db_path)?;
     if let Some(dir) = &config.demo_data {
-        let today = db::astana_date(chrono::Utc::now());
+        let today = komek_domain::astana::date_on(chrono::Utc::now());
         demo::load(&mut db.lock(), dir, today)?;
     }
     let card_roots = card::Roots::from_der(&config.card_roots)

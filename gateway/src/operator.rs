@@ -53,7 +53,7 @@ pub async fn reopen_activity(
         ));
     }
     let mut activity: Activity = serde_json::from_str(&body)?;
-    let today = crate::db::astana_date(Utc::now());
+    let today = komek_domain::astana::date_on(Utc::now());
     activity.notice_date = Some(today);
     activity.status = ActivityStatus::AwaitingChoice;
     activity.history.clear();

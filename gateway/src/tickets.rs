@@ -64,7 +64,7 @@ pub fn apply_failure_request(
     if request
         .contact_phone
         .as_deref()
-        .is_some_and(|p| !komek_api::is_phone(p))
+        .is_some_and(|p| !komek_domain::is_phone_number(p))
     {
         return Err(invalid("the phone must be +7 and ten digits"));
     }

@@ -9,10 +9,10 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use komek_api::{Action, ActionSubmission, ContactChange, IDEMPOTENCY_KEY_HEADER};
+use komek_domain::Iin;
 use komek_e2e::{GatewayProcess, free_port, login_grant};
-use komek_kiosk::core::{Core, CoreConfig};
-use komek_kiosk::domain::Iin;
-use komek_kiosk::store::{DeviceKey, Outbox};
+use komek_kiosk_core::core::{Core, CoreConfig};
+use komek_kiosk_core::store::{DeviceKey, Outbox};
 use uuid::Uuid;
 
 const IIN: &str = "880209422641";
@@ -124,7 +124,7 @@ fn main() -> anyhow::Result<()> {
         gateway_url: gateway.url(),
         device_id: DEVICE.into(),
         demo: false,
-        request_timeout: komek_kiosk::portal::DEFAULT_REQUEST_TIMEOUT,
+        request_timeout: komek_kiosk_core::portal::DEFAULT_REQUEST_TIMEOUT,
         region: "KZ-35".into(),
     })?);
     let iin = Iin::parse(IIN).map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -132,7 +132,7 @@ fn main() -> anyhow::Result<()> {
         core.queue_action(&iin, &grant, contact(i), chrono::Utc::now())?;
     }
     let start = Instant::now();
-    let _worker = komek_kiosk::sync::spawn_supervised(core.sync().clone(), runtime.handle());
+    let _worker = komek_kiosk_core::sync::spawn_supervised(core.sync().clone(), runtime.handle());
     while core.sync().outbox().counts()?.pending > 0 {
         std::thread::sleep(Duration::from_millis(5));
     }

@@ -5,8 +5,8 @@ use std::path::Path;
 use std::sync::Arc;
 
 use anyhow::Context;
-use komek_kiosk::core::{Core, CoreConfig, SignedApplication, Visit};
-use komek_kiosk::domain::{Iin, Order};
+use komek_domain::{Iin, Order};
+use komek_kiosk_core::core::{Core, CoreConfig, SignedApplication, Visit};
 
 pub struct KioskCore {
     pub core: Arc<Core>,
@@ -23,7 +23,7 @@ impl KioskCore {
 
     /// Starts the delivery worker of a kiosk opened without one.
     pub fn start_worker(&self) {
-        komek_kiosk::sync::spawn_supervised(self.core.sync().clone(), self.runtime.handle());
+        komek_kiosk_core::sync::spawn_supervised(self.core.sync().clone(), self.runtime.handle());
     }
 
     /// Opens the kiosk's data with no delivery worker yet: what is queued stays queued.
@@ -37,7 +37,7 @@ impl KioskCore {
             gateway_url,
             device_id: "kiosk-e2e".into(),
             demo: true,
-            request_timeout: komek_kiosk::portal::DEFAULT_REQUEST_TIMEOUT,
+            request_timeout: komek_kiosk_core::portal::DEFAULT_REQUEST_TIMEOUT,
             region: "KZ-35".into(),
         })?);
         Ok(KioskCore { core, runtime })
@@ -72,7 +72,7 @@ pub fn sign(
     core: &Core,
     runtime: &tokio::runtime::Runtime,
     visit: &Visit,
-    order: &komek_kiosk::domain::Order,
+    order: &komek_domain::Order,
 ) -> anyhow::Result<SignedApplication> {
     let token = Core::session_token(visit);
     runtime.block_on(async {

@@ -11,11 +11,11 @@ use std::time::{Duration, Instant};
 use chrono::{Duration as Days, Utc};
 use komek_card::applet::Applet;
 use komek_card::{CardError, Pin, reader};
+use komek_domain::{Iin, Order};
 use komek_e2e::kiosk::KioskCore;
 use komek_e2e::{GatewayProcess, free_port, wait_until};
-use komek_kiosk::core::{CardAccess, CardLoginError, Core, LoginMethod, QrProgress, Visit};
-use komek_kiosk::domain::{Iin, Order};
-use komek_kiosk::store::ActionState;
+use komek_kiosk_core::core::{CardAccess, CardLoginError, Core, LoginMethod, QrProgress, Visit};
+use komek_kiosk_core::store::ActionState;
 use komek_virtual_card::pcscd::{Pcscd, READERS};
 use komek_virtual_card::vpcd::InsertedCard;
 use komek_virtual_card::{Authority, CardIdentity, KeyKind};
@@ -336,10 +336,10 @@ fn window(rig: &Rig) -> (komek_kiosk::AppWindow, komek_kiosk::bridge::Kiosk) {
         &app,
         rig.kiosk.core.clone(),
         rig.kiosk.runtime.handle().clone(),
-        komek_kiosk::session::Timing::default(),
+        komek_kiosk_core::session::Timing::default(),
         Box::new(komek_kiosk::bridge::SystemClock::default()),
         komek_kiosk::bridge::Aids {
-            cards: komek_kiosk::cards::CardReaders::new(true, None),
+            cards: komek_kiosk_core::cards::CardReaders::new(true),
             ..komek_kiosk::bridge::Aids::silent()
         },
     );

@@ -6,11 +6,11 @@
 use std::time::Duration;
 
 use chrono::Utc;
+use komek_domain::{Iin, MobilePhone};
 use komek_e2e::kiosk::KioskCore;
 use komek_e2e::{GatewayProcess, free_port, wait_until};
-use komek_kiosk::core::LoginError;
-use komek_kiosk::domain::{Iin, MobilePhone};
-use komek_kiosk::store::ActionState;
+use komek_kiosk_core::core::LoginError;
+use komek_kiosk_core::store::ActionState;
 
 const IIN: &str = "960822408713";
 
@@ -24,7 +24,7 @@ fn a_proven_phone_change_survives_a_gateway_outage_and_is_used_at_the_next_login
     let (core, runtime) = (&kiosk.core, &kiosk.runtime);
     let visit = kiosk.log_in(IIN).unwrap();
     assert_eq!(visit.profile.phone, "+77475550822");
-    let token = komek_kiosk::core::Core::session_token(&visit);
+    let token = komek_kiosk_core::core::Core::session_token(&visit);
 
     let phone = MobilePhone::from_local_digits("7771234567").unwrap();
     let challenge = runtime

@@ -10,13 +10,13 @@ use std::time::Duration;
 use komek_e2e::kiosk::KioskCore;
 use komek_e2e::{GatewayProcess, free_port, wait_until};
 use komek_kiosk::bridge::{Kiosk, SystemClock};
-use komek_kiosk::core::{Core, Visit};
-use komek_kiosk::session::Timing;
-use komek_kiosk::store::ActionState;
 use komek_kiosk::{
     ActivitiesAdapter, ActivityAdapter, ActivityStatus, AppAdapter, AppWindow, DeliveryState,
     LoginAdapter, LoginProblem, ReceiptAdapter, ReviewAdapter, Screen, SigningAdapter,
 };
+use komek_kiosk_core::core::{Core, Visit};
+use komek_kiosk_core::session::Timing;
+use komek_kiosk_core::store::ActionState;
 use slint::{ComponentHandle, Model};
 use uuid::Uuid;
 
@@ -102,7 +102,7 @@ fn an_order_confirmed_on_the_kiosk_arrives_at_the_gateway_exactly_once() {
         .unwrap();
     assert_eq!(
         signed.status,
-        komek_kiosk::domain::ActivityStatus::ApplicationSigned
+        komek_domain::ActivityStatus::ApplicationSigned
     );
     drop(rig.dir);
 }
@@ -196,7 +196,7 @@ fn with_the_gateway_down_the_order_waits_in_the_queue_and_is_delivered_once_when
 
     // The gateway goes away before the worker delivers it.
     gateway.kill().unwrap();
-    komek_kiosk::sync::spawn_supervised(rig.core.sync().clone(), rig.runtime.handle());
+    komek_kiosk_core::sync::spawn_supervised(rig.core.sync().clone(), rig.runtime.handle());
     let receipt = app.global::<ReceiptAdapter>();
     assert!(kiosk.pump_until(Duration::from_secs(10), || {
         frame.get_offline() && rig.core.action(id).is_some_and(|q| q.attempts >= 1)
@@ -253,7 +253,7 @@ fn an_action_refused_for_good_is_parked_the_person_is_told_and_staff_see_why() {
     assert_eq!(parked.state, ActionState::Parked);
     assert_eq!(parked.attempts, 1, "refused for good: not retried");
     assert_eq!(orders_for(&gateway_db, id), 0);
-    let report = komek_kiosk::diagnostics::report(&rig.core.config().data_dir).unwrap();
+    let report = komek_kiosk_core::diagnostics::report(&rig.core.config().data_dir).unwrap();
     assert!(report.contains(&id.to_string()), "{report}");
     assert!(
         report.contains("grant of this action has expired"),

@@ -7,10 +7,10 @@ use std::time::Duration;
 
 use chrono::Utc;
 use komek_api::{FailureProblem, FailureRequest, OperatorEvent, TicketEvent};
+use komek_domain::failure_sla::{Step, Verdict};
 use komek_e2e::kiosk::KioskCore;
 use komek_e2e::{GatewayProcess, free_port, wait_until};
-use komek_kiosk::domain::failure_sla::{Step, Verdict};
-use komek_kiosk::store::ActionState;
+use komek_kiosk_core::store::ActionState;
 
 const IIN: &str = "810314304128";
 const OPERATOR_TOKEN: &str = "operator-e2e";

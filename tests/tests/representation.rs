@@ -10,13 +10,13 @@ use std::time::Duration;
 
 use chrono::Utc;
 use komek_api::{FailureProblem, FailureRequest, OfferAnswer};
+use komek_domain::calendar::WorkCalendar;
+use komek_domain::offer::OfferStatus;
+use komek_domain::{ActivityStatus, Order, Relation};
 use komek_e2e::kiosk::KioskCore;
 use komek_e2e::{GatewayProcess, free_port, wait_until};
-use komek_kiosk::core::{AnonymousReportError, Core, Visit};
-use komek_kiosk::domain::calendar::WorkCalendar;
-use komek_kiosk::domain::offer::OfferStatus;
-use komek_kiosk::domain::{ActivityStatus, Order, Relation};
-use komek_kiosk::store::ActionState;
+use komek_kiosk_core::core::{AnonymousReportError, Core, Visit};
+use komek_kiosk_core::store::ActionState;
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
 use uuid::Uuid;
 

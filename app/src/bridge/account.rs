@@ -9,11 +9,11 @@ use slint::ComponentHandle;
 use super::keyboard::TextEntry;
 use super::state::AccountState;
 use super::{Inner, Update, act, login_problem, type_digit, with};
-use crate::core::{Core, LoginError, PhoneChallenge, ProvenPhone};
-use crate::domain::{EmailError, MobilePhone, PhoneError, check_email};
 use crate::{
     AccountAdapter, AppWindow, EmailProblem, LoginProblem, NumberProblem, SaveProblem, Screen,
 };
+use komek_domain::{EmailError, MobilePhone, PhoneError, check_email};
+use komek_kiosk_core::core::{Core, LoginError, PhoneChallenge, ProvenPhone};
 
 pub(super) fn wire(app: &AppWindow, inner: &Rc<Inner>) {
     let account = app.global::<AccountAdapter>();
@@ -171,12 +171,7 @@ impl Inner {
                 s.account.code.clear();
                 s.account.code_problem = None;
                 drop(s);
-                if self.core.config().demo {
-                    let core = self.core.clone();
-                    self.spawn(async move {
-                        Update::PhoneDemoCode(core.demo_code(id).await.unwrap_or_default())
-                    });
-                }
+                self.show_demo_code(id, Update::PhoneDemoCode);
             }
             Err(e) => s.account.code_problem = Some(login_problem(&e)),
         }
@@ -298,33 +293,35 @@ pub(super) fn render(
     use super::format;
     use super::render::delivery_of;
     use crate::DocumentState;
-    use crate::domain::DocumentValidity;
+    use komek_domain::DocumentValidity;
 
     let adapter = app.global::<AccountAdapter>();
-    if let Some(visit) = state.session.visit() {
-        let p = &visit.profile;
-        adapter.set_full_name(p.full_name().into());
-        adapter.set_birth_date(format::date(p.birth_date).into());
-        adapter.set_female(p.sex == crate::domain::Sex::Female);
-        adapter.set_address(p.address.as_str().into());
-        adapter.set_phone(format::international_phone(&p.phone).into());
-        adapter.set_email(p.email.clone().unwrap_or_default().into());
-        let doc = &p.id_document;
-        adapter.set_document_number(doc.number.as_str().into());
-        adapter.set_document_issuer(doc.issuer.as_str().into());
-        adapter.set_document_issued(format::date(doc.issued_on).into());
-        adapter.set_document_expires(format::date(doc.expires_on).into());
-        let (validity, days_left) = match doc.validity(format::astana_today(now)) {
-            DocumentValidity::Valid => (DocumentState::Valid, 0),
-            DocumentValidity::ExpiresSoon { days_left } => (
+    // Set whether or not anyone is logged in, so nothing of a profile outlives its visit.
+    let profile = state.session.visit().map(|visit| &visit.profile);
+    let text = |f: &dyn Fn(&komek_domain::Profile) -> String| -> slint::SharedString {
+        profile.map(f).unwrap_or_default().into()
+    };
+    adapter.set_full_name(text(&|p| p.full_name()));
+    adapter.set_birth_date(text(&|p| format::date(p.birth_date)));
+    adapter.set_female(profile.is_some_and(|p| p.sex == komek_domain::Sex::Female));
+    adapter.set_address(text(&|p| p.address.clone()));
+    adapter.set_phone(text(&|p| format::international_phone(&p.phone)));
+    adapter.set_email(text(&|p| p.email.clone().unwrap_or_default()));
+    adapter.set_document_number(text(&|p| p.id_document.number.clone()));
+    adapter.set_document_issuer(text(&|p| p.id_document.issuer.clone()));
+    adapter.set_document_issued(text(&|p| format::date(p.id_document.issued_on)));
+    adapter.set_document_expires(text(&|p| format::date(p.id_document.expires_on)));
+    let (validity, days_left) =
+        match profile.map(|p| p.id_document.validity(format::astana_today(now))) {
+            None | Some(DocumentValidity::Valid) => (DocumentState::Valid, 0),
+            Some(DocumentValidity::ExpiresSoon { days_left }) => (
                 DocumentState::ExpiresSoon,
                 i32::try_from(days_left).unwrap_or(0),
             ),
-            DocumentValidity::Expired => (DocumentState::Expired, 0),
+            Some(DocumentValidity::Expired) => (DocumentState::Expired, 0),
         };
-        adapter.set_document_state(validity);
-        adapter.set_document_days_left(days_left);
-    }
+    adapter.set_document_state(validity);
+    adapter.set_document_days_left(days_left);
     let a = &state.account;
     match &a.saved {
         Some((id, phone)) => {
@@ -358,27 +355,4 @@ pub(super) fn render(
     adapter.set_save_problem(a.save_problem);
     adapter.set_busy(a.busy);
     adapter.set_demo_code(a.demo_code.as_str().into());
-}
-
-/// Blanks everything personal of the account at the end of a visit.
-pub(super) fn clear(app: &AppWindow) {
-    let adapter = app.global::<AccountAdapter>();
-    for set in [
-        AccountAdapter::set_full_name,
-        AccountAdapter::set_birth_date,
-        AccountAdapter::set_address,
-        AccountAdapter::set_phone,
-        AccountAdapter::set_email,
-        AccountAdapter::set_document_number,
-        AccountAdapter::set_document_issuer,
-        AccountAdapter::set_document_issued,
-        AccountAdapter::set_document_expires,
-        AccountAdapter::set_new_phone,
-        AccountAdapter::set_new_email,
-        AccountAdapter::set_number_display,
-        AccountAdapter::set_sent_to,
-        AccountAdapter::set_demo_code,
-    ] {
-        set(&adapter, slint::SharedString::new());
-    }
 }

@@ -7,9 +7,9 @@ use std::rc::Rc;
 use slint::{ComponentHandle, ModelRc, VecModel};
 
 use super::{Inner, Update, act, login_problem, with};
-use crate::core::{Core, LoginError, Programme};
-use crate::domain::Relation;
 use crate::{ActingAdapter, AppWindow, LoginProblem, PrincipalRow, Screen};
+use komek_domain::Relation;
+use komek_kiosk_core::core::{Core, LoginError, Programme};
 
 /// The slots of the choosing screen (ui/views/acting.slint).
 const PRINCIPAL_SLOTS: usize = 3;

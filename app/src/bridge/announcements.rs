@@ -10,11 +10,11 @@ use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
 use super::format;
 use super::state::page_count;
 use super::{Inner, Update, act, turn_page, with};
-use crate::domain::Lang;
-use crate::domain::announcements::{Announcement, AnnouncementKind, Announcements, Section};
 use crate::{
     AnnouncementRow, AnnouncementSection, AnnouncementsAdapter, AppWindow, NoticeRow, Screen,
 };
+use komek_domain::Lang;
+use komek_domain::announcements::{Announcement, AnnouncementKind, Announcements, Section};
 
 /// Cards per page by text size (the view has two slots): an answer or an instruction runs to
 /// several lines.
@@ -196,7 +196,7 @@ impl Inner {
                         .nth(a.page * per_page + i)
                 })
                 .and_then(|x| x.video.as_deref())
-                .and_then(crate::sign::manifest::slot)
+                .and_then(komek_kiosk_core::sign::manifest::slot)
         };
         match slot {
             Some(slot) => self.open_sign_panel(Some(slot)),

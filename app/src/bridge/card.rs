@@ -11,8 +11,10 @@ use slint::ComponentHandle;
 use zeroize::Zeroize;
 
 use super::{Inner, Update, act, type_digit, with};
-use crate::core::{CardAccess, CardLoginError, LoginError, LoginMethod, SignedApplication, Visit};
 use crate::{AppWindow, CardAdapter, CardProblem, SaveProblem, Screen};
+use komek_kiosk_core::core::{
+    CardAccess, CardLoginError, LoginError, LoginMethod, SignedApplication, Visit,
+};
 
 /// The longest PIN an ID card takes.
 const PIN_MAX: usize = 12;
@@ -99,13 +101,7 @@ pub(super) fn wire(app: &AppWindow, inner: &Rc<Inner>) {
         }
     }));
     adapter.on_toggle_demo_card(act(inner, |i| {
-        if let Some(demo) = i.cards.demo() {
-            if demo.inserted() {
-                demo.remove();
-            } else {
-                demo.insert();
-            }
-        }
+        super::demo::toggle_card(&i.cards);
         i.poll_cards();
     }));
 }
@@ -179,7 +175,7 @@ impl Inner {
         self.state.borrow_mut().card.busy = true;
         self.spawn(async move {
             let opened = tokio::task::spawn_blocking(move || {
-                let mut access = opener.open(&reader)?;
+                let mut access = CardAccess::connected(opener.open(&reader)?);
                 let tries = access.pin_tries_left()?;
                 Ok((access, tries))
             })
@@ -266,8 +262,13 @@ impl Inner {
         drop(s);
         self.spawn(async move {
             let signed = tokio::task::spawn_blocking(move || {
-                let result =
-                    crate::core::Core::sign_with_card(&mut access, &pin, &order, &signer, now);
+                let result = komek_kiosk_core::core::Core::sign_with_card(
+                    &mut access,
+                    &pin,
+                    &order,
+                    &signer,
+                    now,
+                );
                 (access, result)
             })
             .await;
@@ -396,11 +397,11 @@ fn card_problem(error: &CardLoginError) -> CardProblem {
 pub(super) fn render(
     app: &AppWindow,
     state: &super::state::State,
-    demo: Option<&crate::cards::DemoCard>,
+    demo_card_inserted: Option<bool>,
 ) {
     let adapter = app.global::<CardAdapter>();
     let c = &state.card;
-    adapter.set_available(c.available(demo.is_some()));
+    adapter.set_available(c.available(demo_card_inserted.is_some()));
     adapter.set_present(c.reader.is_some());
     adapter.set_signing(c.signing);
     adapter.set_item_name(
@@ -416,9 +417,9 @@ pub(super) fn render(
     adapter.set_tries_left(i32::from(c.tries_left));
     adapter.set_problem(c.problem.unwrap_or(CardProblem::None));
     adapter.set_busy(c.busy);
-    adapter.set_demo(demo.is_some());
-    adapter.set_demo_inserted(demo.is_some_and(|d| d.inserted()));
-    adapter.set_demo_pin(crate::cards::DEMO_PIN.into());
+    adapter.set_demo(demo_card_inserted.is_some());
+    adapter.set_demo_inserted(demo_card_inserted.unwrap_or(false));
+    adapter.set_demo_pin(super::demo::CARD_PIN.into());
 }
 
 #[cfg(test)]

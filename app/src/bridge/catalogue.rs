@@ -10,11 +10,11 @@ use slint::{ComponentHandle, ModelRc, VecModel};
 use super::keyboard::TextEntry;
 use super::state::{CARD_SLOTS, State, page_count};
 use super::{Inner, act, format, turn_page, with};
-use crate::domain::{Catalogue, Category, Item, Lang};
 use crate::{
     AppWindow, CatalogueAdapter, CatalogueCategory, CatalogueItemRow, CharacteristicRow, OfferRow,
     Screen,
 };
+use komek_domain::{Catalogue, Category, Item, Lang};
 
 /// Where the person is in the catalogue; reset with every visit (the catalogue itself stays).
 #[derive(Debug, Default)]
@@ -134,7 +134,7 @@ fn item_on_screen(state: &State) -> Option<(&Catalogue, &Item)> {
     Some((catalogue, item))
 }
 
-fn offers_on_screen(state: &State, kiosk_region: &str) -> Vec<crate::domain::Offer> {
+fn offers_on_screen(state: &State, kiosk_region: &str) -> Vec<komek_domain::Offer> {
     match item_on_screen(state) {
         Some((catalogue, item)) => catalogue.offers_of(item, region(state, kiosk_region)),
         None => Vec::new(),

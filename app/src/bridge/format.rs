@@ -1,8 +1,7 @@
 //! How numbers, money and dates are written on screen. Kazakhstan writes dates as DD.MM.YYYY
 //! and groups thousands with spaces in all three languages, so one format serves them all.
 
-use chrono::{DateTime, NaiveDate, Utc};
-use chrono_tz::Asia::Almaty;
+use chrono::NaiveDate;
 
 /// Tenge with thousands grouped: `150 000 ₸`.
 pub fn money(kzt: i64) -> String {
@@ -22,17 +21,7 @@ pub fn date(d: NaiveDate) -> String {
     d.format("%d.%m.%Y").to_string()
 }
 
-/// A moment in Astana time (Asia/Almaty, UTC+5 since 1 March 2024).
-pub fn astana_time(t: DateTime<Utc>) -> String {
-    t.with_timezone(&Almaty)
-        .format("%d.%m.%Y %H:%M")
-        .to_string()
-}
-
-/// Today's date in Astana, which is the date every rule of the portal counts in.
-pub fn astana_today(now: DateTime<Utc>) -> NaiveDate {
-    now.with_timezone(&Almaty).date_naive()
-}
+pub use komek_domain::astana::{date_on as astana_today, time_text as astana_time};
 
 /// A phone number typed after +7, grouped as it is said: `701 123 45 67`.
 pub fn phone_groups(digits: &str) -> String {
@@ -85,7 +74,6 @@ pub fn iin_groups(digits: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::TimeZone;
 
     #[test]
     fn money_groups_thousands() {
@@ -94,16 +82,6 @@ mod tests {
         assert_eq!(money(150_000), "150\u{a0}000\u{a0}₸");
         assert_eq!(money(1_234_567), "1\u{a0}234\u{a0}567\u{a0}₸");
         assert_eq!(money(-5_000), "−5\u{a0}000\u{a0}₸");
-    }
-
-    #[test]
-    fn astana_is_utc_plus_five() {
-        let t = Utc.with_ymd_and_hms(2026, 11, 23, 19, 30, 0).unwrap();
-        assert_eq!(astana_time(t), "24.11.2026 00:30");
-        assert_eq!(
-            astana_today(t),
-            NaiveDate::from_ymd_opt(2026, 11, 24).unwrap()
-        );
     }
 
     #[test]

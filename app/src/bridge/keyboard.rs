@@ -9,8 +9,8 @@ use std::rc::Rc;
 use slint::{ComponentHandle, Model, ModelRc, SharedString, VecModel};
 
 use super::{Inner, act, with};
-use crate::domain::Lang;
 use crate::{AppWindow, KeyboardAdapter};
+use komek_domain::Lang;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Layout {

@@ -7,21 +7,25 @@ mod acting;
 mod announcements;
 mod card;
 mod catalogue;
+mod demo;
 pub mod format;
 mod keyboard;
 pub mod keys;
 mod offer;
+pub mod out_of_service;
 pub mod qr;
 mod qr_login;
 mod receipt;
 mod render;
 mod report;
+pub mod screens;
 mod sign_video;
 mod signing;
 mod speaking;
 mod state;
 mod tactile;
 
+use screens::Back;
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
 use std::sync::Arc;
@@ -32,18 +36,19 @@ use chrono::{DateTime, Utc};
 use slint::ComponentHandle;
 use slint::platform::{Key, WindowEvent};
 
-pub use render::{activity_row, kiosk_reference};
+pub use komek_kiosk_core::store::kiosk_reference;
+pub use render::activity_row;
 use state::State;
 
-use crate::core::{Challenge, Core, LoginError, Visit};
-use crate::domain::{Catalogue, Iin, IinError, Lang, Order, OrderError};
-use crate::session::{Session, Tick, Timing};
-use crate::speech::{Speech, SpeechConfig};
 use crate::{
     ActivitiesAdapter, ActivityAdapter, AppAdapter, AppWindow, LoginAdapter, LoginProblem,
     ReceiptAdapter, ReviewAdapter, SaveProblem, Screen,
 };
 use keys::KeyMap;
+use komek_domain::{Catalogue, Iin, IinError, Lang, Order, OrderError};
+use komek_kiosk_core::core::{Challenge, Core, LoginError, Visit};
+use komek_kiosk_core::session::{Session, Tick, Timing};
+use komek_kiosk_core::speech::{Speech, SpeechConfig};
 
 /// What the kiosk offers beyond the screen: speech, the tactile keys, sign-language clips.
 pub struct Aids {
@@ -52,7 +57,7 @@ pub struct Aids {
     /// The folder of the sign-language clips named in assets/sign/manifest.toml.
     pub sign_clips: std::path::PathBuf,
     /// The ID card readers (and the demo card on a demo kiosk).
-    pub cards: crate::cards::CardReaders,
+    pub cards: komek_kiosk_core::cards::CardReaders,
 }
 
 impl Aids {
@@ -60,10 +65,12 @@ impl Aids {
     /// or installation: for the tour and headless tests.
     pub fn silent() -> Self {
         Aids {
-            speech: Speech::silent(SpeechConfig::new(crate::speech::prompts::default_dir(None))),
+            speech: Speech::silent(SpeechConfig::new(
+                komek_kiosk_core::speech::prompts::default_dir(None),
+            )),
             keys: KeyMap::default(),
-            sign_clips: crate::sign::manifest::default_dir(None),
-            cards: crate::cards::CardReaders::none(),
+            sign_clips: komek_kiosk_core::sign::manifest::default_dir(None),
+            cards: komek_kiosk_core::cards::CardReaders::none(),
         }
     }
 }
@@ -98,17 +105,17 @@ enum Update {
     DemoCode(String),
     LoggedIn(Result<Box<Visit>, LoginError>),
     Catalogue(Option<(Catalogue, DateTime<Utc>)>),
-    FailureRequests(Option<Vec<crate::core::FailureRequestView>>),
-    PhoneCodeRequested(Result<crate::core::PhoneChallenge, LoginError>),
+    FailureRequests(Option<Vec<komek_kiosk_core::core::FailureRequestView>>),
+    PhoneCodeRequested(Result<komek_kiosk_core::core::PhoneChallenge, LoginError>),
     PhoneDemoCode(String),
-    PhoneProven(Result<crate::core::ProvenPhone, LoginError>),
-    SigningCodeRequested(Result<crate::core::SigningChallenge, LoginError>),
+    PhoneProven(Result<komek_kiosk_core::core::ProvenPhone, LoginError>),
+    SigningCodeRequested(Result<komek_kiosk_core::core::SigningChallenge, LoginError>),
     SigningDemoCode(String),
-    ApplicationSigned(Result<crate::core::SignedApplication, LoginError>),
+    ApplicationSigned(Result<komek_kiosk_core::core::SignedApplication, LoginError>),
     ActingFor(Box<acting::ActingFor>),
     Card(card::CardUpdate),
     Qr(qr_login::QrUpdate),
-    Announcements(Option<(crate::domain::announcements::Announcements, DateTime<Utc>)>),
+    Announcements(Option<(komek_domain::announcements::Announcements, DateTime<Utc>)>),
     /// The background work panicked; it was logged, and the screen must not wait forever.
     Failed,
 }
@@ -134,8 +141,8 @@ struct Inner {
     /// The label of the control that has the focus (what speech says; what tests check).
     focused_label: RefCell<String>,
     sign_clips: std::path::PathBuf,
-    cards: crate::cards::CardReaders,
-    video: RefCell<Option<crate::sign::Player>>,
+    cards: komek_kiosk_core::cards::CardReaders,
+    video: RefCell<Option<komek_kiosk_core::sign::Player>>,
     /// Timer rounds since the last full tick (the timer also serves video frames).
     rounds: Cell<u32>,
 }
@@ -230,7 +237,7 @@ impl Kiosk {
     }
 
     /// The ID card readers, and the demo card on a demo kiosk.
-    pub fn cards(&self) -> &crate::cards::CardReaders {
+    pub fn cards(&self) -> &komek_kiosk_core::cards::CardReaders {
         &self.inner.cards
     }
 
@@ -562,8 +569,17 @@ impl Inner {
 
     fn back(&self) {
         let screen = self.state.borrow().screen;
+        match screens::entry(screen).back {
+            Back::Nowhere => {}
+            Back::EndVisit => self.end_visit(),
+            Back::To(to) => self.show(to),
+            Back::Own => self.back_within(screen),
+        }
+    }
+
+    /// Back from a screen whose feature decides where it leads (`Back::Own` in the table).
+    fn back_within(&self, screen: Screen) {
         match screen {
-            Screen::Iin => self.end_visit(),
             Screen::Code => {
                 {
                     let mut s = self.state.borrow_mut();
@@ -577,12 +593,7 @@ impl Inner {
             Screen::Report | Screen::Requests if self.state.borrow().session.visit().is_none() => {
                 self.show(Screen::Iin)
             }
-            Screen::Activity
-            | Screen::Receipt
-            | Screen::Report
-            | Screen::Requests
-            | Screen::Account
-            | Screen::Principals => self.show(Screen::Activities),
+            Screen::Report | Screen::Requests => self.show(Screen::Activities),
             Screen::Offer => self.leave_offer(),
             Screen::Phone | Screen::Email => {
                 self.state.borrow_mut().account.restart();
@@ -618,7 +629,14 @@ impl Inner {
                 self.state.borrow_mut().save_problem = SaveProblem::None;
                 self.show(Screen::Activity);
             }
-            Screen::Welcome | Screen::Activities => {}
+            // The table leads Back from these without their feature.
+            Screen::Welcome
+            | Screen::Iin
+            | Screen::Activities
+            | Screen::Activity
+            | Screen::Receipt
+            | Screen::Account
+            | Screen::Principals => {}
         }
     }
 
@@ -635,11 +653,11 @@ impl Inner {
             self.runtime.spawn(async move { core.logout(token).await });
             tracing::info!("visit ended and wiped");
         }
-        if let Some(app) = self.app.upgrade() {
-            render::clear_personal(&app);
-        }
+        // Rendering the new visit's empty state blanks every adapter value of the old one.
+        self.render();
         self.speech.stop();
-        self.speech.set(crate::speech::Settings::default());
+        self.speech
+            .set(komek_kiosk_core::speech::Settings::default());
         self.speech.forget();
         self.focused_label.borrow_mut().clear();
         self.close_sign_panel();
@@ -783,7 +801,7 @@ impl Inner {
                     card::discard(&self.runtime, Some(done.0));
                 }
                 Update::Qr(qr_login::QrUpdate::Polled(polled)) => {
-                    if let Ok(crate::core::QrProgress::Approved(visit)) = *polled {
+                    if let Ok(komek_kiosk_core::core::QrProgress::Approved(visit)) = *polled {
                         self.log_out_unused(visit);
                     }
                 }
@@ -808,14 +826,7 @@ impl Inner {
                         s.login.problem = None;
                         drop(s);
                         self.show(Screen::Code);
-                        if self.core.config().demo {
-                            let core = self.core.clone();
-                            self.spawn(async move {
-                                Update::DemoCode(
-                                    core.demo_code(challenge.id).await.unwrap_or_default(),
-                                )
-                            });
-                        }
+                        self.show_demo_code(challenge.id, Update::DemoCode);
                     }
                     Err(e) => s.login.problem = Some(login_problem(&e)),
                 }
@@ -988,7 +999,7 @@ impl Inner {
                     .and_then(|v| v.activities.get_mut(index))
                 {
                     a.change_status(
-                        crate::domain::ActivityStatus::ActivationRequested,
+                        komek_domain::ActivityStatus::ActivationRequested,
                         format::astana_today(now),
                     );
                 }

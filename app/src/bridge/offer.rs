@@ -1,6 +1,6 @@
-//! The proactive offer (seed 003): shown after login while it awaits an answer; the person
-//! consents with one of their accounts, consents to open one, refuses (asked twice), or
-//! decides later. The answer is queued like every action.
+//! The proactive offer (pilot items P9-P11, docs/rules.md): shown after login while it awaits
+//! an answer; the person consents with one of their accounts, consents to open one, refuses
+//! (asked twice), or decides later. The answer is queued like every action.
 
 use std::rc::Rc;
 
@@ -9,8 +9,8 @@ use slint::{ComponentHandle, ModelRc, VecModel};
 use uuid::Uuid;
 
 use super::{Inner, act, with};
-use crate::domain::offer::{OfferStatus, ProactiveOffer};
 use crate::{AccountRow, AppWindow, OfferAdapter, OfferAnswerKind, SaveProblem};
+use komek_domain::offer::{OfferStatus, ProactiveOffer};
 
 /// The slots of the offer screen (ui/views/offer.slint).
 const ACCOUNT_SLOTS: usize = 3;
@@ -109,11 +109,14 @@ impl Inner {
                     OfferAnswerKind::OpenAccount => OfferStatus::AwaitingAccount,
                     _ => OfferStatus::Refused,
                 };
-                let visit_offer = s
-                    .session
+                let (session, visit_state) = s.split_mut();
+                let visit_offer = session
                     .visit_mut()
                     .and_then(|v| v.offers.iter_mut().find(|o| o.id == offer.id));
-                for o in visit_offer.into_iter().chain(s.offer.shown.as_mut()) {
+                for o in visit_offer
+                    .into_iter()
+                    .chain(visit_state.offer.shown.as_mut())
+                {
                     o.status = status;
                 }
                 s.offer.answered = Some((id, kind.0, kind.1));
@@ -143,18 +146,31 @@ impl Inner {
     }
 }
 
-pub(super) fn render(app: &AppWindow, state: &super::state::State, core: &crate::core::Core) {
+pub(super) fn render(
+    app: &AppWindow,
+    state: &super::state::State,
+    core: &komek_kiosk_core::core::Core,
+) {
     let adapter = app.global::<OfferAdapter>();
-    let Some(offer) = state.offer.shown.as_ref() else {
-        return;
-    };
+    // Set whether or not an offer is shown, so nothing of one outlives its visit.
+    let offer = state.offer.shown.as_ref();
     let lang = state.lang;
-    adapter.set_service(offer.service.get(lang).into());
-    adapter.set_child_name(offer.child_name.as_str().into());
-    adapter.set_answer_by(super::format::astana_time(offer.answer_by(core.calendar())).into());
-    adapter.set_working_days(i32::try_from(offer.answer_within_working_days).unwrap_or(0));
+    let text = |f: &dyn Fn(&ProactiveOffer) -> String| -> slint::SharedString {
+        offer.map(f).unwrap_or_default().into()
+    };
+    adapter.set_service(text(&|o| o.service.get(lang).to_string()));
+    adapter.set_child_name(text(&|o| o.child_name.clone()));
+    adapter.set_answer_by(text(&|o| {
+        super::format::astana_time(o.answer_by(core.calendar()))
+    }));
+    adapter.set_working_days(
+        offer
+            .and_then(|o| i32::try_from(o.answer_within_working_days).ok())
+            .unwrap_or(0),
+    );
     let accounts: Vec<AccountRow> = offer
-        .accounts
+        .map(|o| o.accounts.as_slice())
+        .unwrap_or_default()
         .iter()
         .take(ACCOUNT_SLOTS)
         .map(|a| AccountRow {
@@ -163,8 +179,8 @@ pub(super) fn render(app: &AppWindow, state: &super::state::State, core: &crate:
         })
         .collect();
     adapter.set_accounts(ModelRc::new(VecModel::from(accounts)));
-    adapter.set_banks(offer.banks.join(", ").into());
-    adapter.set_contact_centre(offer.contact_centre.as_str().into());
+    adapter.set_banks(text(&|o| o.banks.join(", ")));
+    adapter.set_contact_centre(text(&|o| o.contact_centre.clone()));
     adapter.set_confirm_refusal(state.offer.confirm_refusal);
     adapter.set_save_problem(state.offer.save_problem);
     match &state.offer.answered {

@@ -8,8 +8,8 @@ use std::time::Duration;
 use slint::{ComponentHandle, Image};
 
 use super::{Inner, Update, act};
-use crate::core::{LoginError, QrLogin, QrProgress};
 use crate::{AppWindow, QrAdapter, Screen};
+use komek_kiosk_core::core::{LoginError, QrLogin, QrProgress};
 
 /// How often the kiosk asks whether the login was approved.
 const POLL_EVERY: Duration = Duration::from_secs(2);
@@ -40,11 +40,7 @@ pub(super) fn wire(app: &AppWindow, inner: &Rc<Inner>) {
     adapter.on_demo_approve(act(inner, |i| {
         let login = i.state.borrow().qr.login.clone();
         if let Some(login) = login {
-            let core = i.core.clone();
-            i.spawn(async move {
-                core.demo_approve_qr(&login).await;
-                Update::Qr(QrUpdate::DemoApproved)
-            });
+            i.demo_approve_qr(login, Update::Qr(QrUpdate::DemoApproved));
         }
     }));
 }

@@ -1,7 +1,7 @@
 //! What the receipt's QR code says: the references a person keeps by photographing the screen,
 //! labelled in their language so the photo reads on its own.
 
-use crate::domain::Lang;
+use komek_domain::Lang;
 
 pub struct ReceiptFacts<'a> {
     pub kiosk_reference: &'a str,

@@ -1,22 +1,23 @@
 //! State → Slint adapters, in one place: every event handler ends by calling `render`.
 
+use komek_kiosk_core::store::kiosk_reference;
 use std::rc::Rc;
 
 use chrono::{DateTime, Utc};
-use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
+use slint::{ComponentHandle, ModelRc, VecModel};
 
 use super::format;
 use super::state::{State, page_count};
-use crate::core::Core;
-use crate::domain::{self, ActivityStatus as Status, ChoiceWindow, Lang};
-use crate::speech::{Rate, Volume};
-use crate::store::ActionState;
 use crate::{
     ActivitiesAdapter, ActivityAdapter, ActivityRow, ActivityStatus, AppAdapter, AppWindow,
     ChoiceRow, DeadlineRow, DeliveryState, LoginAdapter, LoginProblem, Modal, ReceiptAdapter,
     ReportAdapter, RequestRow, ReviewAdapter, Screen, SignAdapter, SlaStep, SlaVerdict,
     SpeechAdapter, Theme, WindowState,
 };
+use komek_domain::{self, ActivityStatus as Status, ChoiceWindow, Lang};
+use komek_kiosk_core::core::Core;
+use komek_kiosk_core::speech::{Rate, Volume};
+use komek_kiosk_core::store::ActionState;
 
 /// The receipt view shows the code at a third or a quarter of this: 4 or 3 px a module, which
 /// a phone's photo of the screen resolves.
@@ -41,7 +42,11 @@ fn status(s: Status) -> ActivityStatus {
     }
 }
 
-pub fn activity_row(a: &domain::Activity, lang: Lang, today: chrono::NaiveDate) -> ActivityRow {
+pub fn activity_row(
+    a: &komek_domain::Activity,
+    lang: Lang,
+    today: chrono::NaiveDate,
+) -> ActivityRow {
     let (window, days_left, last_day) = match a.window(today) {
         ChoiceWindow::NotNotified => (WindowState::NotNotified, 0, String::new()),
         ChoiceWindow::Open {
@@ -76,8 +81,8 @@ pub fn activity_row(a: &domain::Activity, lang: Lang, today: chrono::NaiveDate) 
     }
 }
 
-fn choice_row(c: &domain::Choice, lang: Lang) -> ChoiceRow {
-    let copay = (c.unit_price_kzt - c.item.guaranteed_amount_kzt).max(0);
+fn choice_row(c: &komek_domain::Choice, lang: Lang) -> ChoiceRow {
+    let copay = c.copayment_kzt();
     ChoiceRow {
         item_name: c.item.name.get(lang).into(),
         item_description: c.item.description.get(lang).into(),
@@ -110,7 +115,7 @@ pub fn render(
     app: &AppWindow,
     state: &State,
     core: &Core,
-    cards: &crate::cards::CardReaders,
+    cards: &komek_kiosk_core::cards::CardReaders,
     now: DateTime<Utc>,
     warning_seconds: u64,
 ) {
@@ -159,7 +164,7 @@ pub fn render(
     render_report(app, state, now);
     super::account::render(app, state, core, now);
     super::signing::render(app, state);
-    super::card::render(app, state, cards.demo());
+    super::card::render(app, state, super::demo::card_inserted(cards));
     super::qr_login::render(app, state);
     app.global::<crate::QrAdapter>()
         .set_demo(core.config().demo);
@@ -200,7 +205,8 @@ pub fn render(
     login.set_busy(state.login.busy);
     login.set_demo_code(state.login.demo_code.as_str().into());
 
-    let activities: &[domain::Activity] = visit.map(|v| v.activities.as_slice()).unwrap_or(&[]);
+    let activities: &[komek_domain::Activity] =
+        visit.map(|v| v.activities.as_slice()).unwrap_or(&[]);
     let rows: Vec<ActivityRow> = activities
         .iter()
         .map(|a| activity_row(a, lang, today))
@@ -214,12 +220,12 @@ pub fn render(
 
     let detail = app.global::<ActivityAdapter>();
     let current = state.activity.and_then(|i| activities.get(i));
-    if let Some(a) = current {
-        detail.set_activity(activity_row(a, lang, today));
-        detail.set_can_choose(a.can_choose_supplier(today));
-    } else {
-        detail.set_can_choose(false);
-    }
+    detail.set_activity(
+        current
+            .map(|a| activity_row(a, lang, today))
+            .unwrap_or_default(),
+    );
+    detail.set_can_choose(current.is_some_and(|a| a.can_choose_supplier(today)));
     let choices: Vec<ChoiceRow> = state.choices.iter().map(|c| choice_row(c, lang)).collect();
     let per_page = state.choices_per_page();
     detail.set_choices(model(page(&choices, state.choices_page, per_page)));
@@ -233,64 +239,126 @@ pub fn render(
         .unwrap_or_default();
     detail.set_prices_as_of(stale.into());
     detail.set_activation_saved(state.activation_saved);
-    detail.set_path_length(int(domain::ACTIVITY_PATH.len()));
+    detail.set_path_length(int(komek_domain::ACTIVITY_PATH.len()));
     detail.set_activation_failed(state.activation_failed);
 
+    // Set whether or not there is an order, so nothing of one outlives it.
+    let lines = state
+        .order
+        .as_ref()
+        .map(|(order, choice)| ReviewLines::of(order, choice, current, lang))
+        .unwrap_or_default();
     let review = app.global::<ReviewAdapter>();
-    if let Some((order, choice)) = &state.order {
-        let title = current
-            .map(|a| a.title.get(lang).to_string())
-            .unwrap_or_default();
-        review.set_activity_title(title.into());
-        review.set_item_name(choice.item.name.get(lang).into());
-        review.set_supplier_name(choice.supplier.name.as_str().into());
-        review.set_supplier_address(
-            format!(
+    review.set_activity_title(lines.activity_title.into());
+    review.set_item_name(lines.item_name.into());
+    review.set_supplier_name(lines.supplier_name.into());
+    review.set_supplier_address(lines.supplier_address.into());
+    review.set_supplier_phone(lines.supplier_phone.into());
+    review.set_quantity(lines.quantity);
+    review.set_unit_price(lines.unit_price.into());
+    review.set_total(lines.total.into());
+    review.set_compensation(lines.compensation.into());
+    review.set_copayment(lines.copayment.into());
+    review.set_has_copayment(lines.has_copayment);
+    review.set_delivery_days(lines.delivery_days);
+    review.set_problem(state.save_problem);
+
+    render_receipt(app, state, core, lang);
+}
+
+/// What the review shows of an order; all empty without one.
+#[derive(Default)]
+struct ReviewLines {
+    activity_title: String,
+    item_name: String,
+    supplier_name: String,
+    supplier_address: String,
+    supplier_phone: String,
+    quantity: i32,
+    unit_price: String,
+    total: String,
+    compensation: String,
+    copayment: String,
+    has_copayment: bool,
+    delivery_days: i32,
+}
+
+impl ReviewLines {
+    fn of(
+        order: &komek_domain::Order,
+        choice: &komek_domain::Choice,
+        activity: Option<&komek_domain::Activity>,
+        lang: Lang,
+    ) -> ReviewLines {
+        ReviewLines {
+            activity_title: activity
+                .map(|a| a.title.get(lang).to_string())
+                .unwrap_or_default(),
+            item_name: choice.item.name.get(lang).to_string(),
+            supplier_name: choice.supplier.name.clone(),
+            supplier_address: format!(
                 "{}, {}",
                 choice.supplier.town.get(lang),
                 choice.supplier.address.get(lang)
-            )
-            .into(),
-        );
-        review.set_supplier_phone(choice.supplier.phone.as_str().into());
-        review.set_quantity(i32::try_from(order.quantity).unwrap_or(0));
-        review.set_unit_price(format::money(order.unit_price_kzt).into());
-        review.set_total(format::money(order.total_kzt()).into());
-        review.set_compensation(format::money(order.compensation_kzt()).into());
-        review.set_copayment(format::money(order.copayment_kzt()).into());
-        review.set_has_copayment(order.copayment_kzt() > 0);
-        review.set_delivery_days(i32::try_from(choice.delivery_days).unwrap_or(0));
-    }
-    review.set_problem(state.save_problem);
-
-    let receipt = app.global::<ReceiptAdapter>();
-    if let Some(id) = state.receipt {
-        let (delivery, reference) = delivery_of(core, id);
-        receipt.set_state(delivery);
-        receipt.set_portal_reference(reference.as_str().into());
-        receipt.set_kiosk_reference(kiosk_reference(id).into());
-        if let Some((_, choice)) = &state.order {
-            receipt.set_item_name(choice.item.name.get(lang).into());
-            receipt.set_supplier_name(choice.supplier.name.as_str().into());
+            ),
+            supplier_phone: choice.supplier.phone.clone(),
+            quantity: i32::try_from(order.quantity).unwrap_or(0),
+            unit_price: format::money(order.unit_price_kzt),
+            total: format::money(order.total_kzt()),
+            compensation: format::money(order.compensation_kzt()),
+            copayment: format::money(order.copayment_kzt()),
+            has_copayment: order.copayment_kzt() > 0,
+            delivery_days: i32::try_from(choice.delivery_days).unwrap_or(0),
         }
-        let kiosk = kiosk_reference(id);
-        let text = super::receipt::qr_text(
+    }
+}
+
+/// The receipt of the action just queued; all empty without one.
+fn render_receipt(app: &AppWindow, state: &State, core: &Core, lang: Lang) {
+    let receipt = app.global::<ReceiptAdapter>();
+    let (delivery, portal_reference, kiosk) = match state.receipt {
+        Some(id) => {
+            let (delivery, reference) = delivery_of(core, id);
+            (delivery, reference, kiosk_reference(id))
+        }
+        None => (DeliveryState::Queued, String::new(), String::new()),
+    };
+    let (item, supplier) = match (&state.receipt, &state.order) {
+        (Some(_), Some((_, choice))) => (
+            choice.item.name.get(lang).to_string(),
+            choice.supplier.name.clone(),
+        ),
+        _ => (String::new(), String::new()),
+    };
+    receipt.set_state(delivery);
+    receipt.set_portal_reference(portal_reference.as_str().into());
+    receipt.set_kiosk_reference(kiosk.as_str().into());
+    receipt.set_item_name(item.as_str().into());
+    receipt.set_supplier_name(supplier.as_str().into());
+    let text = if state.receipt.is_some() {
+        super::receipt::qr_text(
             lang,
             &super::receipt::ReceiptFacts {
                 kiosk_reference: &kiosk,
-                portal_reference: &reference,
-                item: &receipt.get_item_name(),
-                supplier: &receipt.get_supplier_name(),
+                portal_reference: &portal_reference,
+                item: &item,
+                supplier: &supplier,
             },
-        );
-        // Drawn again only when what it says changes (sent, or another language).
-        if receipt.get_qr_text() != text {
+        )
+    } else {
+        String::new()
+    };
+    // Drawn again only when what it says changes (sent, or another language).
+    if receipt.get_qr_text() != text {
+        if text.is_empty() {
+            receipt.set_qr(slint::Image::default());
+        } else {
             match super::qr::image(&text, QR_PIXELS_PER_MODULE) {
                 Ok(image) => receipt.set_qr(image),
                 Err(e) => tracing::warn!("receipt QR code: {e}"),
             }
-            receipt.set_qr_text(text.into());
         }
+        receipt.set_qr_text(text.into());
     }
 }
 
@@ -298,7 +366,7 @@ pub fn render(
 /// was accepted. The reason of a refusal is for staff (`--diagnose`), not read out to the
 /// person.
 pub(super) fn delivery_of(core: &Core, id: uuid::Uuid) -> (DeliveryState, String) {
-    match core.action(id) {
+    match core.action_status(id) {
         Some(q) if q.state == ActionState::Delivered => {
             (DeliveryState::Sent, q.reference.unwrap_or_default())
         }
@@ -307,56 +375,8 @@ pub(super) fn delivery_of(core: &Core, id: uuid::Uuid) -> (DeliveryState, String
     }
 }
 
-/// A short reference a person can read out to staff: the tail of the action's UUIDv7.
-pub fn kiosk_reference(id: uuid::Uuid) -> String {
-    let hex = id.simple().to_string().to_uppercase();
-    format!("K-{}", &hex[hex.len() - 8..])
-}
-
-/// Blanks every personal value the adapters hold; used with the wipe at the end of a visit so
-/// nothing of the person stays in the UI's models.
-pub fn clear_personal(app: &AppWindow) {
-    let empty_rows: Vec<ActivityRow> = Vec::new();
-    let empty_choices: Vec<ChoiceRow> = Vec::new();
-    let list = app.global::<ActivitiesAdapter>();
-    list.set_rows(model(empty_rows));
-    let detail = app.global::<ActivityAdapter>();
-    detail.set_activity(ActivityRow::default());
-    detail.set_choices(model(empty_choices));
-    let review = app.global::<ReviewAdapter>();
-    for set in [
-        ReviewAdapter::set_activity_title,
-        ReviewAdapter::set_item_name,
-        ReviewAdapter::set_supplier_name,
-        ReviewAdapter::set_supplier_address,
-        ReviewAdapter::set_supplier_phone,
-    ] {
-        set(&review, SharedString::new());
-    }
-    let receipt = app.global::<ReceiptAdapter>();
-    receipt.set_kiosk_reference(SharedString::new());
-    receipt.set_portal_reference(SharedString::new());
-    receipt.set_item_name(SharedString::new());
-    receipt.set_supplier_name(SharedString::new());
-    receipt.set_qr_text(SharedString::new());
-    receipt.set_qr(slint::Image::default());
-    let login = app.global::<LoginAdapter>();
-    login.set_iin_display(SharedString::new());
-    login.set_phone_hint(SharedString::new());
-    login.set_demo_code(SharedString::new());
-    app.global::<AppAdapter>()
-        .set_person_name(SharedString::new());
-    super::account::clear(app);
-    app.global::<crate::KeyboardAdapter>()
-        .set_text(SharedString::new());
-    app.global::<crate::KeyboardAdapter>()
-        .set_tail(SharedString::new());
-    app.global::<ReportAdapter>()
-        .set_description(SharedString::new());
-}
-
 fn render_report(app: &AppWindow, state: &State, now: DateTime<Utc>) {
-    use crate::domain::failure_sla::{Step, Verdict};
+    use komek_domain::failure_sla::{Step, Verdict};
     let r = &state.report;
     let report = app.global::<ReportAdapter>();
     report.set_has_problem(r.problem.is_some());

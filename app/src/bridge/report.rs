@@ -111,7 +111,7 @@ impl Inner {
         self.show(Screen::Requests);
         let (token, acting_for) = match self.state.borrow().session.visit() {
             Some(visit) => (
-                crate::core::Core::session_token(visit),
+                komek_kiosk_core::core::Core::session_token(visit),
                 visit.acting_for.as_ref().map(|p| p.iin.digits()),
             ),
             None => return,
@@ -207,10 +207,10 @@ impl Inner {
                     .core
                     .queue_anonymous_failure_request(request, self.clock.now())
                     .map_err(|e| match e {
-                        crate::core::AnonymousReportError::Store(e) => e,
+                        komek_kiosk_core::core::AnonymousReportError::Store(e) => e,
                         // The phone was checked above; a gap here is a fault of the kiosk.
-                        crate::core::AnonymousReportError::NoPhone => {
-                            crate::store::StoreError::Corrupt(e.to_string())
+                        komek_kiosk_core::core::AnonymousReportError::NoPhone => {
+                            komek_kiosk_core::store::StoreError::Corrupt(e.to_string())
                         }
                     }),
             }
@@ -244,7 +244,7 @@ impl Inner {
 
     pub(super) fn apply_failure_requests(
         &self,
-        requests: Option<Vec<crate::core::FailureRequestView>>,
+        requests: Option<Vec<komek_kiosk_core::core::FailureRequestView>>,
     ) {
         let mut s = self.state.borrow_mut();
         s.report.loading = false;

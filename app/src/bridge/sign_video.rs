@@ -6,9 +6,9 @@ use std::rc::Rc;
 use slint::{ComponentHandle, Image, Rgba8Pixel, SharedPixelBuffer};
 
 use super::Inner;
-use super::speaking::screen_id;
-use crate::sign::{Player, SignLanguage, VideoError, manifest};
+use super::screens::screen_id;
 use crate::{AppWindow, SignAdapter, SignProblem};
+use komek_kiosk_core::sign::{Player, SignLanguage, VideoError, manifest};
 
 /// The panel's state while it is open; closing it, and every visit, start again from closed,
 /// small, and the sign language that goes with the screen's language.

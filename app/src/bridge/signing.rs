@@ -7,8 +7,8 @@ use std::rc::Rc;
 use slint::ComponentHandle;
 
 use super::{Inner, Update, act, login_problem, type_digit, with};
-use crate::core::{Core, LoginError, SignedApplication, SigningChallenge};
 use crate::{AppWindow, LoginProblem, SaveProblem, Screen, SigningAdapter};
+use komek_kiosk_core::core::{Core, LoginError, SignedApplication, SigningChallenge};
 
 /// The code that signs the order on the review, and the signed application until it is saved.
 #[derive(Default)]
@@ -114,12 +114,7 @@ impl Inner {
                 let id = challenge.id;
                 s.signing.challenge = Some(challenge);
                 drop(s);
-                if self.core.config().demo {
-                    let core = self.core.clone();
-                    self.spawn(async move {
-                        Update::SigningDemoCode(core.demo_code(id).await.unwrap_or_default())
-                    });
-                }
+                self.show_demo_code(id, Update::SigningDemoCode);
             }
             Err(e) => s.signing.problem = Some(login_problem(&e)),
         }
@@ -160,7 +155,7 @@ impl Inner {
                         .find(|a| a.id == signed.activity_id())
                 }) {
                     a.change_status(
-                        crate::domain::ActivityStatus::ApplicationSigned,
+                        komek_domain::ActivityStatus::ApplicationSigned,
                         super::format::astana_today(now),
                     );
                 }

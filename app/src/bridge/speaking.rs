@@ -7,39 +7,11 @@ use std::rc::Rc;
 use slint::ComponentHandle;
 
 use super::Inner;
-use crate::domain::Lang;
-use crate::speech::{Rate, Tone, Utterance};
 use crate::{AppWindow, Screen, SpeechAdapter, Spoken};
+use komek_domain::Lang;
+use komek_kiosk_core::speech::{Rate, Tone, Utterance};
 
-/// Each screen's id: its prompt in assets/speech/prompts.toml and its clip slot in
-/// assets/sign/manifest.toml.
-pub fn screen_id(screen: Screen) -> &'static str {
-    match screen {
-        Screen::Welcome => "welcome",
-        Screen::Iin => "iin",
-        Screen::Code => "code",
-        Screen::Activities => "activities",
-        Screen::Activity => "activity",
-        Screen::Review => "review",
-        Screen::Signing => "signing",
-        Screen::Receipt => "receipt",
-        Screen::Report => "report",
-        Screen::Requests => "requests",
-        Screen::Account => "account",
-        Screen::Phone => "phone",
-        Screen::Email => "email",
-        Screen::Describe => "describe",
-        Screen::Announcements => "announcements",
-        Screen::Catalogue => "catalogue",
-        Screen::CatalogueList => "catalogue-list",
-        Screen::CatalogueItem => "catalogue-item",
-        Screen::CatalogueSearch => "catalogue-search",
-        Screen::Principals => "principals",
-        Screen::Offer => "offer",
-        Screen::CardPin => "card-pin",
-        Screen::QrLogin => "qr-login",
-    }
-}
+use super::screens::screen_id;
 
 /// How soon after a prompt starts a focus announcement waits for it rather than cutting it.
 const PROMPT_GRACE: std::time::Duration = std::time::Duration::from_millis(500);
@@ -332,7 +304,7 @@ impl Inner {
         }
     }
 
-    fn change_settings(&self, change: impl FnOnce(&mut crate::speech::Settings)) {
+    fn change_settings(&self, change: impl FnOnce(&mut komek_kiosk_core::speech::Settings)) {
         let settings = {
             let mut s = self.state.borrow_mut();
             change(&mut s.speech.settings);
@@ -420,32 +392,8 @@ mod tests {
 
     #[test]
     fn every_screen_has_a_prompt_in_every_language_and_a_clip_slot() {
-        use crate::speech::prompts;
-        for screen in [
-            Screen::Welcome,
-            Screen::Iin,
-            Screen::Code,
-            Screen::Activities,
-            Screen::Activity,
-            Screen::Review,
-            Screen::Signing,
-            Screen::Receipt,
-            Screen::Report,
-            Screen::Requests,
-            Screen::Account,
-            Screen::Phone,
-            Screen::Email,
-            Screen::Describe,
-            Screen::Announcements,
-            Screen::Catalogue,
-            Screen::CatalogueList,
-            Screen::CatalogueItem,
-            Screen::CatalogueSearch,
-            Screen::Principals,
-            Screen::Offer,
-            Screen::CardPin,
-            Screen::QrLogin,
-        ] {
+        use komek_kiosk_core::speech::prompts;
+        for screen in super::super::screens::ALL {
             for lang in Lang::ALL {
                 assert!(
                     prompts::text(screen_id(screen), lang).is_some(),
@@ -453,10 +401,14 @@ mod tests {
                 );
             }
             // And a sign-language clip slot in both sign languages.
-            for sign in crate::sign::SignLanguage::ALL {
+            for sign in komek_kiosk_core::sign::SignLanguage::ALL {
                 assert!(
-                    crate::sign::manifest::clip(std::path::Path::new("/"), screen_id(screen), sign)
-                        .is_some(),
+                    komek_kiosk_core::sign::manifest::clip(
+                        std::path::Path::new("/"),
+                        screen_id(screen),
+                        sign
+                    )
+                    .is_some(),
                     "{screen:?} has no {sign:?} clip slot"
                 );
             }

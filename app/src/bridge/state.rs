@@ -1,25 +1,83 @@
 //! What the bridge remembers between events. Everything on screen is derived from this by
-//! `render`; wiping a visit is resetting this to its default.
+//! `render`; wiping a visit is dropping its [`VisitState`] for a new one.
 
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use crate::core::{Challenge, Visit};
-use crate::domain::{Catalogue, Choice, Lang, Order};
-use crate::session::Session;
-use crate::speech::Settings;
 use crate::{LoginProblem, SaveProblem, Screen};
+use komek_domain::{Catalogue, Choice, Lang, Order};
+use komek_kiosk_core::core::{Challenge, Visit};
+use komek_kiosk_core::session::Session;
+use komek_kiosk_core::speech::Settings;
 
-pub struct State {
-    pub session: Session<Visit>,
+/// Types that can hold nothing of a person, so a [`State`] field may have them and outlive a
+/// visit. Everything else the bridge keeps lives in [`VisitState`], which the end of a visit
+/// drops whole.
+pub trait KioskWide {}
+/// Its visit is taken out (and dropped) by every [`State::wipe`]; the rest is idle timing.
+impl KioskWide for Session<Visit> {}
+impl KioskWide for u64 {}
+/// The public catalogue and when it was fetched.
+impl KioskWide for Option<(Catalogue, DateTime<Utc>)> {}
+/// Public announcements; their view (page, section) is reset with each visit.
+impl KioskWide for super::announcements::AnnouncementsState {}
+
+/// Declares [`State`]: its own fields must be [`KioskWide`] (the compiler refuses any other
+/// type there), and everything of the visit is in [`VisitState`], reached through `Deref`.
+macro_rules! kiosk_wide_state {
+    ($(#[$meta:meta])* pub struct $name:ident {
+        $($(#[$field_meta:meta])* pub $field:ident: $ty:ty,)*
+    }) => {
+        $(#[$meta])*
+        pub struct $name {
+            $($(#[$field_meta])* pub $field: $ty,)*
+            visit: VisitState,
+        }
+
+        const _: () = {
+            fn kiosk_wide<T: KioskWide>() {}
+            #[allow(dead_code)]
+            fn every_field_is_kiosk_wide() {
+                $(kiosk_wide::<$ty>();)*
+            }
+        };
+    };
+}
+
+kiosk_wide_state! {
+    /// What the bridge remembers between events. Everything on screen is derived from this by
+    /// `render`.
+    pub struct State {
+        pub session: Session<Visit>,
+        /// Bumped at every end of a visit, so answers to an old visit's requests are ignored.
+        pub generation: u64,
+        pub catalogue: Option<(Catalogue, DateTime<Utc>)>,
+        pub announcements: super::announcements::AnnouncementsState,
+    }
+}
+
+impl std::ops::Deref for State {
+    type Target = VisitState;
+    fn deref(&self) -> &VisitState {
+        &self.visit
+    }
+}
+
+impl std::ops::DerefMut for State {
+    fn deref_mut(&mut self) -> &mut VisitState {
+        &mut self.visit
+    }
+}
+
+/// Everything of one visit: the person's data, what they typed and chose, and how they set
+/// the screen. Made new for each visit and dropped whole at its end, so a field added here is
+/// wiped without anyone remembering to.
+pub struct VisitState {
     pub lang: Lang,
     pub screen: Screen,
     pub text_size: i32,
     pub high_contrast: bool,
-    /// Bumped at every end of a visit, so answers to an old visit's requests are ignored.
-    pub generation: u64,
     pub login: LoginState,
-    pub catalogue: Option<(Catalogue, DateTime<Utc>)>,
     /// Index into the visit's activities of the one on screen.
     pub activity: Option<usize>,
     pub activities_page: usize,
@@ -39,11 +97,43 @@ pub struct State {
     pub account: AccountState,
     /// The field the on-screen keyboard types into (the e-mail, a description).
     pub entry: super::keyboard::TextEntry,
-    pub announcements: super::announcements::AnnouncementsState,
     pub browse: super::catalogue::BrowseState,
     /// An activation of the activity on screen was just queued, or could not be saved.
     pub activation_saved: bool,
     pub activation_failed: bool,
+}
+
+impl VisitState {
+    /// The start of a visit: Kazakh, the welcome screen, default text and contrast.
+    fn new() -> VisitState {
+        VisitState {
+            lang: Lang::Kk,
+            screen: Screen::Welcome,
+            text_size: 0,
+            high_contrast: false,
+            login: LoginState::default(),
+            activity: None,
+            activities_page: 0,
+            choices: Vec::new(),
+            choices_page: 0,
+            order: None,
+            save_problem: SaveProblem::None,
+            receipt: None,
+            signing: Default::default(),
+            card: Default::default(),
+            qr: Default::default(),
+            acting: Default::default(),
+            offer: Default::default(),
+            speech: SpeechState::default(),
+            sign: Default::default(),
+            report: ReportState::default(),
+            account: AccountState::default(),
+            entry: super::keyboard::TextEntry::free_text("", Lang::Kk),
+            browse: Default::default(),
+            activation_saved: false,
+            activation_failed: false,
+        }
+    }
 }
 
 /// A technical-failure report being written, and the person's reports as last fetched.
@@ -62,7 +152,7 @@ pub struct ReportState {
     pub attach_screen: bool,
     pub attach_diagnostics: bool,
     pub save_problem: SaveProblem,
-    pub requests: Vec<crate::core::FailureRequestView>,
+    pub requests: Vec<komek_kiosk_core::core::FailureRequestView>,
     pub page: usize,
     pub loading: bool,
     pub offline: bool,
@@ -88,7 +178,7 @@ pub struct AccountState {
     /// Digits typed after +7.
     pub number: String,
     pub number_problem: Option<crate::NumberProblem>,
-    pub challenge: Option<crate::core::PhoneChallenge>,
+    pub challenge: Option<komek_kiosk_core::core::PhoneChallenge>,
     pub code: String,
     pub code_problem: Option<LoginProblem>,
     pub attempts_left: u32,
@@ -97,9 +187,9 @@ pub struct AccountState {
     pub save_problem: SaveProblem,
     /// The gateway's proof for the new number, kept until the change is saved, so a failed
     /// save can be tried again without a new code.
-    pub proven: Option<crate::core::ProvenPhone>,
+    pub proven: Option<komek_kiosk_core::core::ProvenPhone>,
     /// The change queued in this visit: its outbox id and the new number.
-    pub saved: Option<(Uuid, crate::domain::MobilePhone)>,
+    pub saved: Option<(Uuid, komek_domain::MobilePhone)>,
     pub email_problem: Option<crate::EmailProblem>,
     /// An e-mail change queued in this visit: its outbox id and the address.
     pub saved_email: Option<(Uuid, String)>,
@@ -158,35 +248,16 @@ impl State {
     pub fn new(session: Session<Visit>) -> Self {
         State {
             session,
-            lang: Lang::Kk,
-            screen: Screen::Welcome,
-            text_size: 0,
-            high_contrast: false,
             generation: 0,
-            login: LoginState::default(),
             catalogue: None,
-            activity: None,
-            activities_page: 0,
-            choices: Vec::new(),
-            choices_page: 0,
-            order: None,
-            save_problem: SaveProblem::None,
-            receipt: None,
-            signing: Default::default(),
-            card: Default::default(),
-            qr: Default::default(),
-            acting: Default::default(),
-            offer: Default::default(),
-            speech: SpeechState::default(),
-            sign: Default::default(),
-            report: ReportState::default(),
-            account: AccountState::default(),
-            entry: super::keyboard::TextEntry::free_text("", Lang::Kk),
             announcements: Default::default(),
-            browse: Default::default(),
-            activation_saved: false,
-            activation_failed: false,
+            visit: VisitState::new(),
         }
+    }
+
+    /// The session and the visit's state at once, for a change that needs both.
+    pub fn split_mut(&mut self) -> (&mut Session<Visit>, &mut VisitState) {
+        (&mut self.session, &mut self.visit)
     }
 
     /// Forgets everything of the visit and returns to the welcome screen with the default
@@ -194,37 +265,13 @@ impl State {
     pub fn wipe(&mut self) -> Option<Visit> {
         let visit = self.session.end();
         self.generation += 1;
-        self.lang = Lang::Kk;
-        self.screen = Screen::Welcome;
-        self.text_size = 0;
-        self.high_contrast = false;
-        self.login = LoginState::default();
-        self.activity = None;
-        self.activities_page = 0;
-        self.choices.clear();
-        self.choices_page = 0;
-        self.order = None;
-        self.save_problem = SaveProblem::None;
-        self.receipt = None;
-        self.signing = Default::default();
         // `Inner::end_visit` has closed the card off the UI thread already.
-        drop(self.card.wipe());
-        self.qr = Default::default();
-        self.acting = Default::default();
-        self.offer = Default::default();
-        self.sign = Default::default();
-        self.report = ReportState::default();
-        self.account = AccountState::default();
-        self.entry = super::keyboard::TextEntry::free_text("", Lang::Kk);
-        self.announcements.reset_view();
-        self.browse = Default::default();
-        self.activation_saved = false;
-        self.activation_failed = false;
+        drop(self.visit.card.wipe());
         // Headphones still plugged in stay known: only plugging in turns speech on.
-        self.speech = SpeechState {
-            headphones: self.speech.headphones,
-            ..SpeechState::default()
-        };
+        let headphones = self.visit.speech.headphones;
+        self.visit = VisitState::new();
+        self.visit.speech.headphones = headphones;
+        self.announcements.reset_view();
         visit
     }
 

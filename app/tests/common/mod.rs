@@ -13,9 +13,10 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use i_slint_backend_testing::{AccessibleRole, ElementHandle, ElementQuery};
 use komek_kiosk::bridge::{Clock, Kiosk};
-use komek_kiosk::core::{Core, CoreConfig};
-use komek_kiosk::session::Timing;
-use komek_kiosk::{AppWindow, LoginAdapter, Screen, SigningAdapter, embedded, sync};
+use komek_kiosk::{AppWindow, LoginAdapter, Screen, SigningAdapter, embedded};
+use komek_kiosk_core::core::{Core, CoreConfig};
+use komek_kiosk_core::session::Timing;
+use komek_kiosk_core::sync;
 use slint::ComponentHandle;
 
 /// Ерлан Жақсылықов, demo participant with a prosthesis awaiting a supplier choice.
@@ -75,7 +76,7 @@ fn build_rig(
         .build()
         .unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let demo_card = komek_kiosk::cards::DemoCard::issue(
+    let demo_card = komek_kiosk_core::cards::DemoCard::issue(
         komek_kiosk::embedded::DEMO_CARD_HOLDER,
         chrono::Utc::now(),
     )
@@ -98,7 +99,7 @@ fn build_rig(
             },
             device_id: "kiosk-ui-test".into(),
             demo: true,
-            request_timeout: komek_kiosk::portal::DEFAULT_REQUEST_TIMEOUT,
+            request_timeout: komek_kiosk_core::portal::DEFAULT_REQUEST_TIMEOUT,
             region: "KZ-35".into(),
         })
         .unwrap(),
@@ -113,10 +114,11 @@ fn build_rig(
         timing,
         Box::new(clock.clone()),
         komek_kiosk::bridge::Aids {
-            cards: komek_kiosk::cards::CardReaders::new(
-                false,
-                demo_card_present.then_some(demo_card),
-            ),
+            cards: if demo_card_present {
+                komek_kiosk_core::cards::CardReaders::new(false).with_demo_card(demo_card)
+            } else {
+                komek_kiosk_core::cards::CardReaders::new(false)
+            },
             ..aids
         },
     );
@@ -293,6 +295,6 @@ pub fn wait_receipt_delivered(rig: &Rig) {
     wait(rig, "delivery", || {
         rig.core
             .action(id)
-            .is_some_and(|q| q.state == komek_kiosk::store::ActionState::Delivered)
+            .is_some_and(|q| q.state == komek_kiosk_core::store::ActionState::Delivered)
     });
 }

@@ -8,9 +8,9 @@ use std::time::Duration;
 
 use anyhow::Context;
 use komek_api::{Action, ContactChange};
-use komek_kiosk::core::{Core, CoreConfig};
-use komek_kiosk::domain::Iin;
-use komek_kiosk::sync;
+use komek_domain::Iin;
+use komek_kiosk_core::core::{Core, CoreConfig};
+use komek_kiosk_core::sync;
 
 fn arg(name: &str) -> anyhow::Result<String> {
     let mut args = std::env::args();
@@ -36,7 +36,7 @@ fn main() -> anyhow::Result<()> {
             .ok()
             .and_then(|ms| ms.parse().ok())
             .map_or(
-                komek_kiosk::portal::DEFAULT_REQUEST_TIMEOUT,
+                komek_kiosk_core::portal::DEFAULT_REQUEST_TIMEOUT,
                 Duration::from_millis,
             ),
         region: "KZ-35".into(),

@@ -1,0 +1,63 @@
+//! What a demo kiosk adds to the screens: the one-time code read back from the demo gateway
+//! and shown, the demo ID card's button, eGov Mobile's approval. Built with the `demo`
+//! feature only; a production build compiles each of these to nothing.
+
+use komek_kiosk_core::cards::CardReaders;
+use komek_kiosk_core::core::QrLogin;
+use uuid::Uuid;
+
+use super::{Inner, Update};
+
+impl Inner {
+    /// On a demo kiosk, shows the code the demo "SMS" of challenge `id` carried.
+    #[cfg_attr(not(feature = "demo"), allow(unused_variables))]
+    pub(super) fn show_demo_code(&self, id: Uuid, update: fn(String) -> Update) {
+        #[cfg(feature = "demo")]
+        if self.core.config().demo {
+            let core = self.core.clone();
+            self.spawn(async move { update(core.demo_code(id).await.unwrap_or_default()) });
+        }
+    }
+
+    /// On a demo kiosk, approves the QR login as eGov Mobile would; the screen's own asking
+    /// picks the approval up.
+    #[cfg_attr(not(feature = "demo"), allow(unused_variables))]
+    pub(super) fn demo_approve_qr(&self, login: QrLogin, update: Update) {
+        #[cfg(feature = "demo")]
+        {
+            let core = self.core.clone();
+            self.spawn(async move {
+                core.demo_approve_qr(&login).await;
+                update
+            });
+        }
+    }
+}
+
+/// Whether the demo card is in its reader; `None` when the kiosk has no demo card.
+#[cfg_attr(not(feature = "demo"), allow(unused_variables))]
+pub(super) fn card_inserted(cards: &CardReaders) -> Option<bool> {
+    #[cfg(feature = "demo")]
+    return cards.demo().map(|card| card.inserted());
+    #[cfg(not(feature = "demo"))]
+    None
+}
+
+/// Puts the demo card in, or takes it out.
+#[cfg_attr(not(feature = "demo"), allow(unused_variables))]
+pub(super) fn toggle_card(cards: &CardReaders) {
+    #[cfg(feature = "demo")]
+    if let Some(card) = cards.demo() {
+        if card.inserted() {
+            card.remove();
+        } else {
+            card.insert();
+        }
+    }
+}
+
+/// The demo card's PIN, shown beside its keypad; nothing on a production build.
+#[cfg(feature = "demo")]
+pub(super) const CARD_PIN: &str = komek_kiosk_core::cards::DEMO_PIN;
+#[cfg(not(feature = "demo"))]
+pub(super) const CARD_PIN: &str = "";

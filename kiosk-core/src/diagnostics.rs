@@ -1,0 +1,159 @@
+//! What a field technician sees: the queue's state, parked actions with their reasons, damaged
+//! files kept aside, the age of the cached catalogue. Nothing personal: no IIN, name, phone or
+//! payload — actions are shown by id and kind only.
+
+use std::fmt::Write;
+use std::path::Path;
+
+use crate::speech::{HEALTH_FILE, Health};
+use crate::store::{self, StoreError};
+use crate::sync::CATALOGUE_KEY;
+use komek_domain::astana::time_text as astana_time;
+
+/// The report for the kiosk whose data live in `data_dir`.
+pub fn report(data_dir: &Path) -> Result<String, StoreError> {
+    let (outbox, cache) = store::open(data_dir)?;
+    let counts = outbox.counts()?;
+    let mut out = String::new();
+    let _ = writeln!(out, "Komek kiosk diagnostics — {}", data_dir.display());
+    if let Ok(id) = std::fs::read_to_string(data_dir.join("device-id")) {
+        let _ = writeln!(out, "device: {}", id.trim());
+    }
+    let _ = writeln!(
+        out,
+        "queue: {} pending, {} delivered, {} parked",
+        counts.pending, counts.delivered, counts.parked
+    );
+    if let Some(at) = outbox.next_due_at()? {
+        let _ = writeln!(out, "next delivery attempt: {} (Astana)", astana_time(at));
+    }
+    for action in outbox.parked(20)? {
+        let _ = writeln!(
+            out,
+            "parked {} ({}) {} queued {}: {}",
+            crate::store::kiosk_reference(action.id),
+            action.id,
+            action.kind,
+            astana_time(action.created_at),
+            action.last_error.unwrap_or_default()
+        );
+    }
+    match cache.get(CATALOGUE_KEY)? {
+        Some(c) => {
+            let _ = writeln!(
+                out,
+                "catalogue cached at {} (Astana)",
+                astana_time(c.fetched_at)
+            );
+        }
+        None => {
+            let _ = writeln!(out, "catalogue: not cached yet");
+        }
+    }
+    let mut kept: Vec<String> = std::fs::read_dir(data_dir)?
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().to_string())
+        .filter(|n| n.contains(".damaged-") || n.contains(".corrupt-"))
+        .collect();
+    kept.sort();
+    for name in kept {
+        let _ = writeln!(out, "damaged file kept: {name}");
+    }
+    speech_health(data_dir, &mut out);
+    Ok(out)
+}
+
+/// Whether every slot of the sign-language manifest has its clip in `clips_dir`.
+pub fn sign_clips(clips_dir: &Path) -> String {
+    let missing = crate::sign::manifest::missing(clips_dir);
+    if missing.is_empty() {
+        format!(
+            "sign-language clips: every screen has its clips in {}\n",
+            clips_dir.display()
+        )
+    } else {
+        format!(
+            "sign-language clips: {} missing in {}: {}\n",
+            missing.len(),
+            clips_dir.display(),
+            missing.join(", ")
+        )
+    }
+}
+
+/// The speech worker's last word on its voices and audio (written as it changes).
+fn speech_health(data_dir: &Path, out: &mut String) {
+    let read = std::fs::read(data_dir.join(HEALTH_FILE))
+        .ok()
+        .and_then(|bytes| serde_json::from_slice::<Health>(&bytes).ok());
+    let Some(h) = read else {
+        let _ = writeln!(out, "speech: no report yet (the kiosk has not spoken)");
+        return;
+    };
+    let problem = h
+        .dispatcher_problem
+        .map(|p| format!(" ({p})"))
+        .unwrap_or_default();
+    let _ = writeln!(
+        out,
+        "speech-dispatcher: {}{problem}; wedged {} times; espeak-ng spoke {} times instead",
+        h.dispatcher, h.wedged_count, h.fallback_count
+    );
+    let _ = writeln!(out, "speech audio output: {}", h.audio);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::Utc;
+    use uuid::Uuid;
+
+    #[test]
+    fn the_report_shows_the_queue_and_reasons_but_nothing_personal() {
+        let dir = tempfile::tempdir().unwrap();
+        let (outbox, _) = store::open(dir.path()).unwrap();
+        let (kept, refused) = (Uuid::now_v7(), Uuid::now_v7());
+        let personal = r#"{"phone":"+77011234567","iin":"810314304128"}"#;
+        outbox
+            .enqueue(kept, "k1", "contact_change", personal, Utc::now())
+            .unwrap();
+        outbox
+            .enqueue(refused, "k2", "supplier_choice", personal, Utc::now())
+            .unwrap();
+        outbox
+            .mark_parked(
+                refused,
+                "refused (403): the login grant has expired",
+                Utc::now(),
+            )
+            .unwrap();
+        drop(outbox);
+        std::fs::write(dir.path().join("outbox.db.damaged-20261123T000000"), b"x").unwrap();
+
+        let report = report(dir.path()).unwrap();
+        assert!(
+            report.contains("queue: 1 pending, 0 delivered, 1 parked"),
+            "{report}"
+        );
+        let reference = crate::store::kiosk_reference(refused);
+        assert!(
+            report.contains(&format!("parked {reference} ({refused}) supplier_choice")),
+            "{report}"
+        );
+        assert!(report.contains("the login grant has expired"), "{report}");
+        assert!(report.contains("damaged file kept: outbox.db.damaged-20261123T000000"));
+        assert!(report.contains("catalogue: not cached yet"));
+        assert!(report.contains("speech: no report yet"), "{report}");
+        let clips = sign_clips(dir.path());
+        assert!(
+            clips.contains(&format!(
+                "{} missing",
+                crate::sign::manifest::screens().count() * 2
+            )) && clips.contains("welcome/kk"),
+            "{clips}"
+        );
+        for secret in ["7011234567", "810314304128", "k1", "k2"] {
+            assert!(!report.contains(secret), "{secret} in {report}");
+        }
+    }
+}
