@@ -11,6 +11,13 @@ pub mod audit {
     include!(concat!(env!("OUT_DIR"), "/adapter_audit.rs"));
 }
 pub mod bridge;
+
+/// The kiosk's global allocator: the system's, zeroing every block it frees, so that what
+/// the HTTP client, the JSON reader and the UI copied of a person does not outlive their visit
+/// in freed memory. The binary installs it (`#[global_allocator]`), and so does every program
+/// that measures what stays in memory.
+pub type KioskAllocator = zalloc::ZeroizingAlloc<std::alloc::System>;
+pub const KIOSK_ALLOCATOR: KioskAllocator = zalloc::ZeroizingAlloc(std::alloc::System);
 #[cfg(feature = "demo")]
 pub mod embedded;
 #[cfg(feature = "demo")]

@@ -24,6 +24,9 @@ use slint::ComponentHandle;
 #[cfg(feature = "demo")]
 mod demo;
 
+#[global_allocator]
+static ALLOCATOR: komek_kiosk::KioskAllocator = komek_kiosk::KIOSK_ALLOCATOR;
+
 #[derive(Parser, Debug)]
 #[command(
     version,

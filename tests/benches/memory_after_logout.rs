@@ -1,10 +1,11 @@
 //! What stays of a person in the kiosk's memory after their visit: a real gateway process, the
 //! kiosk's window (headless) in this process, a visit by each demo participant through the
-//! screens, logout; then a core dump of this process (gdb's `gcore`) is searched for each
-//! person's IIN, names, phone, e-mail, address and document number (UTF-8). Prints a table.
+//! screens, logout; then a core dump of the kiosk process (gdb's `gcore`) is searched for
+//! each person's IIN, names, phone, e-mail, address and document number (UTF-8). The kiosk
+//! runs as a child of this program, which alone reads the demo data. Prints a table.
 //!
 //! `cargo build -p komek-gateway && cargo bench --profile dev -p komek-e2e --bench memory_after_logout`
-//! (needs gdb). Nothing here is asserted: the figure is reported; the goal is 0.
+//! (needs gdb, and ptrace allowed on a child). Nothing here is asserted: the figure is reported; the goal is 0.
 
 // A measurement that cannot go on should stop loudly where it is.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -17,6 +18,10 @@ use komek_e2e::{GatewayProcess, free_port};
 use komek_kiosk::bridge::{Aids, Kiosk, SystemClock};
 use komek_kiosk::{AppAdapter, AppWindow, LoginAdapter, Screen};
 use slint::ComponentHandle;
+
+// The kiosk process measured here is this program: it allocates as the firmware does.
+#[global_allocator]
+static ALLOCATOR: komek_kiosk::KioskAllocator = komek_kiosk::KIOSK_ALLOCATOR;
 
 fn people() -> Vec<(String, Vec<(&'static str, String)>)> {
     let path = concat!(
@@ -53,11 +58,12 @@ fn people() -> Vec<(String, Vec<(&'static str, String)>)> {
         .collect()
 }
 
-fn visit(app: &AppWindow, kiosk: &Kiosk, iin: &str) {
+/// One visit by the person whose IIN is `reversed_iin` backwards.
+fn visit(app: &AppWindow, kiosk: &Kiosk, reversed_iin: &str) {
     let within = Duration::from_secs(10);
     app.global::<AppAdapter>().invoke_start("en".into());
     let login = app.global::<LoginAdapter>();
-    for d in iin.chars() {
+    for d in reversed_iin.chars().rev() {
         login.invoke_iin_digit(d.to_string().into());
     }
     login.invoke_iin_submit();
@@ -89,15 +95,13 @@ fn count(haystack: &[u8], needle: &[u8]) -> usize {
         .count()
 }
 
-fn main() {
+/// Runs the visits in this process, knowing the IINs only as they are typed: they come on
+/// standard input reversed, one a line, so no copy of the searched text is made here but
+/// the kiosk's own.
+fn child(gateway_url: String) {
+    use std::io::BufRead;
     let dir = tempfile::tempdir().unwrap();
-    let gateway = GatewayProcess::start(&dir.path().join("gateway.db"), free_port().unwrap())
-        .expect("run `cargo build -p komek-gateway` first");
-    let rig = KioskCore::start(
-        format!("http://{}", gateway.addr),
-        &dir.path().join("kiosk"),
-    )
-    .unwrap();
+    let rig = KioskCore::start(gateway_url, &dir.path().join("kiosk")).unwrap();
     i_slint_backend_testing::init_no_event_loop();
     let app = AppWindow::new().unwrap();
     let kiosk = Kiosk::new(
@@ -108,15 +112,61 @@ fn main() {
         Box::new(SystemClock::default()),
         Aids::silent(),
     );
-    let people = people();
-    for (iin, _) in &people {
+    let reversed: Vec<String> = std::io::stdin()
+        .lock()
+        .lines()
+        .map_while(Result::ok)
+        .take_while(|l| !l.is_empty())
+        .collect();
+    for iin in &reversed {
         visit(&app, &kiosk, iin);
     }
+    // As long as the next person takes to walk up.
+    kiosk.pump_until(Duration::from_secs(5), || false);
+    println!("done");
+    // Stays as it is until the dump is taken and it is killed.
+    loop {
+        kiosk.pump_until(Duration::from_secs(1), || false);
+    }
+}
+
+fn main() {
+    if let Ok(url) = std::env::var("KOMEK_MEMORY_CHILD") {
+        child(url);
+        return;
+    }
+    use std::io::{BufRead, Write};
+    let dir = tempfile::tempdir().unwrap();
+    let gateway = GatewayProcess::start(&dir.path().join("gateway.db"), free_port().unwrap())
+        .expect("run `cargo build -p komek-gateway` first");
+    let people = people();
+    let mut kiosk = Command::new(std::env::current_exe().unwrap())
+        .env("KOMEK_MEMORY_CHILD", format!("http://{}", gateway.addr))
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    {
+        let mut stdin = kiosk.stdin.take().unwrap();
+        for (iin, _) in &people {
+            writeln!(stdin, "{}", iin.chars().rev().collect::<String>()).unwrap();
+        }
+        writeln!(stdin).unwrap();
+    }
+    let mut line = String::new();
+    std::io::BufReader::new(kiosk.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    assert_eq!(
+        line.trim(),
+        "done",
+        "the kiosk process did not finish its visits"
+    );
     let core_file = dir.path().join("kiosk.core");
     let status = Command::new("gcore")
         .arg("-o")
         .arg(&core_file)
-        .arg(std::process::id().to_string())
+        .arg(kiosk.id().to_string())
         .output()
         .expect("gcore (Debian's gdb)");
     assert!(
@@ -124,9 +174,15 @@ fn main() {
         "{}",
         String::from_utf8_lossy(&status.stderr)
     );
-    let dumped = std::fs::read(format!("{}.{}", core_file.display(), std::process::id())).unwrap();
+    let dumped = std::fs::read(format!("{}.{}", core_file.display(), kiosk.id())).unwrap();
+    let _ = kiosk.kill();
+    let _ = kiosk.wait();
+    // To look at where a copy sits: KOMEK_MEMORY_KEEP=FILE keeps the dump.
+    if let Some(keep) = std::env::var_os("KOMEK_MEMORY_KEEP") {
+        std::fs::write(keep, &dumped).unwrap();
+    }
     println!(
-        "core dump after {} visits and logouts: {} MiB",
+        "core dump of the kiosk process after {} visits and logouts: {} MiB",
         people.len(),
         dumped.len() >> 20
     );
@@ -144,5 +200,4 @@ fn main() {
         println!("| {masked} | {} |", cells.join(" | "));
     }
     println!("total occurrences: {total}");
-    drop(kiosk);
 }

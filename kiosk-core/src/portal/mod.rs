@@ -52,6 +52,9 @@ impl PortalError {
     }
 }
 
+/// How long a connection to the gateway stays open with nothing to carry.
+const IDLE_CONNECTION: Duration = Duration::from_secs(2);
+
 /// How long one request to the gateway may take before it counts as failed.
 pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(15);
 
@@ -66,6 +69,9 @@ impl PortalClient {
         let http = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(3).min(timeout))
             .timeout(timeout)
+            // An idle connection is closed soon: its buffers hold the last answers (a profile,
+            // a programme), and closing frees them to the zeroing allocator after a visit.
+            .pool_idle_timeout(IDLE_CONNECTION)
             .user_agent(concat!("komek-kiosk/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| PortalError::Unreachable(e.to_string()))?;
