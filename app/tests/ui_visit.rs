@@ -107,7 +107,7 @@ fn a_whole_visit_by_accessible_labels_queues_the_order_and_wipes_at_logout() {
     assert!(has_label_containing(app, "Application signed"));
     // Its timeline says since when: today, in Astana.
     press_containing(app, "Application signed");
-    let today = komek_kiosk::bridge::format::astana_today(chrono::Utc::now());
+    let today = komek_domain::astana::date_on(chrono::Utc::now());
     assert!(has_label_containing(
         app,
         &format!(

@@ -4,10 +4,7 @@
 
 use std::collections::BTreeSet;
 
-use chrono::{
-    DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc, Weekday,
-};
-use chrono_tz::Asia::Almaty;
+use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, Utc, Weekday};
 use serde::Deserialize;
 
 const KAZAKHSTAN: &str = include_str!("../../assets/calendar/kz-days-off.toml");
@@ -150,18 +147,7 @@ impl WorkCalendar {
     }
 }
 
-fn astana(t: DateTime<Utc>) -> NaiveDateTime {
-    t.with_timezone(&Almaty).naive_local()
-}
-
-fn to_utc(local: NaiveDateTime) -> DateTime<Utc> {
-    // Kazakhstan has no daylight saving: every local time exists exactly once.
-    Almaty
-        .from_local_datetime(&local)
-        .earliest()
-        .map(|t| t.with_timezone(&Utc))
-        .unwrap_or_else(|| Utc.from_utc_datetime(&(local - Duration::hours(5))))
-}
+use crate::astana::{local as astana, to_utc};
 
 #[cfg(test)]
 pub(crate) mod tests {

@@ -265,7 +265,7 @@ async fn only_a_blocked_choice_can_be_asked_to_be_activated_and_it_then_shows_re
     let now = after.iter().find(|a| a.id == blocked.id).unwrap();
     assert_eq!(now.status, ActivityStatus::ActivationRequested);
     // Its history ends with the request, dated today in Astana.
-    let astana_today = (chrono::Utc::now() + chrono::Duration::hours(5)).date_naive();
+    let astana_today = komek_domain::astana::date_on(chrono::Utc::now());
     let last = now.history.last().unwrap();
     assert_eq!(
         (last.status, last.on),

@@ -8,7 +8,7 @@ use std::path::Path;
 use crate::speech::{HEALTH_FILE, Health};
 use crate::store::{self, StoreError};
 use crate::sync::CATALOGUE_KEY;
-use komek_domain::astana::time_text as astana_time;
+use komek_domain::astana::time_text;
 
 /// The report for the kiosk whose data live in `data_dir`.
 pub fn report(data_dir: &Path) -> Result<String, StoreError> {
@@ -25,7 +25,7 @@ pub fn report(data_dir: &Path) -> Result<String, StoreError> {
         counts.pending, counts.delivered, counts.parked
     );
     if let Some(at) = outbox.next_due_at()? {
-        let _ = writeln!(out, "next delivery attempt: {} (Astana)", astana_time(at));
+        let _ = writeln!(out, "next delivery attempt: {} (Astana)", time_text(at));
     }
     for action in outbox.parked(20)? {
         let _ = writeln!(
@@ -34,7 +34,7 @@ pub fn report(data_dir: &Path) -> Result<String, StoreError> {
             crate::store::kiosk_reference(action.id),
             action.id,
             action.kind,
-            astana_time(action.created_at),
+            time_text(action.created_at),
             action.last_error.unwrap_or_default()
         );
     }
@@ -43,7 +43,7 @@ pub fn report(data_dir: &Path) -> Result<String, StoreError> {
             let _ = writeln!(
                 out,
                 "catalogue cached at {} (Astana)",
-                astana_time(c.fetched_at)
+                time_text(c.fetched_at)
             );
         }
         None => {

@@ -100,7 +100,7 @@ pub fn first_order(
     let (catalogue, _) = runtime
         .block_on(core.catalogue())
         .context("the catalogue")?;
-    let today = komek_kiosk::bridge::format::astana_today(chrono::Utc::now());
+    let today = komek_domain::astana::date_on(chrono::Utc::now());
     let activity = visit
         .activities
         .iter()

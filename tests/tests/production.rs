@@ -183,8 +183,8 @@ fn with_no_gateway_url_the_window_opens_out_of_service_and_listens_on_no_port() 
     let out = child.wait_with_output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(still_running, "the kiosk exited: {stderr}");
-    assert!(stderr.contains("out of service"), "{stderr}");
     assert!(ports.is_empty(), "the kiosk listens on {ports:?}");
+    assert!(stderr.contains("out of service"), "{stderr}");
     assert!(
         !dir.path().join("outbox.db").exists(),
         "no outbox is opened when nothing can be delivered"

@@ -55,9 +55,9 @@ fn offer_status(db: &Path) -> String {
         .unwrap()
 }
 
-/// The date in Astana (UTC+5), which the portal's rules count in.
+/// The date in Astana, which the portal's rules count in.
 fn astana_today() -> chrono::NaiveDate {
-    (Utc::now() + chrono::Duration::hours(5)).date_naive()
+    komek_domain::astana::date_on(Utc::now())
 }
 
 /// Waits for the outbox row `id` to be delivered and returns the portal's reference.

@@ -312,7 +312,7 @@ pub(super) fn render(
     adapter.set_document_issued(text(&|p| format::date(p.id_document.issued_on)));
     adapter.set_document_expires(text(&|p| format::date(p.id_document.expires_on)));
     let (validity, days_left) =
-        match profile.map(|p| p.id_document.validity(format::astana_today(now))) {
+        match profile.map(|p| p.id_document.validity(komek_domain::astana::date_on(now))) {
             None | Some(DocumentValidity::Valid) => (DocumentState::Valid, 0),
             Some(DocumentValidity::ExpiresSoon { days_left }) => (
                 DocumentState::ExpiresSoon,

@@ -101,7 +101,9 @@ fn kind_to_ui(k: AnnouncementKind) -> crate::AnnouncementKind {
 }
 
 fn when(t: Option<DateTime<Utc>>) -> SharedString {
-    t.map(format::astana_time).unwrap_or_default().into()
+    t.map(komek_domain::astana::time_text)
+        .unwrap_or_default()
+        .into()
 }
 
 fn row(a: &Announcement, lang: Lang) -> AnnouncementRow {

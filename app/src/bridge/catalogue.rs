@@ -194,7 +194,7 @@ pub(super) fn render(
         .catalogue
         .as_ref()
         .filter(|(_, at)| !online || now - *at > super::render::STALE_AFTER)
-        .map(|(_, at)| format::astana_time(*at))
+        .map(|(_, at)| komek_domain::astana::time_text(*at))
         .unwrap_or_default();
     adapter.set_cached_on(cached_on.into());
     let Some((catalogue, _)) = state.catalogue.as_ref() else {

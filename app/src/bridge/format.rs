@@ -21,8 +21,6 @@ pub fn date(d: NaiveDate) -> String {
     d.format("%d.%m.%Y").to_string()
 }
 
-pub use komek_domain::astana::{date_on as astana_today, time_text as astana_time};
-
 /// A phone number typed after +7, grouped as it is said: `701 123 45 67`.
 pub fn phone_groups(digits: &str) -> String {
     let mut out = String::new();

@@ -951,7 +951,7 @@ impl Inner {
     }
 
     fn choose(&self, index_on_page: i32) {
-        let today = format::astana_today(self.clock.now());
+        let today = komek_domain::astana::date_on(self.clock.now());
         let mut s = self.state.borrow_mut();
         let index =
             s.choices_page * s.choices_per_page() + usize::try_from(index_on_page).unwrap_or(0);
@@ -1000,7 +1000,7 @@ impl Inner {
                 {
                     a.change_status(
                         komek_domain::ActivityStatus::ActivationRequested,
-                        format::astana_today(now),
+                        komek_domain::astana::date_on(now),
                     );
                 }
                 s.activation_saved = true;

@@ -161,7 +161,7 @@ pub(super) fn render(
     adapter.set_service(text(&|o| o.service.get(lang).to_string()));
     adapter.set_child_name(text(&|o| o.child_name.clone()));
     adapter.set_answer_by(text(&|o| {
-        super::format::astana_time(o.answer_by(core.calendar()))
+        komek_domain::astana::time_text(o.answer_by(core.calendar()))
     }));
     adapter.set_working_days(
         offer

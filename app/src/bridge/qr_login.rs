@@ -142,7 +142,7 @@ pub(super) fn render(app: &AppWindow, state: &super::state::State) {
     adapter.set_valid_until(
         q.login
             .as_ref()
-            .map(|l| super::format::astana_time(l.expires_at))
+            .map(|l| komek_domain::astana::time_text(l.expires_at))
             .unwrap_or_default()
             .into(),
     );

@@ -120,7 +120,7 @@ pub fn render(
     warning_seconds: u64,
 ) {
     let lang = state.lang;
-    let today = format::astana_today(now);
+    let today = komek_domain::astana::date_on(now);
     let visit = state.session.visit();
     let status = core.status();
 
@@ -235,7 +235,7 @@ pub fn render(
         .catalogue
         .as_ref()
         .filter(|(_, at)| !status.online || now - *at > STALE_AFTER)
-        .map(|(_, at)| format::astana_time(*at))
+        .map(|(_, at)| komek_domain::astana::time_text(*at))
         .unwrap_or_default();
     detail.set_prices_as_of(stale.into());
     detail.set_activation_saved(state.activation_saved);
@@ -408,7 +408,7 @@ fn render_report(app: &AppWindow, state: &State, now: DateTime<Utc>) {
         .map(|view| RequestRow {
             reference: view.reference.clone().into(),
             problem: super::report::problem_from_wire(view.problem),
-            received: format::astana_time(view.received_at).into(),
+            received: komek_domain::astana::time_text(view.received_at).into(),
             closed: view.closed,
             deadlines: model(
                 view.deadlines
@@ -422,7 +422,7 @@ fn render_report(app: &AppWindow, state: &State, now: DateTime<Utc>) {
                             Step::FixStart => SlaStep::FixStart,
                             Step::FixNotice => SlaStep::FixNotice,
                         },
-                        due: format::astana_time(d.due).into(),
+                        due: komek_domain::astana::time_text(d.due).into(),
                         verdict: match d.verdict(now) {
                             Verdict::Met => SlaVerdict::Met,
                             Verdict::MissedDoneLate => SlaVerdict::Late,

@@ -156,7 +156,7 @@ impl Inner {
                 }) {
                     a.change_status(
                         komek_domain::ActivityStatus::ApplicationSigned,
-                        super::format::astana_today(now),
+                        komek_domain::astana::date_on(now),
                     );
                 }
                 s.receipt = Some(id);

@@ -41,8 +41,7 @@ pub fn load(
         let local = days_before(today, o.sent_days_ago)
             .and_hms_opt(o.sent_at_astana_hour, 0, 0)
             .ok_or_else(|| GatewayError::DemoData(format!("{}: no such hour", o.id)))?;
-        // Astana is UTC+5 all year.
-        let sent_at = local.and_utc() - chrono::Duration::hours(5);
+        let sent_at = komek_domain::astana::to_utc(local);
         let offer = ProactiveOffer {
             id: o.id.clone(),
             service: o.service.clone(),
