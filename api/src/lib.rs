@@ -25,28 +25,33 @@ pub use participant::*;
 pub use representation::*;
 pub use signing::*;
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 /// Header that carries an action's UUIDv7 so the gateway applies it at most once.
 pub const IDEMPOTENCY_KEY_HEADER: &str = "Idempotency-Key";
 
-/// A text in the three languages of the kiosk.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-pub struct LocalizedText {
-    pub kk: String,
-    pub ru: String,
-    pub en: String,
-}
+/// A text keyed by language code (`{"kk": "…", "ru": "…", "en": "…"}`): the portal gives its
+/// texts in the kiosk's languages, and a language it does not give falls back on the kiosk.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, ToSchema)]
+#[serde(transparent)]
+pub struct LocalizedText(pub BTreeMap<String, String>);
 
 impl LocalizedText {
-    /// The text for a language code (`kk`, `ru`, `en`); English for anything else.
-    pub fn get(&self, lang: &str) -> &str {
-        match lang {
-            "kk" => &self.kk,
-            "ru" => &self.ru,
-            _ => &self.en,
-        }
+    pub fn new<K: Into<String>, V: Into<String>>(texts: impl IntoIterator<Item = (K, V)>) -> Self {
+        LocalizedText(
+            texts
+                .into_iter()
+                .map(|(k, v)| (k.into(), v.into()))
+                .collect(),
+        )
+    }
+
+    /// The text in language `code`, if it was given.
+    pub fn get(&self, code: &str) -> Option<&str> {
+        self.0.get(code).map(String::as_str)
     }
 }
 
@@ -91,4 +96,22 @@ pub enum ErrorCode {
 pub struct Health {
     pub status: String,
     pub version: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_localized_text_is_an_object_keyed_by_language_code() {
+        let json = r#"{"en":"Hearing aid","kk":"Есту аппараты","ru":"Слуховой аппарат"}"#;
+        let text: LocalizedText = serde_json::from_str(json).unwrap();
+        assert_eq!(text.get("kk"), Some("Есту аппараты"));
+        assert_eq!(text.get("uz"), None);
+        assert_eq!(serde_json::to_string(&text).unwrap(), json);
+        // A fourth language travels without a change to the contract.
+        let four: LocalizedText =
+            serde_json::from_str(r#"{"kk":"a","ru":"b","en":"c","uz":"d"}"#).unwrap();
+        assert_eq!(four.get("uz"), Some("d"));
+    }
 }

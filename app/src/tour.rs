@@ -16,6 +16,7 @@ use crate::{
     ActivitiesAdapter, ActivityAdapter, ActivityStatus, AppAdapter, AppWindow, LoginAdapter,
     ReviewAdapter, Screen,
 };
+use komek_domain::Lang;
 use komek_kiosk_core::core::Core;
 use komek_kiosk_core::session::Timing;
 use komek_kiosk_core::store::ActionState;
@@ -23,7 +24,6 @@ use komek_kiosk_core::sync;
 
 pub const WIDTH: u32 = 1920;
 pub const HEIGHT: u32 = 1080;
-const LANGS: [&str; 3] = ["kk", "ru", "en"];
 const SIZES: [(i32, &str); 2] = [(0, "default"), (2, "largest")];
 
 #[derive(Debug, thiserror::Error)]
@@ -100,7 +100,7 @@ impl Tour<'_> {
         self.kiosk.tick();
         let frame = self.app.global::<AppAdapter>();
         let mut files = Vec::new();
-        for lang in LANGS {
+        for lang in Lang::offered().map(Lang::code) {
             for (size, size_name) in SIZES {
                 frame.invoke_choose_language(lang.into());
                 frame.invoke_choose_text_size(size);
@@ -355,10 +355,10 @@ fn write_index(dir: &Path, shots: &[(String, Vec<PathBuf>)]) -> Result<(), TourE
         "<!doctype html><html lang=\"en\"><meta charset=\"utf-8\"><title>Komek — guided tour</title>\n\
          <style>body{font-family:sans-serif;margin:1em}td{vertical-align:top;padding:4px}\
          img{width:480px;border:1px solid #888}</style>\n<h1>Komek — every screen of one visit</h1>\n\
-         <p>Columns: Kazakh, Russian, English, each at the default and the largest text size. \
+         <p>Columns: each language, at the default and the largest text size. \
          Demo data: all people and organisations are fictional.</p>\n<table>\n<tr><th>screen</th>",
     );
-    for lang in LANGS {
+    for lang in Lang::offered().map(Lang::code) {
         for (_, size) in SIZES {
             html.push_str(&format!("<th>{lang} · {size}</th>"));
         }

@@ -2,7 +2,8 @@
 //! of a visit in every language: no text cut off and every control a labelled button within
 //! seated reach and on screen at every text size, every target at least 72 px with 16 px
 //! between targets, text sizes, and the contrast of every text colour on its background in
-//! both themes.
+//! both themes. The same walk in the test-only pseudo-language (40 % longer than English)
+//! finds what a longer language would lose; its findings are kept in tests/pseudo-language/.
 
 // A test that cannot go on should stop loudly where it is.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -16,6 +17,8 @@ use komek_kiosk_core::session::Timing;
 use slint::{ComponentHandle, Model};
 
 const LANGS: [&str; 3] = ["kk", "ru", "en"];
+/// The test-only pseudo-language (komek_domain::language::pseudo).
+const PSEUDO: &str = "qps";
 const MIN_TARGET: f32 = 72.0;
 const MIN_GAP: f32 = 16.0;
 
@@ -103,73 +106,181 @@ fn check_panel(app: &AppWindow, panel: &str) {
     check(app, panel, Some(panel));
 }
 
-fn check(app: &AppWindow, screen: &str, panel: Option<&str>) {
+/// Between what a finding is and where it was measured (which the pseudo-language's record
+/// leaves out, so that a pixel's difference is not a new finding).
+const AT: &str = " @ ";
+
+/// What the walk finds wrong in one language at one size, each as a line.
+#[derive(Default)]
+struct Findings {
+    cut_off: Vec<String>,
+    out_of_reach: Vec<String>,
+    targets: Vec<String>,
+}
+
+fn findings(app: &AppWindow, panel: Option<&str>, lang: &str, size: i32) -> Findings {
     let frame = app.global::<AppAdapter>();
-    let mut out_of_reach = Vec::new();
-    let mut cut_off = Vec::new();
-    for (lang, size) in LANGS.into_iter().flat_map(|l| (0..=2).map(move |s| (l, s))) {
-        frame.invoke_choose_language(lang.into());
-        frame.invoke_choose_text_size(size);
-        for (place, text) in clipped_texts(app, panel.is_some()) {
-            cut_off.push(format!("{lang}, size {size}: {text:?} at {place:?}"));
+    frame.invoke_choose_language(lang.into());
+    frame.invoke_choose_text_size(size);
+    let mut f = Findings::default();
+    for (place, text) in clipped_texts(app, panel.is_some()) {
+        f.cut_off.push(format!(
+            "{lang}, size {size}: {text:?} cut off{AT}{place:?}"
+        ));
+    }
+    let found = targets(app, panel);
+    for (label, (x, y, w, h)) in &found {
+        if y + h / 2.0 < REACH_TOP {
+            f.out_of_reach.push(format!(
+                "{lang}, size {size}: {label:?} out of reach{AT}{} px",
+                y + h / 2.0
+            ));
         }
-        for (label, (x, y, w, h)) in targets(app, panel) {
-            if y + h / 2.0 < REACH_TOP {
-                out_of_reach.push(format!(
-                    "{lang}, size {size}: {label:?} at {} px",
-                    y + h / 2.0
-                ));
-            }
-            // Cut off by the edge of the screen: part of it cannot be seen or touched.
-            if x < 0.0 || y < 0.0 || x + w > 1920.5 || y + h > 1080.5 {
-                out_of_reach.push(format!(
-                    "{lang}, size {size}: {label:?} off screen at {x},{y} {w}×{h}"
-                ));
-            }
+        // Cut off by the edge of the screen: part of it cannot be seen or touched.
+        if *x < 0.0 || *y < 0.0 || x + w > 1920.5 || y + h > 1080.5 {
+            f.out_of_reach.push(format!(
+                "{lang}, size {size}: {label:?} off screen{AT}{x},{y} {w}×{h}"
+            ));
+        }
+        if label.trim().is_empty() {
+            f.targets
+                .push(format!("{lang}, size {size}: a button without a label"));
+        }
+        if *w < MIN_TARGET || *h < MIN_TARGET {
+            f.targets.push(format!(
+                "{lang}, size {size}: {label:?} too small{AT}{w}×{h} px"
+            ));
         }
     }
-    assert!(
-        cut_off.is_empty(),
-        "{screen}: text cut off (smaller than it needs, past the edge or under the bottom bar): {cut_off:#?}"
-    );
-    assert!(
-        out_of_reach.is_empty(),
-        "{screen}: out of seated reach (centre above {REACH_TOP} px) or off screen: {out_of_reach:#?}"
-    );
-    frame.invoke_choose_text_size(0);
     // Targets and the gaps between them at every text size: nothing overlaps at the largest.
-    for (lang, size) in LANGS.into_iter().flat_map(|l| (0..=2).map(move |s| (l, s))) {
-        frame.invoke_choose_language(lang.into());
-        frame.invoke_choose_text_size(size);
-        let found = targets(app, panel);
-        let screen = format!("{screen}, size {size}");
-        assert!(
-            found.len() >= 4,
-            "{screen}/{lang}: only {} controls",
-            found.len()
-        );
-        for (label, (_, _, w, h)) in &found {
-            assert!(
-                !label.trim().is_empty(),
-                "{screen}/{lang}: a button without a label"
-            );
-            assert!(
-                *w >= MIN_TARGET && *h >= MIN_TARGET,
-                "{screen}/{lang}: {label:?} is {w}×{h} px"
-            );
-        }
-        for (i, (la, ra)) in found.iter().enumerate() {
-            for (lb, rb) in &found[i + 1..] {
-                let g = gap(*ra, *rb);
-                assert!(
-                    g >= MIN_GAP - 0.5,
-                    "{screen}/{lang}: {la:?} and {lb:?} are {g} px apart"
-                );
+    for (i, (la, ra)) in found.iter().enumerate() {
+        for (lb, rb) in &found[i + 1..] {
+            let g = gap(*ra, *rb);
+            if g < MIN_GAP - 0.5 {
+                f.targets.push(format!(
+                    "{lang}, size {size}: {la:?} and {lb:?} too close{AT}{g} px apart"
+                ));
             }
         }
     }
+    if found.len() < 4 {
+        f.targets.push(format!(
+            "{lang}, size {size}: fewer than 4 controls{AT}{}",
+            found.len()
+        ));
+    }
+    f
+}
+
+thread_local! {
+    /// What the pseudo-language walk found on this test's screens so far.
+    static PSEUDO_FINDINGS: std::cell::RefCell<Vec<String>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Compares what the pseudo-language walk found in test `test` with its record,
+/// `tests/pseudo-language/<test>.txt`: a finding not recorded is a text that a longer
+/// language would lose; a recorded one no longer found was mended and leaves the record.
+/// `KOMEK_RECORD_PSEUDO=1` rewrites the record.
+fn pseudo_findings_are_known(test: &str) {
+    let found: std::collections::BTreeSet<String> =
+        PSEUDO_FINDINGS.with(|f| f.take()).into_iter().collect();
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/pseudo-language")
+        .join(format!("{test}.txt"));
+    if std::env::var_os("KOMEK_RECORD_PSEUDO").is_some() {
+        let mut text = String::from(
+            "# What the accessibility walk finds in the pseudo-language (40 % longer than English)\n\
+             # and the real languages hide. Mend one, then delete its line.\n",
+        );
+        for line in &found {
+            text.push_str(line);
+            text.push('\n');
+        }
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, text).unwrap();
+        return;
+    }
+    let known: std::collections::BTreeSet<String> = std::fs::read_to_string(&path)
+        .unwrap_or_default()
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .map(str::to_string)
+        .collect();
+    let new: Vec<&String> = found.difference(&known).collect();
+    let mended: Vec<&String> = known.difference(&found).collect();
+    assert!(
+        new.is_empty(),
+        "in the pseudo-language, not in {}: {new:#?}",
+        path.display()
+    );
+    assert!(
+        mended.is_empty(),
+        "no longer found in the pseudo-language: delete from {}: {mended:#?}",
+        path.display()
+    );
+}
+
+fn check(app: &AppWindow, screen: &str, panel: Option<&str>) {
+    let mut all = Findings::default();
+    for (lang, size) in LANGS.into_iter().flat_map(|l| (0..=2).map(move |s| (l, s))) {
+        let f = findings(app, panel, lang, size);
+        all.cut_off.extend(f.cut_off);
+        all.out_of_reach.extend(f.out_of_reach);
+        all.targets.extend(f.targets);
+    }
+    assert!(
+        all.cut_off.is_empty(),
+        "{screen}: text cut off (smaller than it needs, past the edge or under the bottom bar): {:#?}",
+        all.cut_off
+    );
+    assert!(
+        all.out_of_reach.is_empty(),
+        "{screen}: out of seated reach (centre above {REACH_TOP} px) or off screen: {:#?}",
+        all.out_of_reach
+    );
+    assert!(
+        all.targets.is_empty(),
+        "{screen}: targets under 72 px, closer than 16 px or unlabelled: {:#?}",
+        all.targets
+    );
+    check_pseudo(app, screen, panel);
+    let frame = app.global::<AppAdapter>();
     frame.invoke_choose_language("en".into());
     frame.invoke_choose_text_size(0);
+}
+
+/// The same walk in the pseudo-language, at every size. What it finds is recorded, not
+/// failed on, until the layouts are mended (issue 13): see `every_pseudo_finding_is_known`.
+fn check_pseudo(app: &AppWindow, screen: &str, panel: Option<&str>) {
+    let frame = app.global::<AppAdapter>();
+    frame.invoke_choose_language(PSEUDO.into());
+    assert_eq!(
+        frame.get_language(),
+        PSEUDO,
+        "the pseudo-language is selectable"
+    );
+    // Its catalogue is loaded: the screen's texts are in it (accented), not in English.
+    let texts: Vec<String> = ElementQuery::from_root(app)
+        .match_descendants()
+        .match_predicate(|e| e.accessible_description().is_some())
+        .find_all()
+        .iter()
+        .map(label)
+        .collect();
+    assert!(
+        texts.iter().any(|t| t.contains(['é', 'á', 'ö', 'í', 'ü'])),
+        "{screen}: no text in the pseudo-language: {texts:?}"
+    );
+    for size in 0..=2 {
+        let f = findings(app, panel, PSEUDO, size);
+        PSEUDO_FINDINGS.with(|found| {
+            let mut found = found.borrow_mut();
+            for line in f.cut_off.iter().chain(&f.out_of_reach).chain(&f.targets) {
+                let what = line.split(AT).next().unwrap_or(line);
+                found.push(format!("{screen}: {what}"));
+            }
+        });
+    }
 }
 
 #[test]
@@ -320,6 +431,7 @@ fn every_screen_has_labelled_targets_of_72_px_with_16_px_between_them() {
         rig.kiosk.screen() == Screen::Receipt
     });
     check_screen(app, "receipt");
+    pseudo_findings_are_known("every_screen");
 }
 
 /// WCAG relative luminance of an sRGB colour.
@@ -389,6 +501,7 @@ fn a_representatives_screens_and_a_report_without_login_meet_en_301_549() {
         rig.kiosk.screen() == Screen::Activities
     });
     check_screen(app, "activities, acting for");
+    pseudo_findings_are_known("representatives_screens");
 }
 
 #[test]
@@ -471,4 +584,5 @@ fn the_id_card_and_egov_mobile_screens_meet_en_301_549() {
     wait(&rig, "the card opened", || !card.get_busy());
     press(app, "Back");
     check_screen(app, "iin, a card in the reader");
+    pseudo_findings_are_known("id_card_and_egov_mobile");
 }

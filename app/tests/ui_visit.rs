@@ -246,3 +246,28 @@ fn when_the_disk_is_full_the_person_is_told_the_application_was_not_saved() {
     );
     assert!(rig.kiosk.receipt().is_none());
 }
+
+#[test]
+fn the_programme_list_is_one_model_for_the_visit_updated_only_when_it_changes() {
+    let rig = rig(Timing::default());
+    let app = &rig.app;
+    press(app, "English");
+    log_in(&rig);
+    let list = app.global::<ActivitiesAdapter>();
+    let shown = list.get_rows();
+    let first = shown.row_data(0).unwrap();
+    for _ in 0..8 {
+        rig.kiosk.tick();
+    }
+    assert!(
+        list.get_rows() == shown,
+        "the list's model is kept, not rebuilt each tick"
+    );
+    // Nothing changed, so the row (with its model of step dates) is the one shown before.
+    assert!(shown.row_data(0).unwrap().step_dates == first.step_dates);
+    // A change of language changes the rows in the same model.
+    press(app, "Русский");
+    rig.kiosk.tick();
+    assert!(list.get_rows() == shown);
+    assert_ne!(shown.row_data(0).unwrap().title, first.title);
+}

@@ -12,6 +12,7 @@ mod catalogue;
 mod email;
 pub mod failure_sla;
 mod iin;
+pub mod language;
 pub mod money;
 pub mod offer;
 mod order;
@@ -25,13 +26,14 @@ pub use activity::{Activity, ActivityStatus, PATH as ACTIVITY_PATH};
 pub use catalogue::{Catalogue, Category, Choice, Item, Offer, Supplier};
 pub use email::{EmailError, check_email};
 pub use iin::{Iin, IinError, Sex, check_digit};
+pub use language::{Lang, Word};
 pub use order::{Order, OrderError};
 pub use phone::{MobilePhone, PhoneError, is_phone_number};
 pub use profile::{
     DOCUMENT_WARNING_DAYS, DocumentValidity, IdDocument, ParticipantCategory, Profile,
 };
 pub use representation::{Principal, Relation};
-pub use text::{Lang, Text};
+pub use text::Text;
 pub use window::{CHOICE_WINDOW_MONTHS, ChoiceWindow, window_last_day};
 
 /// What a person sees of themselves during a visit.

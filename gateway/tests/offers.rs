@@ -80,7 +80,12 @@ async fn the_offer_is_listed_to_the_person_it_was_sent_to_only() {
             .all(|a| a.number_masked.starts_with("KZ**"))
     );
     assert_eq!(offer.banks.len(), 5);
-    assert!(offer.service.ru.contains("обучение на дому"));
+    assert!(
+        offer
+            .service
+            .get("ru")
+            .is_some_and(|t| t.contains("обучение на дому"))
+    );
     // Sent yesterday at 10:00 in Astana.
     let now = chrono::Utc::now();
     assert!(offer.sent_at < now && now - offer.sent_at < chrono::Duration::days(2));

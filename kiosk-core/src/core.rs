@@ -161,9 +161,7 @@ impl Drop for Visit {
             p.full_name.zeroize();
         }
         for a in &mut self.activities {
-            a.title.kk.zeroize();
-            a.title.ru.zeroize();
-            a.title.en.zeroize();
+            a.title.zeroize();
         }
     }
 }

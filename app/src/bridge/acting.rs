@@ -4,7 +4,7 @@
 
 use std::rc::Rc;
 
-use slint::{ComponentHandle, ModelRc, VecModel};
+use slint::ComponentHandle;
 
 use super::{Inner, Update, act, login_problem, with};
 use crate::{ActingAdapter, AppWindow, LoginProblem, PrincipalRow, Screen};
@@ -107,7 +107,9 @@ pub(super) fn render(app: &AppWindow, state: &super::state::State) {
                 .collect()
         })
         .unwrap_or_default();
-    adapter.set_principals(ModelRc::new(VecModel::from(rows)));
+    super::models::sync(adapter.get_principals(), rows, |m| {
+        adapter.set_principals(m)
+    });
     adapter.set_can_act_for_self(visit.is_some_and(|v| v.has_own_programme));
     adapter.set_busy(state.acting.busy);
     adapter.set_problem(state.acting.problem.unwrap_or(LoginProblem::None));

@@ -5,16 +5,16 @@
 use std::rc::Rc;
 
 use chrono::{DateTime, Utc};
-use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
+use slint::{ComponentHandle, SharedString};
 
 use super::format;
 use super::state::page_count;
-use super::{Inner, Update, act, turn_page, with};
+use super::{Inner, Update, act, models, turn_page, with};
 use crate::{
     AnnouncementRow, AnnouncementSection, AnnouncementsAdapter, AppWindow, NoticeRow, Screen,
 };
-use komek_domain::Lang;
 use komek_domain::announcements::{Announcement, AnnouncementKind, Announcements, Section};
+use komek_domain::{Lang, Word};
 
 /// Cards per page by text size (the view has two slots): an answer or an instruction runs to
 /// several lines.
@@ -119,20 +119,28 @@ fn row(a: &Announcement, lang: Lang) -> AnnouncementRow {
     }
 }
 
+/// A notice on the welcome screen, where nobody has chosen a language yet: in every one.
 fn notice(a: &Announcement) -> NoticeRow {
+    let titles: Vec<&str> = Lang::offered().map(|l| a.title.get(l)).collect();
     NoticeRow {
         kind: kind_to_ui(a.kind),
-        title_kk: a.title.kk.as_str().into(),
-        title_ru: a.title.ru.as_str().into(),
-        title_en: a.title.en.as_str().into(),
+        titles: models::fixed(titles.iter().map(|t| (*t).into()).collect()),
+        one_line: titles.join(" · ").into(),
+        spoken: titles.join(". ").into(),
+        fix_label: Lang::in_every_language(Word::PlannedFix).into(),
         starts: when(a.starts_at),
         ends: when(a.ends_at),
         planned_fix: when(a.planned_fix),
     }
 }
 
-fn model<T: Clone + 'static>(rows: Vec<T>) -> ModelRc<T> {
-    ModelRc::from(Rc::new(VecModel::from(rows)))
+/// Two notices show the same (their titles compared by content).
+fn same_notice(a: &NoticeRow, b: &NoticeRow) -> bool {
+    let without_titles = |r: &NoticeRow| NoticeRow {
+        titles: Default::default(),
+        ..r.clone()
+    };
+    without_titles(a) == without_titles(b) && models::same_rows(&a.titles, &b.titles)
 }
 
 pub(super) fn render(app: &AppWindow, state: &super::state::State, now: DateTime<Utc>) {
@@ -159,17 +167,10 @@ pub(super) fn render(app: &AppWindow, state: &super::state::State, now: DateTime
             (Vec::new(), Vec::new(), "")
         }
     };
-    // The notices change rarely; setting them again every render would rebuild the welcome view.
-    let current = adapter.get_notices();
-    let same = slint::Model::row_count(&current) == notices.len()
-        && notices
-            .iter()
-            .enumerate()
-            .all(|(i, n)| slint::Model::row_data(&current, i).as_ref() == Some(n));
-    if !same {
-        adapter.set_notices(model(notices));
-    }
-    adapter.set_rows(model(rows));
+    models::sync_by(adapter.get_notices(), notices, same_notice, |m| {
+        adapter.set_notices(m)
+    });
+    models::sync(adapter.get_rows(), rows, |m| adapter.set_rows(m));
     adapter.set_section(section_to_ui(a.section));
     adapter.set_page(i32::try_from(a.page).unwrap_or(0));
     adapter.set_contact_phone(phone.into());

@@ -5,16 +5,16 @@
 use std::rc::Rc;
 
 use chrono::{DateTime, Utc};
-use slint::{ComponentHandle, ModelRc, VecModel};
+use slint::ComponentHandle;
 
 use super::keyboard::TextEntry;
 use super::state::{CARD_SLOTS, State, page_count};
-use super::{Inner, act, format, turn_page, with};
+use super::{Inner, act, format, models, turn_page, with};
 use crate::{
     AppWindow, CatalogueAdapter, CatalogueCategory, CatalogueItemRow, CharacteristicRow, OfferRow,
     Screen,
 };
-use komek_domain::{Catalogue, Category, Item, Lang};
+use komek_domain::{Catalogue, Category, Item, Lang, Word};
 
 /// Where the person is in the catalogue; reset with every visit (the catalogue itself stays).
 #[derive(Debug, Default)]
@@ -141,10 +141,6 @@ fn offers_on_screen(state: &State, kiosk_region: &str) -> Vec<komek_domain::Offe
     }
 }
 
-fn model<T: Clone + 'static>(rows: Vec<T>) -> ModelRc<T> {
-    ModelRc::from(Rc::new(VecModel::from(rows)))
-}
-
 fn directions(categories: &[Category], lang: Lang) -> String {
     categories
         .iter()
@@ -155,23 +151,18 @@ fn directions(categories: &[Category], lang: Lang) -> String {
 
 /// The kinds of work a supplier lists, in a few words (the card's small print).
 fn category_words(c: Category, lang: Lang) -> &'static str {
-    let [kk, ru, en] = match c {
-        Category::ProstheticOrthopaedic => ["протездер", "протезы", "prostheses"],
-        Category::Hearing => ["есту", "слух", "hearing"],
-        Category::Vision => ["көру", "зрение", "sight"],
-        Category::Hygiene => ["гигиена", "гигиена", "hygiene"],
-        Category::Mobility => ["арбалар", "коляски", "wheelchairs"],
-        Category::SignLanguage => ["ымдау тілі", "жестовый язык", "sign language"],
-        Category::IndividualAssistant => ["көмекші", "помощник", "assistant"],
-        Category::Sanatorium => ["санаторий", "санаторий", "sanatorium"],
-        Category::SocialServicesHome => ["үйде күтім", "уход на дому", "home care"],
-        Category::SocialServicesDaycare => ["күндізгі орталық", "дневной центр", "day centre"],
-    };
-    match lang {
-        Lang::Kk => kk,
-        Lang::Ru => ru,
-        Lang::En => en,
-    }
+    lang.word(match c {
+        Category::ProstheticOrthopaedic => Word::CategoryProstheticOrthopaedic,
+        Category::Hearing => Word::CategoryHearing,
+        Category::Vision => Word::CategoryVision,
+        Category::Hygiene => Word::CategoryHygiene,
+        Category::Mobility => Word::CategoryMobility,
+        Category::SignLanguage => Word::CategorySignLanguage,
+        Category::IndividualAssistant => Word::CategoryIndividualAssistant,
+        Category::Sanatorium => Word::CategorySanatorium,
+        Category::SocialServicesHome => Word::CategorySocialServicesHome,
+        Category::SocialServicesDaycare => Word::CategorySocialServicesDaycare,
+    })
 }
 
 pub(super) fn render(
@@ -198,7 +189,7 @@ pub(super) fn render(
         .unwrap_or_default();
     adapter.set_cached_on(cached_on.into());
     let Some((catalogue, _)) = state.catalogue.as_ref() else {
-        adapter.set_items(model(Vec::new()));
+        models::sync(adapter.get_items(), Vec::new(), |m| adapter.set_items(m));
         return;
     };
     let per_page = items_per_page(state.text_size);
@@ -216,7 +207,7 @@ pub(super) fn render(
                 .unwrap_or(0),
         })
         .collect();
-    adapter.set_items(model(rows));
+    models::sync(adapter.get_items(), rows, |m| adapter.set_items(m));
     adapter.set_page(i32::try_from(b.page).unwrap_or(0));
     adapter.set_page_count(i32::try_from(page_count(b.items.len(), per_page)).unwrap_or(1));
 
@@ -225,39 +216,40 @@ pub(super) fn render(
         adapter.set_item_description(item.description.get(lang).into());
         adapter.set_item_amount(format::money(item.guaranteed_amount_kzt).into());
         adapter.set_item_unit(item.unit.get(lang).into());
-        adapter.set_characteristics(model(
-            item.characteristics
-                .iter()
-                .map(|(label, value)| CharacteristicRow {
-                    label: label.get(lang).into(),
-                    value: value.get(lang).into(),
-                })
-                .collect(),
-        ));
+        let characteristics = item
+            .characteristics
+            .iter()
+            .map(|(label, value)| CharacteristicRow {
+                label: label.get(lang).into(),
+                value: value.get(lang).into(),
+            })
+            .collect();
+        models::sync(adapter.get_characteristics(), characteristics, |m| {
+            adapter.set_characteristics(m)
+        });
         let offers = offers_on_screen(state, kiosk_region);
         let per_page = offers_per_page(state.text_size);
         adapter.set_offer_count(i32::try_from(offers.len()).unwrap_or(0));
         adapter.set_offers_page(i32::try_from(b.offers_page).unwrap_or(0));
         adapter
             .set_offers_page_count(i32::try_from(page_count(offers.len(), per_page)).unwrap_or(1));
-        adapter.set_offers(model(
-            offers
-                .iter()
-                .skip(b.offers_page * per_page)
-                .take(per_page)
-                .map(|o| OfferRow {
-                    supplier: o.supplier.name.as_str().into(),
-                    town: o.supplier.town.get(lang).into(),
-                    address: o.supplier.address.get(lang).into(),
-                    phone: o.supplier.phone.as_str().into(),
-                    directions: directions(&o.supplier.directions, lang).into(),
-                    price: format::money(o.unit_price_kzt).into(),
-                    copayment: format::money(o.copayment_kzt(item)).into(),
-                    has_copayment: o.copayment_kzt(item) > 0,
-                    delivery_days: i32::try_from(o.delivery_days).unwrap_or(0),
-                })
-                .collect(),
-        ));
+        let offers: Vec<OfferRow> = offers
+            .iter()
+            .skip(b.offers_page * per_page)
+            .take(per_page)
+            .map(|o| OfferRow {
+                supplier: o.supplier.name.as_str().into(),
+                town: o.supplier.town.get(lang).into(),
+                address: o.supplier.address.get(lang).into(),
+                phone: o.supplier.phone.as_str().into(),
+                directions: directions(&o.supplier.directions, lang).into(),
+                price: format::money(o.unit_price_kzt).into(),
+                copayment: format::money(o.copayment_kzt(item)).into(),
+                has_copayment: o.copayment_kzt(item) > 0,
+                delivery_days: i32::try_from(o.delivery_days).unwrap_or(0),
+            })
+            .collect();
+        models::sync(adapter.get_offers(), offers, |m| adapter.set_offers(m));
     }
     adapter.set_showing_offers(b.showing_offers);
 }
@@ -350,10 +342,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_category_has_a_place_on_screen_and_words_in_three_languages() {
+    fn every_category_has_a_place_on_screen_and_words_in_every_language() {
         for c in Category::ALL {
             assert_eq!(category_from_ui(category_to_ui(c)), c);
-            for lang in Lang::ALL {
+            for lang in Lang::all() {
                 assert!(!category_words(c, lang).is_empty());
             }
         }

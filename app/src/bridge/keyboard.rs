@@ -1,4 +1,4 @@
-//! The on-screen keyboard: Kazakh, Russian and Latin layouts, and what a field accepts. An
+//! The on-screen keyboard: each language's layout from the registry, and what a field accepts. An
 //! e-mail address takes Latin letters, digits and `@ . _ -`; free text takes every layout, the
 //! person's language first, with spaces and a little punctuation. Letters are lower case: the
 //! texts typed here are read by people, who do not need capitals, and one key less to find
@@ -12,12 +12,9 @@ use super::{Inner, act, with};
 use crate::{AppWindow, KeyboardAdapter};
 use komek_domain::Lang;
 
+/// A language's letters on the keyboard (the registry's `keyboard`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Layout {
-    Kazakh,
-    Russian,
-    Latin,
-}
+pub struct Layout(Lang);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EntryKind {
@@ -26,54 +23,39 @@ pub enum EntryKind {
 }
 
 const DIGITS: [&str; 10] = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "0"];
-const CYRILLIC: [&[&str]; 3] = [
-    &["й", "ц", "у", "к", "е", "н", "г", "ш", "щ", "з", "х", "ъ"],
-    &["ф", "ы", "в", "а", "п", "р", "о", "л", "д", "ж", "э"],
-    &["я", "ч", "с", "м", "и", "т", "ь", "б", "ю", "ё"],
-];
-/// The nine letters Kazakh adds to the Russian alphabet.
-const KAZAKH_EXTRA: &[&str] = &["ә", "і", "ң", "ғ", "ү", "ұ", "қ", "ө", "һ"];
-const LATIN: [&[&str]; 3] = [
-    &["q", "w", "e", "r", "t", "y", "u", "i", "o", "p"],
-    &["a", "s", "d", "f", "g", "h", "j", "k", "l"],
-    &["z", "x", "c", "v", "b", "n", "m"],
-];
 const EMAIL_SYMBOLS: &[&str] = &["@", ".", "_", "-"];
 const TEXT_SYMBOLS: &[&str] = &[",", ".", "?", "-"];
+/// ui/widgets/keyboard.slint's letter rows.
+const ROWS: usize = 4;
 
 impl Layout {
     pub fn for_language(lang: Lang) -> Self {
-        match lang {
-            Lang::Kk => Layout::Kazakh,
-            Lang::Ru => Layout::Russian,
-            Lang::En => Layout::Latin,
-        }
+        Layout(lang)
     }
 
-    /// The four letter rows (the fourth empty where the layout has none).
-    pub fn rows(self) -> [&'static [&'static str]; 4] {
-        match self {
-            Layout::Kazakh => [CYRILLIC[0], CYRILLIC[1], CYRILLIC[2], KAZAKH_EXTRA],
-            Layout::Russian => [CYRILLIC[0], CYRILLIC[1], CYRILLIC[2], &[]],
-            Layout::Latin => [LATIN[0], LATIN[1], LATIN[2], &[]],
-        }
+    /// An e-mail address's letters: the first language whose keyboard is all Latin.
+    pub fn latin() -> Self {
+        Lang::all()
+            .find(|l| {
+                let rows = &l.info().keyboard;
+                !rows.is_empty() && rows.iter().flatten().all(|k| k.is_ascii())
+            })
+            .map_or(Layout(Lang::default()), Layout)
+    }
+
+    /// The letter rows (empty where the layout has fewer than the keyboard's four).
+    pub fn rows(self) -> [&'static [String]; ROWS] {
+        let rows = &self.0.info().keyboard;
+        std::array::from_fn(|i| rows.get(i).map_or(&[][..], Vec::as_slice))
     }
 
     fn next(self) -> Self {
-        match self {
-            Layout::Kazakh => Layout::Russian,
-            Layout::Russian => Layout::Latin,
-            Layout::Latin => Layout::Kazakh,
-        }
+        Layout(self.0.next_offered())
     }
 
     /// What the switch key shows: the layout it goes to.
-    fn name(self) -> &'static str {
-        match self {
-            Layout::Kazakh => "ҚАЗ",
-            Layout::Russian => "РУС",
-            Layout::Latin => "ENG",
-        }
+    fn switch_label(self) -> &'static str {
+        &self.0.info().short
     }
 }
 
@@ -92,7 +74,7 @@ impl TextEntry {
     pub fn email(text: &str) -> Self {
         TextEntry {
             text: text.to_string(),
-            layout: Layout::Latin,
+            layout: Layout::latin(),
             kind: EntryKind::Email,
         }
     }
@@ -124,7 +106,11 @@ impl TextEntry {
     fn offers(&self, key: &str) -> bool {
         DIGITS.contains(&key)
             || self.symbols().contains(&key)
-            || self.layout.rows().iter().any(|row| row.contains(&key))
+            || self
+                .layout
+                .rows()
+                .iter()
+                .any(|row| row.iter().any(|k| k == key))
     }
 
     /// Types `key`; false if it is not on the keyboard or the field is full.
@@ -186,11 +172,11 @@ pub(super) fn wire(app: &AppWindow, inner: &Rc<Inner>) {
     keyboard.on_switch_layout(act(inner, |i| i.state.borrow_mut().entry.switch_layout()));
 }
 
-fn strings(items: &[&str]) -> ModelRc<SharedString> {
+fn strings<S: AsRef<str>>(items: &[S]) -> ModelRc<SharedString> {
     ModelRc::from(Rc::new(VecModel::from(
         items
             .iter()
-            .map(|s| SharedString::from(*s))
+            .map(|s| SharedString::from(s.as_ref()))
             .collect::<Vec<_>>(),
     )))
 }
@@ -201,7 +187,7 @@ pub(super) fn render(app: &AppWindow, entry: &TextEntry) {
     let keyboard = app.global::<KeyboardAdapter>();
     let rows = entry.layout.rows();
     let layout_shown = keyboard.get_row1().row_count() == rows[0].len()
-        && keyboard.get_row1().row_data(0).as_deref() == rows[0].first().copied()
+        && keyboard.get_row1().row_data(0).as_deref() == rows[0].first().map(String::as_str)
         && keyboard.get_symbols().row_data(0).as_deref() == entry.symbols().first().copied()
         && keyboard.get_row4().row_count() == rows[3].len();
     if !layout_shown {
@@ -212,13 +198,17 @@ pub(super) fn render(app: &AppWindow, entry: &TextEntry) {
         keyboard.set_row4(strings(rows[3]));
         keyboard.set_symbols(strings(entry.symbols()));
     }
-    keyboard.set_next_layout(entry.next_layout().map_or("", Layout::name).into());
+    keyboard.set_next_layout(entry.next_layout().map_or("", Layout::switch_label).into());
     keyboard.set_space_allowed(entry.kind == EntryKind::FreeText);
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn lang(code: &str) -> Lang {
+        Lang::from_code(code).unwrap()
+    }
 
     #[test]
     fn an_email_takes_latin_letters_digits_and_its_symbols_only() {
@@ -230,34 +220,34 @@ mod tests {
         assert!(!e.space(), "no spaces in an address");
         assert_eq!(e.next_layout(), None);
         e.switch_layout();
-        assert_eq!(e.layout, Layout::Latin);
+        assert_eq!(e.layout, Layout::for_language(lang("en")));
     }
 
     #[test]
-    fn free_text_starts_in_the_persons_language_and_cycles_through_three() {
-        let mut e = TextEntry::free_text("", Lang::Kk);
+    fn free_text_starts_in_the_persons_language_and_cycles_through_the_offered() {
+        let mut e = TextEntry::free_text("", lang("kk"));
         assert!(e.type_key("ә"));
         assert!(!e.type_key("q"), "not on the Kazakh layout");
         e.switch_layout();
-        assert_eq!(e.layout, Layout::Russian);
+        assert_eq!(e.layout, Layout::for_language(lang("ru")));
         assert!(!e.type_key("ә"), "Russian has no ә");
         assert!(e.type_key("ж"));
         e.switch_layout();
         assert!(e.type_key("q"));
         e.switch_layout();
-        assert_eq!(e.layout, Layout::Kazakh);
+        assert_eq!(e.layout, Layout::for_language(lang("kk")));
         assert_eq!(e.text, "әжq");
     }
 
     #[test]
     fn spaces_are_never_first_or_doubled_and_the_field_has_a_limit() {
-        let mut e = TextEntry::free_text("", Lang::Ru);
+        let mut e = TextEntry::free_text("", lang("ru"));
         assert!(!e.space());
         e.type_key("а");
         assert!(e.space());
         assert!(!e.space());
         assert_eq!(e.text, "а ");
-        let mut full = TextEntry::free_text(&"ж".repeat(TextEntry::TEXT_MAX), Lang::Ru);
+        let mut full = TextEntry::free_text(&"ж".repeat(TextEntry::TEXT_MAX), lang("ru"));
         assert!(!full.type_key("а"));
         assert!(full.erase());
         assert!(full.type_key("а"));
@@ -266,14 +256,19 @@ mod tests {
     #[test]
     fn every_layout_fits_the_keyboards_slots() {
         // ui/widgets/keyboard.slint has 12, 11, 10 and 9 slots in its letter rows.
-        for layout in [Layout::Kazakh, Layout::Russian, Layout::Latin] {
-            let rows = layout.rows();
+        for lang in Lang::all() {
+            assert!(lang.info().keyboard.len() <= ROWS, "{lang:?}");
+            let rows = Layout::for_language(lang).rows();
             for (row, slots) in rows.iter().zip([12, 11, 10, 9]) {
-                assert!(row.len() <= slots, "{layout:?}");
+                assert!(row.len() <= slots, "{lang:?}");
             }
         }
         assert_eq!(
-            Layout::Kazakh.rows().iter().map(|r| r.len()).sum::<usize>(),
+            Layout::for_language(lang("kk"))
+                .rows()
+                .iter()
+                .map(|r| r.len())
+                .sum::<usize>(),
             42,
             "the Kazakh alphabet's 42 letters"
         );

@@ -11,6 +11,8 @@ mod demo;
 pub mod format;
 mod keyboard;
 pub mod keys;
+mod languages;
+mod models;
 mod offer;
 pub mod out_of_service;
 pub mod qr;
@@ -182,8 +184,9 @@ impl Kiosk {
             rounds: Cell::new(0),
         });
         wire(app, &inner);
+        languages::show(app);
         inner.reload_announcements();
-        inner.select_translation(Lang::Kk);
+        inner.select_translation(Lang::default());
         inner.render();
         Kiosk { inner }
     }
@@ -513,9 +516,8 @@ impl Inner {
     }
 
     fn select_translation(&self, lang: Lang) {
-        // English is the source language of the catalogues.
-        let code = if lang == Lang::En { "" } else { lang.code() };
-        if let Err(e) = slint::select_bundled_translation(code) {
+        // The registry names each language's catalogue ("" for the UI's own English).
+        if let Err(e) = slint::select_bundled_translation(&lang.info().translation) {
             tracing::warn!(error = %e, lang = lang.code(), "translation not available");
         }
     }
@@ -661,7 +663,7 @@ impl Inner {
         self.speech.forget();
         self.focused_label.borrow_mut().clear();
         self.close_sign_panel();
-        self.select_translation(Lang::Kk);
+        self.select_translation(Lang::default());
         self.show(Screen::Welcome);
     }
 

@@ -5,7 +5,7 @@
 use std::rc::Rc;
 
 use komek_api as api;
-use slint::{ComponentHandle, ModelRc, VecModel};
+use slint::ComponentHandle;
 use uuid::Uuid;
 
 use super::{Inner, act, with};
@@ -178,7 +178,9 @@ pub(super) fn render(
             number: a.number_masked.as_str().into(),
         })
         .collect();
-    adapter.set_accounts(ModelRc::new(VecModel::from(accounts)));
+    super::models::sync(adapter.get_accounts(), accounts, |m| {
+        adapter.set_accounts(m)
+    });
     adapter.set_banks(text(&|o| o.banks.join(", ")));
     adapter.set_contact_centre(text(&|o| o.contact_centre.clone()));
     adapter.set_confirm_refusal(state.offer.confirm_refusal);

@@ -23,6 +23,7 @@ impl OutOfService {
 
 /// Covers the window with the page, saying `why` for staff.
 pub fn show(app: &AppWindow, why: OutOfService) {
+    super::languages::show(app);
     let adapter = app.global::<AppAdapter>();
     adapter.set_out_of_service(true);
     adapter.set_out_of_service_reason(why.reason().into());

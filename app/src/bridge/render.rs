@@ -1,13 +1,12 @@
 //! State → Slint adapters, in one place: every event handler ends by calling `render`.
 
 use komek_kiosk_core::store::kiosk_reference;
-use std::rc::Rc;
 
 use chrono::{DateTime, Utc};
-use slint::{ComponentHandle, ModelRc, VecModel};
+use slint::ComponentHandle;
 
-use super::format;
 use super::state::{State, page_count};
+use super::{format, models};
 use crate::{
     ActivitiesAdapter, ActivityAdapter, ActivityRow, ActivityStatus, AppAdapter, AppWindow,
     ChoiceRow, DeadlineRow, DeliveryState, LoginAdapter, LoginProblem, Modal, ReceiptAdapter,
@@ -72,7 +71,7 @@ pub fn activity_row(
             .step()
             .and_then(|s| i32::try_from(s).ok())
             .unwrap_or(0),
-        step_dates: model(
+        step_dates: models::fixed(
             a.path_dates()
                 .into_iter()
                 .map(|d| d.map(format::date).unwrap_or_default().into())
@@ -95,8 +94,22 @@ fn choice_row(c: &komek_domain::Choice, lang: Lang) -> ChoiceRow {
     }
 }
 
-fn model<T: Clone + 'static>(rows: Vec<T>) -> ModelRc<T> {
-    ModelRc::from(Rc::new(VecModel::from(rows)))
+/// Two activity rows show the same (their steps' dates compared by content).
+fn same_activity(a: &ActivityRow, b: &ActivityRow) -> bool {
+    let without_dates = |r: &ActivityRow| ActivityRow {
+        step_dates: Default::default(),
+        ..r.clone()
+    };
+    without_dates(a) == without_dates(b) && models::same_rows(&a.step_dates, &b.step_dates)
+}
+
+/// Two failure requests show the same (their deadlines compared by content).
+fn same_request(a: &RequestRow, b: &RequestRow) -> bool {
+    let without_deadlines = |r: &RequestRow| RequestRow {
+        deadlines: Default::default(),
+        ..r.clone()
+    };
+    without_deadlines(a) == without_deadlines(b) && models::same_rows(&a.deadlines, &b.deadlines)
 }
 
 fn page<T: Clone>(rows: &[T], page: usize, per_page: usize) -> Vec<T> {
@@ -213,22 +226,32 @@ pub fn render(
         .collect();
     let per_page = state.activities_per_page();
     let list = app.global::<ActivitiesAdapter>();
-    list.set_rows(model(page(&rows, state.activities_page, per_page)));
+    models::sync_by(
+        list.get_rows(),
+        page(&rows, state.activities_page, per_page),
+        same_activity,
+        |m| list.set_rows(m),
+    );
     list.set_social_services(visit.is_some_and(|v| v.profile.gets_social_services()));
     list.set_page(int(state.activities_page));
     list.set_page_count(int(page_count(rows.len(), per_page)));
 
     let detail = app.global::<ActivityAdapter>();
     let current = state.activity.and_then(|i| activities.get(i));
-    detail.set_activity(
-        current
-            .map(|a| activity_row(a, lang, today))
-            .unwrap_or_default(),
-    );
+    let shown = current
+        .map(|a| activity_row(a, lang, today))
+        .unwrap_or_default();
+    if !same_activity(&detail.get_activity(), &shown) {
+        detail.set_activity(shown);
+    }
     detail.set_can_choose(current.is_some_and(|a| a.can_choose_supplier(today)));
     let choices: Vec<ChoiceRow> = state.choices.iter().map(|c| choice_row(c, lang)).collect();
     let per_page = state.choices_per_page();
-    detail.set_choices(model(page(&choices, state.choices_page, per_page)));
+    models::sync(
+        detail.get_choices(),
+        page(&choices, state.choices_page, per_page),
+        |m| detail.set_choices(m),
+    );
     detail.set_page(int(state.choices_page));
     detail.set_page_count(int(page_count(choices.len(), per_page)));
     let stale = state
@@ -410,7 +433,7 @@ fn render_report(app: &AppWindow, state: &State, now: DateTime<Utc>) {
             problem: super::report::problem_from_wire(view.problem),
             received: komek_domain::astana::time_text(view.received_at).into(),
             closed: view.closed,
-            deadlines: model(
+            deadlines: models::fixed(
                 view.deadlines
                     .iter()
                     .map(|d| DeadlineRow {
@@ -434,5 +457,7 @@ fn render_report(app: &AppWindow, state: &State, now: DateTime<Utc>) {
             ),
         })
         .collect();
-    report.set_requests(model(rows));
+    models::sync_by(report.get_requests(), rows, same_request, |m| {
+        report.set_requests(m)
+    });
 }

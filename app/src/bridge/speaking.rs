@@ -8,7 +8,7 @@ use slint::ComponentHandle;
 
 use super::Inner;
 use crate::{AppWindow, Screen, SpeechAdapter, Spoken};
-use komek_domain::Lang;
+use komek_domain::{Lang, Word};
 use komek_kiosk_core::speech::{Rate, Tone, Utterance};
 
 use super::screens::screen_id;
@@ -19,32 +19,19 @@ const PROMPT_GRACE: std::time::Duration = std::time::Duration::from_millis(500);
 /// Role and state words after a control's label: "Continue, button", "English, button,
 /// selected", "Next page, button, unavailable".
 fn role_and_state(spoken: &Spoken, lang: Lang) -> String {
-    let button = match lang {
-        Lang::Kk => "батырма",
-        Lang::Ru => "кнопка",
-        Lang::En => "button",
-    };
-    let mut words = if spoken.button {
-        vec![button]
-    } else {
-        Vec::new()
-    };
+    let mut words = Vec::new();
+    if spoken.button {
+        words.push(lang.word(Word::Button));
+    }
     if spoken.checkable {
-        words.push(match (lang, spoken.checked) {
-            (Lang::Kk, true) => "таңдалған",
-            (Lang::Kk, false) => "таңдалмаған",
-            (Lang::Ru, true) => "выбрано",
-            (Lang::Ru, false) => "не выбрано",
-            (Lang::En, true) => "selected",
-            (Lang::En, false) => "not selected",
-        });
+        words.push(lang.word(if spoken.checked {
+            Word::Selected
+        } else {
+            Word::NotSelected
+        }));
     }
     if !spoken.enabled {
-        words.push(match lang {
-            Lang::Kk => "қолжетімсіз",
-            Lang::Ru => "недоступно",
-            Lang::En => "unavailable",
-        });
+        words.push(lang.word(Word::Unavailable));
     }
     words.join(", ")
 }
@@ -121,8 +108,7 @@ impl Inner {
         if s.speech.settings_open {
             vec![Utterance::new(s.lang).prompt("speech-settings")]
         } else if s.screen == Screen::Welcome {
-            Lang::ALL
-                .into_iter()
+            Lang::offered()
                 .map(|lang| Utterance::new(lang).prompt("welcome"))
                 .collect()
         } else if s.screen == Screen::Activities
@@ -182,24 +168,14 @@ impl Inner {
             Screen::Email | Screen::Describe | Screen::CatalogueSearch
         ) && one_char;
         if letter_key && !self.speech.private() {
-            let neutral = match lang {
-                Lang::Kk => "Пернетақта пернесі",
-                Lang::Ru => "Клавиша клавиатуры",
-                Lang::En => "Keyboard key",
-            };
-            return Utterance::new(lang).text(neutral);
+            return Utterance::new(lang).text(lang.word(Word::KeyboardKey));
         }
         if digit_key && !self.speech.private() {
             let first_time = !std::mem::replace(
                 &mut self.state.borrow_mut().speech.told_digits_private,
                 true,
             );
-            let neutral = match lang {
-                Lang::Kk => "Цифр пернесі",
-                Lang::Ru => "Цифровая клавиша",
-                Lang::En => "Digit key",
-            };
-            let utterance = Utterance::new(lang).text(neutral);
+            let utterance = Utterance::new(lang).text(lang.word(Word::DigitKey));
             return if first_time {
                 utterance.prompt("digits-private")
             } else {
@@ -369,6 +345,10 @@ impl Inner {
 mod tests {
     use super::*;
 
+    fn lang(code: &str) -> Lang {
+        Lang::from_code(code).unwrap()
+    }
+
     #[test]
     fn controls_are_described_with_role_and_state_in_each_language() {
         let toggle = Spoken {
@@ -378,7 +358,7 @@ mod tests {
             checked: true,
             enabled: true,
         };
-        assert_eq!(role_and_state(&toggle, Lang::En), "button, selected");
+        assert_eq!(role_and_state(&toggle, lang("en")), "button, selected");
         let disabled = Spoken {
             label: "Next page".into(),
             button: true,
@@ -386,15 +366,18 @@ mod tests {
             checked: false,
             enabled: false,
         };
-        assert_eq!(role_and_state(&disabled, Lang::Ru), "кнопка, недоступно");
-        assert_eq!(role_and_state(&disabled, Lang::Kk), "батырма, қолжетімсіз");
+        assert_eq!(role_and_state(&disabled, lang("ru")), "кнопка, недоступно");
+        assert_eq!(
+            role_and_state(&disabled, lang("kk")),
+            "батырма, қолжетімсіз"
+        );
     }
 
     #[test]
     fn every_screen_has_a_prompt_in_every_language_and_a_clip_slot() {
         use komek_kiosk_core::speech::prompts;
         for screen in super::super::screens::ALL {
-            for lang in Lang::ALL {
+            for lang in Lang::offered() {
                 assert!(
                     prompts::text(screen_id(screen), lang).is_some(),
                     "{screen:?} in {lang:?}"

@@ -104,10 +104,11 @@ pub struct VisitState {
 }
 
 impl VisitState {
-    /// The start of a visit: Kazakh, the welcome screen, default text and contrast.
+    /// The start of a visit: the registry's first language (Kazakh), the welcome screen,
+    /// default text and contrast.
     fn new() -> VisitState {
         VisitState {
-            lang: Lang::Kk,
+            lang: Lang::default(),
             screen: Screen::Welcome,
             text_size: 0,
             high_contrast: false,
@@ -128,7 +129,7 @@ impl VisitState {
             sign: Default::default(),
             report: ReportState::default(),
             account: AccountState::default(),
-            entry: super::keyboard::TextEntry::free_text("", Lang::Kk),
+            entry: super::keyboard::TextEntry::free_text("", Lang::default()),
             browse: Default::default(),
             activation_saved: false,
             activation_failed: false,

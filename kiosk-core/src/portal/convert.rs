@@ -11,11 +11,7 @@ use komek_domain::{
 };
 
 fn text(t: &api::LocalizedText) -> Text {
-    Text {
-        kk: t.kk.clone(),
-        ru: t.ru.clone(),
-        en: t.en.clone(),
-    }
+    Text::new(t.0.iter().map(|(k, v)| (k.as_str(), v.as_str())))
 }
 
 pub fn announcements_from_wire(a: &api::Announcements) -> Announcements {

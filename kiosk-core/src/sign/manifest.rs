@@ -33,13 +33,10 @@ impl SignLanguage {
         Self::ALL.into_iter().find(|s| s.code() == code)
     }
 
-    /// The sign language offered first on a screen in `lang`: Kazakh with Kazakh, Russian
-    /// otherwise (the one most Deaf people in Kazakhstan learned at school).
+    /// The sign language offered first on a screen in `lang` (the registry's `sign`); Russian,
+    /// the one most Deaf people in Kazakhstan learned at school, where it names none known.
     pub fn for_screen_language(lang: Lang) -> Self {
-        match lang {
-            Lang::Kk => SignLanguage::Kk,
-            Lang::Ru | Lang::En => SignLanguage::Ru,
-        }
+        Self::from_code(&lang.info().sign).unwrap_or(SignLanguage::Ru)
     }
 }
 
@@ -113,5 +110,20 @@ mod tests {
         );
         assert_eq!(clip(dir, "nowhere", SignLanguage::Kk), None);
         assert_eq!(missing(Path::new("/nonexistent")).len(), parsed.len() * 2);
+    }
+
+    #[test]
+    fn every_language_offers_a_sign_language_the_manifest_has() {
+        for lang in Lang::all() {
+            assert!(
+                SignLanguage::from_code(&lang.info().sign).is_some(),
+                "{lang:?} offers sign language {:?}",
+                lang.info().sign
+            );
+        }
+        let kk = Lang::from_code("kk").unwrap();
+        let en = Lang::from_code("en").unwrap();
+        assert_eq!(SignLanguage::for_screen_language(kk), SignLanguage::Kk);
+        assert_eq!(SignLanguage::for_screen_language(en), SignLanguage::Ru);
     }
 }

@@ -21,13 +21,9 @@ impl EspeakSynth {
         }
     }
 
-    /// espeak-ng's voice for each language of the kiosk.
+    /// espeak-ng's voice for the language (the registry's `voice`).
     pub fn voice(lang: Lang) -> &'static str {
-        match lang {
-            Lang::Kk => "kk",
-            Lang::Ru => "ru",
-            Lang::En => "en-gb",
-        }
+        &lang.info().voice
     }
 }
 

@@ -395,9 +395,13 @@ impl Speech {
 mod tests {
     use super::*;
 
+    fn lang(code: &str) -> Lang {
+        Lang::from_code(code).unwrap()
+    }
+
     #[test]
     fn text_is_said_a_sentence_at_a_time() {
-        let u = Utterance::new(Lang::En).text("Check it. Then press Continue! Done");
+        let u = Utterance::new(lang("en")).text("Check it. Then press Continue! Done");
         assert_eq!(
             u.parts,
             vec![
@@ -406,7 +410,7 @@ mod tests {
                 Part::Text("Done".into()),
             ]
         );
-        assert!(Utterance::new(Lang::En).text("◀").parts.is_empty());
+        assert!(Utterance::new(lang("en")).text("◀").parts.is_empty());
     }
 
     #[test]

@@ -5,32 +5,28 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use serde::Deserialize;
-
 use super::Rate;
 use komek_domain::Lang;
 
 const PROMPTS_TOML: &str = include_str!("../../../assets/speech/prompts.toml");
 
-#[derive(Debug, Deserialize)]
-struct Entry {
-    kk: String,
-    ru: String,
-    en: String,
-}
+/// A prompt's words keyed by language code.
+type Entry = BTreeMap<String, String>;
 
 fn table() -> &'static BTreeMap<String, Entry> {
     static TABLE: OnceLock<BTreeMap<String, Entry>> = OnceLock::new();
-    TABLE.get_or_init(|| crate::assets::embedded_table(PROMPTS_TOML, "speech prompts"))
+    TABLE.get_or_init(|| {
+        let mut table: BTreeMap<String, Entry> =
+            crate::assets::embedded_table(PROMPTS_TOML, "speech prompts");
+        table.values_mut().for_each(Lang::complete);
+        table
+    })
 }
 
-/// The prompt's words in `lang`, if the prompt exists.
+/// The prompt's words in `lang` (or its fallback's), if the prompt exists.
 pub fn text(id: &str, lang: Lang) -> Option<&'static str> {
-    table().get(id).map(|e| match lang {
-        Lang::Kk => e.kk.as_str(),
-        Lang::Ru => e.ru.as_str(),
-        Lang::En => e.en.as_str(),
-    })
+    let entry = table().get(id)?;
+    lang.pick(|l| entry.get(l.code())).map(String::as_str)
 }
 
 /// Where scripts/render-prompts puts the prompt's audio.
@@ -50,18 +46,23 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_prompt_has_all_three_languages() {
+    fn every_prompt_is_in_every_offered_language_and_no_other() {
         let parsed: BTreeMap<String, Entry> = toml::from_str(PROMPTS_TOML).unwrap();
         assert!(parsed.len() >= 10);
         for (id, entry) in &parsed {
-            for (lang, text) in [("kk", &entry.kk), ("ru", &entry.ru), ("en", &entry.en)] {
-                assert!(text.trim().len() > 5, "{id} has no {lang} text");
+            for lang in Lang::offered() {
+                let text = entry.get(lang.code()).map_or("", |t| t.trim());
+                assert!(text.len() > 5, "{id} has no {lang:?} text");
+            }
+            for code in entry.keys() {
+                assert!(
+                    Lang::from_code(code).is_some(),
+                    "{id}: {code} is no language"
+                );
             }
         }
-        assert_eq!(
-            text("welcome", Lang::Ru).map(|t| t.contains("Комек")),
-            Some(true)
-        );
-        assert_eq!(text("no-such-prompt", Lang::En), None);
+        let ru = Lang::from_code("ru").unwrap();
+        assert_eq!(text("welcome", ru).map(|t| t.contains("Комек")), Some(true));
+        assert_eq!(text("no-such-prompt", ru), None);
     }
 }

@@ -2,7 +2,7 @@
 //! dates with the month's name, references letter by letter, and no decorative symbols.
 //! Speech synthesisers read "14.03.2026" as a decimal number and "₸" as nothing.
 
-use komek_domain::Lang;
+use komek_domain::{Lang, Word};
 
 /// Rewrites `shown` (a label or message as displayed) for a voice in `lang`.
 pub fn spoken(shown: &str, lang: Lang) -> String {
@@ -44,16 +44,8 @@ fn is_digits(s: &str) -> bool {
 
 fn symbol_word(token: &str, lang: Lang) -> Option<&'static str> {
     match token.trim_end_matches(['.', ',', ';']) {
-        "₸" => Some(match lang {
-            Lang::Kk => "теңге",
-            Lang::Ru => "тенге",
-            Lang::En => "tenge",
-        }),
-        "−" | "-" => Some(match lang {
-            Lang::Kk => "минус",
-            Lang::Ru => "минус",
-            Lang::En => "minus",
-        }),
+        "₸" => Some(lang.word(Word::Currency)),
+        "−" | "-" => Some(lang.word(Word::Minus)),
         _ => None,
     }
 }
@@ -68,51 +60,8 @@ fn split_trailing_punctuation(token: &str) -> Option<(&str, &str)> {
     Some((core, &token[core.len()..]))
 }
 
-const MONTHS_EN: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-// Russian dates take the genitive: "14 марта 2026 года".
-const MONTHS_RU: [&str; 12] = [
-    "января",
-    "февраля",
-    "марта",
-    "апреля",
-    "мая",
-    "июня",
-    "июля",
-    "августа",
-    "сентября",
-    "октября",
-    "ноября",
-    "декабря",
-];
-const MONTHS_KK: [&str; 12] = [
-    "қаңтар",
-    "ақпан",
-    "наурыз",
-    "сәуір",
-    "мамыр",
-    "маусым",
-    "шілде",
-    "тамыз",
-    "қыркүйек",
-    "қазан",
-    "қараша",
-    "желтоқсан",
-];
-
-/// "14.03.2026" → "14 March 2026" / "14 марта 2026 года" / "2026 жылғы 14 наурыз".
+/// "14.03.2026" → "14 March 2026" / "14 марта 2026 года" / "2026 жылғы 14 наурыз", after the
+/// language's `formats` in the registry.
 fn spoken_date(token: &str, lang: Lang) -> Option<String> {
     let mut parts = token.split('.');
     let (d, m, y) = (parts.next()?, parts.next()?, parts.next()?);
@@ -125,11 +74,17 @@ fn spoken_date(token: &str, lang: Lang) -> Option<String> {
     if !(1..=31).contains(&day) || !(1..=12).contains(&month) {
         return None;
     }
-    Some(match lang {
-        Lang::En => format!("{day} {} {year}", MONTHS_EN[month - 1]),
-        Lang::Ru => format!("{day} {} {year} года", MONTHS_RU[month - 1]),
-        Lang::Kk => format!("{year} жылғы {day} {}", MONTHS_KK[month - 1]),
-    })
+    let formats = lang.pick(|l| {
+        let f = &l.info().formats;
+        (f.months.len() == 12).then_some(f)
+    })?;
+    Some(
+        formats
+            .spoken_date
+            .replace("{day}", &day.to_string())
+            .replace("{month}", &formats.months[month - 1])
+            .replace("{year}", &year.to_string()),
+    )
 }
 
 /// Kiosk and portal references (K-7F3A09C2, SP-000123) are read one character at a time.
@@ -164,29 +119,33 @@ fn is_decoration(c: char) -> bool {
 mod tests {
     use super::*;
 
+    fn lang(code: &str) -> Lang {
+        Lang::from_code(code).unwrap()
+    }
+
     #[test]
     fn amounts_are_one_number_with_the_currency_named() {
         assert_eq!(
-            spoken("Price 150\u{a0}000\u{a0}₸.", Lang::En),
+            spoken("Price 150\u{a0}000\u{a0}₸.", lang("en")),
             "Price 150000 tenge"
         );
-        assert_eq!(spoken("1 250 000 ₸", Lang::Ru), "1250000 тенге");
-        assert_eq!(spoken("12 ₸", Lang::Kk), "12 теңге");
+        assert_eq!(spoken("1 250 000 ₸", lang("ru")), "1250000 тенге");
+        assert_eq!(spoken("12 ₸", lang("kk")), "12 теңге");
     }
 
     #[test]
     fn dates_are_read_with_the_month_named_in_each_language() {
         assert_eq!(
-            spoken("until 14.03.2026.", Lang::En),
+            spoken("until 14.03.2026.", lang("en")),
             "until 14 March 2026."
         );
         assert_eq!(
-            spoken("до 01.12.2026,", Lang::Ru),
+            spoken("до 01.12.2026,", lang("ru")),
             "до 1 декабря 2026 года,"
         );
-        assert_eq!(spoken("09.05.2027", Lang::Kk), "2027 жылғы 9 мамыр");
+        assert_eq!(spoken("09.05.2027", lang("kk")), "2027 жылғы 9 мамыр");
         assert_eq!(
-            spoken("31.13.2026", Lang::En),
+            spoken("31.13.2026", lang("en")),
             "31.13.2026",
             "not a date: left as shown"
         );
@@ -194,11 +153,11 @@ mod tests {
 
     #[test]
     fn references_are_spelled_and_decorations_dropped() {
-        assert_eq!(spoken("◀ Back", Lang::En), "Back");
+        assert_eq!(spoken("◀ Back", lang("en")), "Back");
         assert_eq!(
-            spoken("Reference K-7F3A09C2.", Lang::En),
+            spoken("Reference K-7F3A09C2.", lang("en")),
             "Reference K 7 F 3 A 0 9 C 2"
         );
-        assert_eq!(spoken("Next ▶", Lang::En), "Next");
+        assert_eq!(spoken("Next ▶", lang("en")), "Next");
     }
 }

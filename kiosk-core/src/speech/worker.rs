@@ -104,7 +104,7 @@ impl Worker {
             synth,
             fallback,
             settings: Settings::default(),
-            lang: Lang::Kk,
+            lang: Lang::default(),
             queue: VecDeque::new(),
             playing: Playing::Nothing,
             avoid_primary_until: None,
@@ -418,6 +418,10 @@ mod tests {
     use super::super::{SilentOutput, SilentSynth, Speech, SpeechError, Utterance};
     use super::*;
 
+    fn lang(code: &str) -> Lang {
+        Lang::from_code(code).unwrap()
+    }
+
     /// A synth that accepts text and then never begins (a wedged daemon), or refuses it.
     struct Stuck {
         refuse: bool,
@@ -473,7 +477,7 @@ mod tests {
     #[test]
     fn a_wedged_synth_is_caught_by_the_watchdog_and_the_fallback_speaks() {
         let (speech, abandoned) = speech_with(false, Duration::from_millis(300));
-        speech.say(Utterance::new(Lang::Ru).text("Первое. Второе."));
+        speech.say(Utterance::new(lang("ru")).text("Первое. Второе."));
         let took = wait_for(&speech, |s| s.finished() > 0);
         let log = speech.log();
         assert_eq!(log[0], "say:Первое.", "{log:?}");
@@ -492,7 +496,7 @@ mod tests {
     #[test]
     fn a_refusing_synth_falls_back_at_once_and_prompts_without_files_are_spoken() {
         let (speech, _) = speech_with(true, Duration::from_secs(30));
-        speech.say(Utterance::new(Lang::En).prompt("speech-on"));
+        speech.say(Utterance::new(lang("en")).prompt("speech-on"));
         wait_for(&speech, |s| s.finished() > 0);
         assert_eq!(speech.log(), vec!["fallback:Speech is on.".to_string()]);
         assert_eq!(speech.health().dispatcher, "unavailable");
@@ -533,9 +537,9 @@ mod tests {
             Box::new(SilentSynth),
             Box::new(SilentSynth),
         );
-        speech.say(Utterance::new(Lang::Kk).prompt("welcome"));
-        speech.say_next(Utterance::new(Lang::Ru).prompt("welcome"));
-        speech.say_next(Utterance::new(Lang::En).prompt("welcome"));
+        speech.say(Utterance::new(lang("kk")).prompt("welcome"));
+        speech.say_next(Utterance::new(lang("ru")).prompt("welcome"));
+        speech.say_next(Utterance::new(lang("en")).prompt("welcome"));
         wait_for(&speech, |s| s.log().len() == 3);
         assert_eq!(
             speech.log(),
@@ -550,7 +554,7 @@ mod tests {
     #[test]
     fn stop_cuts_an_utterance_short_and_forget_clears_the_log() {
         let (speech, _) = speech_with(false, Duration::from_secs(30));
-        speech.say(Utterance::new(Lang::En).text("A long sentence."));
+        speech.say(Utterance::new(lang("en")).text("A long sentence."));
         wait_for(&speech, |s| !s.log().is_empty());
         speech.stop();
         wait_for(&speech, |s| s.finished() > 0);
