@@ -60,8 +60,8 @@ impl Inner {
             a.number_problem = None;
             a.code_problem = None;
             a.save_problem = SaveProblem::None;
-            if a.challenge.is_some() {
-                type_digit(&mut a.code, digit, 6)
+            if a.code.challenge.is_some() {
+                a.code.type_digit(digit)
             } else {
                 type_digit(&mut a.number, digit, 10)
             }
@@ -75,8 +75,8 @@ impl Inner {
             let a = &mut s.account;
             a.number_problem = None;
             a.code_problem = None;
-            if a.challenge.is_some() {
-                a.code.pop().is_some()
+            if a.code.challenge.is_some() {
+                a.code.erase()
             } else {
                 a.number.pop().is_some()
             }
@@ -120,7 +120,7 @@ impl Inner {
     fn resend_phone_code(&self) {
         let phone = {
             let mut s = self.state.borrow_mut();
-            let phone = s.account.challenge.as_ref().map(|c| c.phone.clone());
+            let phone = s.account.code.challenge.as_ref().map(|c| c.phone.clone());
             s.account.code.clear();
             phone
         };
@@ -139,21 +139,23 @@ impl Inner {
             self.save_phone_change();
             return;
         }
-        let (challenge, code, token) = {
+        let (submission, token) = {
             let s = self.state.borrow();
             (
-                s.account.challenge.clone(),
-                s.account.code.clone(),
+                s.account.code.submission(),
                 s.session.visit().map(Core::session_token),
             )
         };
-        let (Some(challenge), Some(token)) = (challenge, token) else {
+        let (Some(submission), Some(token)) = (submission, token) else {
             return;
         };
-        if code.len() != 6 {
-            self.state.borrow_mut().account.code_problem = Some(LoginProblem::CodeIncomplete);
-            return;
-        }
+        let (challenge, code) = match submission {
+            Ok(whole) => whole,
+            Err(problem) => {
+                self.state.borrow_mut().account.code_problem = Some(problem);
+                return;
+            }
+        };
         self.state.borrow_mut().account.busy = true;
         let core = self.core.clone();
         self.spawn(async move {
@@ -167,8 +169,7 @@ impl Inner {
         match result {
             Ok(challenge) => {
                 let id = challenge.id;
-                s.account.challenge = Some(challenge);
-                s.account.code.clear();
+                s.account.code.sent(challenge);
                 s.account.code_problem = None;
                 drop(s);
                 self.show_demo_code(id, Update::PhoneDemoCode);
@@ -184,11 +185,7 @@ impl Inner {
             match result {
                 Ok(proven) => s.account.proven = Some(proven),
                 Err(e) => {
-                    if let LoginError::WrongCode { attempts_left } = e {
-                        s.account.attempts_left = attempts_left;
-                    }
-                    s.account.code_problem = Some(login_problem(&e));
-                    s.account.code.clear();
+                    s.account.code_problem = Some(s.account.code.refused(&e));
                     return;
                 }
             }
@@ -338,20 +335,21 @@ pub(super) fn render(
         None => adapter.set_new_email(slint::SharedString::new()),
     }
     adapter.set_email_problem(a.email_problem.unwrap_or(EmailProblem::None));
-    adapter.set_code_sent(a.challenge.is_some());
+    adapter.set_code_sent(a.code.challenge.is_some());
     adapter.set_number_display(format::phone_groups(&a.number).into());
     adapter.set_number_length(i32::try_from(a.number.len()).unwrap_or(0));
     adapter.set_number_problem(a.number_problem.unwrap_or(NumberProblem::None));
     adapter.set_sent_to(
-        a.challenge
+        a.code
+            .challenge
             .as_ref()
             .map(|c| c.phone_hint.clone())
             .unwrap_or_default()
             .into(),
     );
-    adapter.set_code_length(i32::try_from(a.code.len()).unwrap_or(0));
+    adapter.set_code_length(i32::try_from(a.code.typed()).unwrap_or(0));
     adapter.set_code_problem(a.code_problem.unwrap_or(LoginProblem::None));
-    adapter.set_attempts_left(i32::try_from(a.attempts_left).unwrap_or(0));
+    adapter.set_attempts_left(i32::try_from(a.code.attempts_left).unwrap_or(0));
     adapter.set_save_problem(a.save_problem);
     adapter.set_busy(a.busy);
     adapter.set_demo_code(a.demo_code.as_str().into());

@@ -7,6 +7,7 @@ mod acting;
 mod announcements;
 mod card;
 mod catalogue;
+mod code_entry;
 mod demo;
 pub mod format;
 mod keyboard;
@@ -504,14 +505,14 @@ impl Inner {
         let typed = {
             let mut s = self.state.borrow_mut();
             s.login.problem = None;
-            type_digit(&mut s.login.code_digits, digit, 6)
+            s.login.code.type_digit(digit)
         };
         // Spoken only in headphones; on the loudspeaker a tone stands for each digit.
         self.key_feedback(Some(digit).filter(|_| typed), typed);
     }
 
     fn code_erase(&self) {
-        let erased = self.state.borrow_mut().login.code_digits.pop().is_some();
+        let erased = self.state.borrow_mut().login.code.erase();
         self.erase_feedback(erased);
     }
 
@@ -585,7 +586,7 @@ impl Inner {
             Screen::Code => {
                 {
                     let mut s = self.state.borrow_mut();
-                    s.login.code_digits.clear();
+                    s.login.code.clear();
                     s.login.problem = None;
                     s.login.demo_code.clear();
                 }
@@ -703,6 +704,7 @@ impl Inner {
             .state
             .borrow()
             .login
+            .code
             .challenge
             .as_ref()
             .map(|c| c.iin.clone());
@@ -710,7 +712,7 @@ impl Inner {
             {
                 let mut s = self.state.borrow_mut();
                 s.login.busy = true;
-                s.login.code_digits.clear();
+                s.login.code.clear();
             }
             let core = self.core.clone();
             self.spawn(async move { Update::CodeRequested(core.request_code(&iin).await) });
@@ -718,15 +720,15 @@ impl Inner {
     }
 
     fn submit_code(&self) {
-        let (challenge, code) = {
-            let s = self.state.borrow();
-            (s.login.challenge.clone(), s.login.code_digits.clone())
+        let submission = self.state.borrow().login.code.submission();
+        let (challenge, code) = match submission {
+            None => return,
+            Some(Ok(whole)) => whole,
+            Some(Err(problem)) => {
+                self.state.borrow_mut().login.problem = Some(problem);
+                return;
+            }
         };
-        let Some(challenge) = challenge else { return };
-        if code.len() != 6 {
-            self.state.borrow_mut().login.problem = Some(LoginProblem::CodeIncomplete);
-            return;
-        }
         self.state.borrow_mut().login.busy = true;
         let core = self.core.clone();
         self.spawn(async move {
@@ -823,8 +825,7 @@ impl Inner {
                 s.login.busy = false;
                 match result {
                     Ok(challenge) => {
-                        s.login.challenge = Some(challenge.clone());
-                        s.login.code_digits.clear();
+                        s.login.code.sent(challenge.clone());
                         s.login.problem = None;
                         drop(s);
                         self.show(Screen::Code);
@@ -847,13 +848,7 @@ impl Inner {
                         drop(s);
                         self.enter_visit(*visit);
                     }
-                    Err(e) => {
-                        if let LoginError::WrongCode { attempts_left } = e {
-                            s.login.attempts_left = attempts_left;
-                        }
-                        s.login.problem = Some(login_problem(&e));
-                        s.login.code_digits.clear();
-                    }
+                    Err(e) => s.login.problem = Some(s.login.code.refused(&e)),
                 }
             }
             Update::Failed => {

@@ -203,17 +203,18 @@ pub fn render(
     let login = app.global::<LoginAdapter>();
     login.set_iin_display(format::iin_groups(&state.login.iin_digits).into());
     login.set_iin_length(int(state.login.iin_digits.len()));
-    login.set_code_length(int(state.login.code_digits.len()));
+    login.set_code_length(int(state.login.code.typed()));
     login.set_phone_hint(
         state
             .login
+            .code
             .challenge
             .as_ref()
             .map(|c| c.phone_hint.clone())
             .unwrap_or_default()
             .into(),
     );
-    login.set_attempts_left(i32::try_from(state.login.attempts_left).unwrap_or(0));
+    login.set_attempts_left(i32::try_from(state.login.code.attempts_left).unwrap_or(0));
     login.set_problem(state.login.problem.unwrap_or(LoginProblem::None));
     login.set_busy(state.login.busy);
     login.set_demo_code(state.login.demo_code.as_str().into());

@@ -6,17 +6,16 @@ use std::rc::Rc;
 
 use slint::ComponentHandle;
 
-use super::{Inner, Update, act, login_problem, type_digit, with};
+use super::code_entry::CodeEntry;
+use super::{Inner, Update, act, login_problem, with};
 use crate::{AppWindow, LoginProblem, SaveProblem, Screen, SigningAdapter};
 use komek_kiosk_core::core::{Core, LoginError, SignedApplication, SigningChallenge};
 
 /// The code that signs the order on the review, and the signed application until it is saved.
 #[derive(Default)]
 pub struct SigningState {
-    pub challenge: Option<SigningChallenge>,
-    pub code: String,
+    pub code: CodeEntry<SigningChallenge>,
     pub problem: Option<LoginProblem>,
-    pub attempts_left: u32,
     pub busy: bool,
     pub demo_code: String,
     /// Kept until the outbox has it, so a failed save is tried again without a new code.
@@ -68,14 +67,14 @@ impl Inner {
             let mut s = self.state.borrow_mut();
             s.signing.problem = None;
             s.save_problem = SaveProblem::None;
-            s.signing.challenge.is_some() && type_digit(&mut s.signing.code, digit, 6)
+            s.signing.code.type_digit(digit)
         };
         // Like the login code: spoken only in headphones, a tone on the loudspeaker.
         self.key_feedback(Some(digit).filter(|_| typed), typed);
     }
 
     pub(super) fn signing_erase(&self) {
-        let erased = self.state.borrow_mut().signing.code.pop().is_some();
+        let erased = self.state.borrow_mut().signing.code.erase();
         self.erase_feedback(erased);
     }
 
@@ -84,21 +83,23 @@ impl Inner {
             self.save_application();
             return;
         }
-        let (challenge, code, token) = {
+        let (submission, token) = {
             let s = self.state.borrow();
             (
-                s.signing.challenge.clone(),
-                s.signing.code.clone(),
+                s.signing.code.submission(),
                 s.session.visit().map(Core::session_token),
             )
         };
-        let (Some(challenge), Some(token)) = (challenge, token) else {
+        let (Some(submission), Some(token)) = (submission, token) else {
             return;
         };
-        if code.len() != 6 {
-            self.state.borrow_mut().signing.problem = Some(LoginProblem::CodeIncomplete);
-            return;
-        }
+        let (challenge, code) = match submission {
+            Ok(whole) => whole,
+            Err(problem) => {
+                self.state.borrow_mut().signing.problem = Some(problem);
+                return;
+            }
+        };
         self.state.borrow_mut().signing.busy = true;
         let core = self.core.clone();
         self.spawn(async move {
@@ -112,7 +113,7 @@ impl Inner {
         match result {
             Ok(challenge) => {
                 let id = challenge.id;
-                s.signing.challenge = Some(challenge);
+                s.signing.code.sent(challenge);
                 drop(s);
                 self.show_demo_code(id, Update::SigningDemoCode);
             }
@@ -127,11 +128,7 @@ impl Inner {
             match result {
                 Ok(signed) => s.signing.signed = Some(signed),
                 Err(e) => {
-                    if let LoginError::WrongCode { attempts_left } = e {
-                        s.signing.attempts_left = attempts_left;
-                    }
-                    s.signing.problem = Some(login_problem(&e));
-                    s.signing.code.clear();
+                    s.signing.problem = Some(s.signing.code.refused(&e));
                     return;
                 }
             }
@@ -181,17 +178,18 @@ impl Inner {
 pub(super) fn render(app: &AppWindow, state: &super::state::State) {
     let adapter = app.global::<SigningAdapter>();
     let s = &state.signing;
-    adapter.set_code_sent(s.challenge.is_some());
+    adapter.set_code_sent(s.code.challenge.is_some());
     adapter.set_sent_to(
-        s.challenge
+        s.code
+            .challenge
             .as_ref()
             .map(|c| c.phone_hint.clone())
             .unwrap_or_default()
             .into(),
     );
-    adapter.set_code_length(i32::try_from(s.code.len()).unwrap_or(0));
+    adapter.set_code_length(i32::try_from(s.code.typed()).unwrap_or(0));
     adapter.set_problem(s.problem.unwrap_or(LoginProblem::None));
-    adapter.set_attempts_left(i32::try_from(s.attempts_left).unwrap_or(0));
+    adapter.set_attempts_left(i32::try_from(s.code.attempts_left).unwrap_or(0));
     adapter.set_busy(s.busy);
     adapter.set_demo_code(s.demo_code.as_str().into());
 }

@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
+use super::code_entry::CodeEntry;
 use crate::{LoginProblem, SaveProblem, Screen};
 use komek_domain::{Catalogue, Choice, Lang, Order};
 use komek_kiosk_core::core::{Challenge, Visit};
@@ -179,10 +180,8 @@ pub struct AccountState {
     /// Digits typed after +7.
     pub number: String,
     pub number_problem: Option<crate::NumberProblem>,
-    pub challenge: Option<komek_kiosk_core::core::PhoneChallenge>,
-    pub code: String,
+    pub code: CodeEntry<komek_kiosk_core::core::PhoneChallenge>,
     pub code_problem: Option<LoginProblem>,
-    pub attempts_left: u32,
     pub busy: bool,
     pub demo_code: String,
     pub save_problem: SaveProblem,
@@ -235,10 +234,8 @@ pub struct SpeechState {
 #[derive(Default)]
 pub struct LoginState {
     pub iin_digits: String,
-    pub code_digits: String,
-    pub challenge: Option<Challenge>,
+    pub code: CodeEntry<Challenge>,
     pub problem: Option<LoginProblem>,
-    pub attempts_left: u32,
     pub busy: bool,
     pub demo_code: String,
     /// A service-centre assistant is helping (set on the code screen, kept with the visit).
