@@ -22,28 +22,23 @@ pub fn per_page(text_size: i32) -> usize {
     if text_size == 0 { 2 } else { 1 }
 }
 
-/// What the announcements screen shows; the announcements themselves are public and stay
-/// between visits.
+/// The announcements, public, kept between visits.
 #[derive(Debug, Default)]
 pub struct AnnouncementsState {
     pub loaded: Option<(Announcements, DateTime<Utc>)>,
-    pub section: Section,
-    pub page: usize,
-    /// Where Back goes: the screen the person opened the announcements from.
-    pub from: Option<Screen>,
     pub unavailable: bool,
     /// When the cache was last read for the welcome screen's notices (monotonic).
     pub read_at: Option<std::time::Duration>,
 }
 
-impl AnnouncementsState {
-    /// A new visit starts on the first section, first page; the announcements are kept.
-    pub fn reset_view(&mut self) {
-        *self = AnnouncementsState {
-            loaded: self.loaded.take(),
-            ..AnnouncementsState::default()
-        };
-    }
+/// Where a person is in the announcements: part of their visit, so the next starts on the
+/// first section's first page.
+#[derive(Debug, Default)]
+pub struct AnnouncementsView {
+    pub section: Section,
+    pub page: usize,
+    /// Where Back goes: the screen the person opened the announcements from.
+    pub from: Option<Screen>,
 }
 
 pub(super) fn wire(app: &AppWindow, inner: &Rc<Inner>) {
@@ -52,23 +47,24 @@ pub(super) fn wire(app: &AppWindow, inner: &Rc<Inner>) {
     adapter.on_watch(with(inner, |i, index: i32| i.watch_video(index)));
     adapter.on_choose(with(inner, |i, section: AnnouncementSection| {
         let mut s = i.state.borrow_mut();
-        s.announcements.section = section_from_ui(section);
-        s.announcements.page = 0;
+        s.announcements_view.section = section_from_ui(section);
+        s.announcements_view.page = 0;
     }));
     adapter.on_next_page(act(inner, |i| {
         let mut s = i.state.borrow_mut();
         let per_page = per_page(s.text_size);
-        let a = &mut s.announcements;
-        let rows = a
+        let section = s.announcements_view.section;
+        let rows = s
+            .announcements
             .loaded
             .as_ref()
-            .map_or(0, |(all, _)| all.in_section(a.section).len());
-        turn_page(&mut a.page, true, rows, per_page);
+            .map_or(0, |(all, _)| all.in_section(section).len());
+        turn_page(&mut s.announcements_view.page, true, rows, per_page);
     }));
     adapter.on_previous_page(act(inner, |i| {
         let mut s = i.state.borrow_mut();
         let per_page = per_page(s.text_size);
-        turn_page(&mut s.announcements.page, false, 0, per_page);
+        turn_page(&mut s.announcements_view.page, false, 0, per_page);
     }));
 }
 
@@ -146,15 +142,16 @@ fn same_notice(a: &NoticeRow, b: &NoticeRow) -> bool {
 pub(super) fn render(app: &AppWindow, state: &super::state::State, now: DateTime<Utc>) {
     let adapter = app.global::<AnnouncementsAdapter>();
     let a = &state.announcements;
+    let view = &state.announcements_view;
     let (rows, notices, phone) = match &a.loaded {
         Some((all, _)) => {
-            let in_section = all.in_section(a.section);
+            let in_section = all.in_section(view.section);
             let per_page = per_page(state.text_size);
             adapter
                 .set_page_count(i32::try_from(page_count(in_section.len(), per_page)).unwrap_or(1));
             let shown: Vec<AnnouncementRow> = in_section
                 .iter()
-                .skip(a.page * per_page)
+                .skip(view.page * per_page)
                 .take(per_page)
                 .map(|x| row(x, state.lang))
                 .collect();
@@ -171,8 +168,8 @@ pub(super) fn render(app: &AppWindow, state: &super::state::State, now: DateTime
         adapter.set_notices(m)
     });
     models::sync(adapter.get_rows(), rows, |m| adapter.set_rows(m));
-    adapter.set_section(section_to_ui(a.section));
-    adapter.set_page(i32::try_from(a.page).unwrap_or(0));
+    adapter.set_section(section_to_ui(view.section));
+    adapter.set_page(i32::try_from(view.page).unwrap_or(0));
     adapter.set_contact_phone(phone.into());
     adapter.set_unavailable(a.unavailable && a.loaded.is_none());
 }
@@ -186,17 +183,17 @@ impl Inner {
     fn watch_video(&self, index: i32) {
         let slot = {
             let s = self.state.borrow();
-            let a = &s.announcements;
+            let view = &s.announcements_view;
             let per_page = per_page(s.text_size);
-            let Some((all, _)) = &a.loaded else {
+            let Some((all, _)) = &s.announcements.loaded else {
                 return;
             };
             usize::try_from(index)
                 .ok()
                 .and_then(|i| {
-                    all.in_section(a.section)
+                    all.in_section(view.section)
                         .into_iter()
-                        .nth(a.page * per_page + i)
+                        .nth(view.page * per_page + i)
                 })
                 .and_then(|x| x.video.as_deref())
                 .and_then(komek_kiosk_core::sign::manifest::slot)
@@ -237,10 +234,11 @@ impl Inner {
         let from = self.state.borrow().screen;
         {
             let mut s = self.state.borrow_mut();
-            s.announcements.from = Some(from);
             // Opened again, it starts on the notices: what matters now comes first.
-            s.announcements.section = Section::Notices;
-            s.announcements.page = 0;
+            s.announcements_view = AnnouncementsView {
+                from: Some(from),
+                ..AnnouncementsView::default()
+            };
             s.announcements.unavailable = false;
         }
         self.reload_announcements();
@@ -264,7 +262,7 @@ impl Inner {
         let from = self
             .state
             .borrow()
-            .announcements
+            .announcements_view
             .from
             .unwrap_or(Screen::Welcome);
         self.show(from);

@@ -141,8 +141,6 @@ struct Inner {
     keys: KeyMap,
     /// Set while the bridge itself sends a key to the window, so it passes straight through.
     synthetic_key: Cell<bool>,
-    /// The label of the control that has the focus (what speech says; what tests check).
-    focused_label: RefCell<String>,
     sign_clips: std::path::PathBuf,
     cards: komek_kiosk_core::cards::CardReaders,
     video: RefCell<Option<komek_kiosk_core::sign::Player>>,
@@ -178,7 +176,6 @@ impl Kiosk {
             speech,
             keys,
             synthetic_key: Cell::new(false),
-            focused_label: RefCell::new(String::new()),
             sign_clips,
             cards,
             video: RefCell::new(None),
@@ -268,7 +265,7 @@ impl Kiosk {
 
     /// The label of the control that last took the focus.
     pub fn focused_label(&self) -> String {
-        self.inner.focused_label.borrow().clone()
+        self.inner.state.borrow().focused_label.clone()
     }
 
     pub fn receipt(&self) -> Option<uuid::Uuid> {
@@ -662,7 +659,6 @@ impl Inner {
         self.speech
             .set(komek_kiosk_core::speech::Settings::default());
         self.speech.forget();
-        self.focused_label.borrow_mut().clear();
         self.close_sign_panel();
         self.select_translation(Lang::default());
         self.show(Screen::Welcome);

@@ -124,7 +124,7 @@ impl Inner {
     }
 
     fn focused(&self, spoken: &Spoken) {
-        *self.focused_label.borrow_mut() = spoken.label.to_string();
+        self.state.borrow_mut().focused_label = spoken.label.to_string();
         if !self.speaking() {
             return;
         }

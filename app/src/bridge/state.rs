@@ -20,7 +20,7 @@ impl KioskWide for Session<Visit> {}
 impl KioskWide for u64 {}
 /// The public catalogue and when it was fetched.
 impl KioskWide for Option<(Catalogue, DateTime<Utc>)> {}
-/// Public announcements; their view (page, section) is reset with each visit.
+/// Public announcements (where a person is in them is in [`VisitState`]).
 impl KioskWide for super::announcements::AnnouncementsState {}
 
 /// Declares [`State`]: its own fields must be [`KioskWide`] (the compiler refuses any other
@@ -96,6 +96,10 @@ pub struct VisitState {
     pub sign: super::sign_video::SignState,
     pub report: ReportState,
     pub account: AccountState,
+    pub announcements_view: super::announcements::AnnouncementsView,
+    /// The label of the control that has the focus (what speech says; what tests check): it
+    /// can be a person's name.
+    pub focused_label: String,
     /// The field the on-screen keyboard types into (the e-mail, a description).
     pub entry: super::keyboard::TextEntry,
     pub browse: super::catalogue::BrowseState,
@@ -132,6 +136,8 @@ impl VisitState {
             account: AccountState::default(),
             entry: super::keyboard::TextEntry::free_text("", Lang::default()),
             browse: Default::default(),
+            announcements_view: Default::default(),
+            focused_label: String::new(),
             activation_saved: false,
             activation_failed: false,
         }
@@ -269,7 +275,6 @@ impl State {
         let headphones = self.visit.speech.headphones;
         self.visit = VisitState::new();
         self.visit.speech.headphones = headphones;
-        self.announcements.reset_view();
         visit
     }
 
