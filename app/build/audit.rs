@@ -1,7 +1,7 @@
 //! Writes `adapter_audit.rs`: a function that reads every property of every adapter global the
-//! UI exports (strings, structs, and each row of a model) as text, so a test can search the
-//! whole UI for what must not stay in it. Generated from the `.slint` sources, so a property
-//! added to an adapter is audited without anyone listing it.
+//! UI exports (strings, structs, each row of a model and the rows of a row's own models) as
+//! text, so a test can search the whole UI for what must not stay in it. Generated from the
+//! `.slint` sources, so a property added to an adapter is audited without anyone listing it.
 
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
@@ -38,6 +38,24 @@ fn exported_globals(main: &str) -> Vec<String> {
         .flat_map(|names| names.split(','))
         .map(|n| n.trim().to_string())
         .filter(|n| !n.is_empty())
+        .collect()
+}
+
+/// The fields of `export struct <name> { … }` (in any of `sources`) that are models: the
+/// audit reads their rows too, which a struct's `Debug` leaves out.
+fn model_fields(sources: &[String], name: &str) -> Vec<String> {
+    let Some(body) = sources.iter().find_map(|s| {
+        let start = s.find(&format!("export struct {name} {{"))?;
+        let body = &s[start..];
+        body.find('}').map(|end| body[..end].to_string())
+    }) else {
+        return Vec::new();
+    };
+    body.lines()
+        .skip(1)
+        .filter_map(|line| line.split("//").next()?.trim().split_once(':'))
+        .filter(|(_, ty)| ty.trim().starts_with('['))
+        .map(|(field, _)| field.trim().replace('-', "_"))
         .collect()
 }
 
@@ -129,15 +147,24 @@ pub fn write(ui_dir: &Path, out_file: &Path) -> Result<(), String> {
         for p in properties {
             let getter = format!("get_{}", p.name.replace('-', "_"));
             let label = format!("{global}.{}", p.name);
+            let row_type = p.ty.trim_start_matches('[').trim_end_matches(']');
+            // A row's own models (a notice's titles, a step's dates), one entry per inner row.
+            let mut inner = String::new();
+            for field in model_fields(&sources, row_type) {
+                let _ = write!(
+                    inner,
+                    " for x in row.{field}.iter() {{ out.push((\"{label}.{field}\", format!(\"{{x:?}}\"))); }}"
+                );
+            }
             if p.ty.starts_with('[') {
                 let _ = writeln!(
                     code,
-                    "        for row in g.{getter}().iter() {{ out.push((\"{label}\", format!(\"{{row:?}}\"))); }}"
+                    "        for row in g.{getter}().iter() {{ out.push((\"{label}\", format!(\"{{row:?}}\")));{inner} }}"
                 );
             } else {
                 let _ = writeln!(
                     code,
-                    "        out.push((\"{label}\", format!(\"{{:?}}\", g.{getter}())));"
+                    "        {{ let row = g.{getter}(); out.push((\"{label}\", format!(\"{{row:?}}\")));{inner} }}"
                 );
             }
         }

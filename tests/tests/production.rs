@@ -33,7 +33,7 @@ fn kiosk(data_dir: &std::path::Path) -> Command {
 }
 
 #[test]
-fn the_binary_holds_no_demo_gateway_no_development_endpoint_and_no_test_pki() {
+fn the_binary_holds_no_demo_gateway_no_development_endpoint_no_test_pki_and_no_pseudo_language() {
     let bytes = std::fs::read(production_kiosk()).unwrap();
     for marker in [
         "/dev/otp/",
@@ -44,6 +44,8 @@ fn the_binary_holds_no_demo_gateway_no_development_endpoint_and_no_test_pki() {
         "Komek demo card",
         // Routes only the gateway serves: its router is not linked in.
         "/v1/operator/",
+        // The test-only pseudo-language's catalogue ("Back" in it).
+        "Bááçk",
     ] {
         let found = bytes.windows(marker.len()).any(|w| w == marker.as_bytes());
         assert!(!found, "the production kiosk contains {marker:?}");
