@@ -586,3 +586,22 @@ fn the_id_card_and_egov_mobile_screens_meet_en_301_549() {
     check_screen(app, "iin, a card in the reader");
     pseudo_findings_are_known("id_card_and_egov_mobile");
 }
+
+#[test]
+fn the_out_of_service_page_fits_the_screen_at_every_text_size() {
+    use komek_kiosk::bridge::out_of_service::{self, OutOfService};
+    i_slint_backend_testing::init_no_event_loop();
+    let app = AppWindow::new().unwrap();
+    app.window().set_size(slint::PhysicalSize::new(1920, 1080));
+    out_of_service::show(&app, OutOfService::NoGateway);
+    let theme = app.global::<Theme>();
+    for size in 0..=2 {
+        theme.set_text_size(size);
+        let cut = clipped_texts(&app, true);
+        assert!(cut.is_empty(), "size {size}: text cut off: {cut:#?}");
+        assert!(
+            has_label_containing(&app, "This kiosk is out of service"),
+            "size {size}"
+        );
+    }
+}
