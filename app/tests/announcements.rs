@@ -34,8 +34,10 @@ fn current_notices_show_on_the_welcome_screen_in_every_language() {
     // The audit that the wipe test relies on reads the titles inside each notice's row.
     let audited = komek_kiosk::audit::adapter_values(app);
     assert!(
-        audited.iter().any(|(name, value)| *name == "AnnouncementsAdapter.notices.titles"
-            && value.contains("The catalogue of suppliers updates with a delay")),
+        audited.iter().any(
+            |(name, value)| *name == "AnnouncementsAdapter.notices.titles"
+                && value.contains("The catalogue of suppliers updates with a delay")
+        ),
         "{audited:#?}"
     );
 }

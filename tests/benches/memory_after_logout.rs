@@ -15,7 +15,7 @@ use std::time::Duration;
 
 use komek_e2e::kiosk::KioskCore;
 use komek_e2e::{GatewayProcess, free_port};
-use komek_kiosk::bridge::{Aids, Kiosk, SystemClock};
+use komek_kiosk::bridge::Kiosk;
 use komek_kiosk::{AppAdapter, AppWindow, LoginAdapter, Screen};
 use slint::ComponentHandle;
 
@@ -102,16 +102,7 @@ fn child(gateway_url: String) {
     use std::io::BufRead;
     let dir = tempfile::tempdir().unwrap();
     let rig = KioskCore::start(gateway_url, &dir.path().join("kiosk")).unwrap();
-    i_slint_backend_testing::init_no_event_loop();
-    let app = AppWindow::new().unwrap();
-    let kiosk = Kiosk::new(
-        &app,
-        rig.core.clone(),
-        rig.runtime.handle().clone(),
-        komek_kiosk_core::session::Timing::default(),
-        Box::new(SystemClock::default()),
-        Aids::silent(),
-    );
+    let (app, kiosk) = rig.window().unwrap();
     let reversed: Vec<String> = std::io::stdin()
         .lock()
         .lines()

@@ -6,6 +6,8 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use komek_domain::{Iin, Order};
+use komek_kiosk::AppWindow;
+use komek_kiosk::bridge::{Aids, Kiosk, SystemClock};
 use komek_kiosk_core::core::{Core, CoreConfig, SignedApplication, Visit};
 
 pub struct KioskCore {
@@ -47,6 +49,30 @@ impl KioskCore {
     pub fn log_in(&self, iin: &str) -> anyhow::Result<Visit> {
         log_in(&self.core, &self.runtime, iin)
     }
+
+    /// The kiosk's window over this core, on Slint's headless testing backend.
+    pub fn window(&self) -> anyhow::Result<(AppWindow, Kiosk)> {
+        window(&self.core, &self.runtime)
+    }
+}
+
+/// The kiosk's window over `core`, on Slint's headless testing backend, with the system clock
+/// and silent aids.
+pub fn window(
+    core: &Arc<Core>,
+    runtime: &tokio::runtime::Runtime,
+) -> anyhow::Result<(AppWindow, Kiosk)> {
+    i_slint_backend_testing::init_no_event_loop();
+    let app = AppWindow::new()?;
+    let kiosk = Kiosk::new(
+        &app,
+        core.clone(),
+        runtime.handle().clone(),
+        komek_kiosk_core::session::Timing::default(),
+        Box::new(SystemClock::default()),
+        Aids::silent(),
+    );
+    Ok((app, kiosk))
 }
 
 /// Logs `iin` in with the demo gateway's one-time code.

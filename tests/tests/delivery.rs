@@ -9,13 +9,12 @@ use std::time::Duration;
 
 use komek_e2e::kiosk::KioskCore;
 use komek_e2e::{GatewayProcess, free_port, wait_until};
-use komek_kiosk::bridge::{Kiosk, SystemClock};
+use komek_kiosk::bridge::Kiosk;
 use komek_kiosk::{
     ActivitiesAdapter, ActivityAdapter, ActivityStatus, AppAdapter, AppWindow, DeliveryState,
     LoginAdapter, LoginProblem, ReceiptAdapter, ReviewAdapter, Screen, SigningAdapter,
 };
 use komek_kiosk_core::core::{Core, Visit};
-use komek_kiosk_core::session::Timing;
 use komek_kiosk_core::store::ActionState;
 use slint::{ComponentHandle, Model};
 use uuid::Uuid;
@@ -115,17 +114,7 @@ fn type_digits(apply: impl Fn(slint::SharedString), digits: &str) {
 
 /// The kiosk window on the headless testing backend, driven by `rig`'s core.
 fn window(rig: &Rig) -> (AppWindow, Kiosk) {
-    i_slint_backend_testing::init_no_event_loop();
-    let app = AppWindow::new().unwrap();
-    let kiosk = Kiosk::new(
-        &app,
-        rig.core.clone(),
-        rig.runtime.handle().clone(),
-        Timing::default(),
-        Box::new(SystemClock::default()),
-        komek_kiosk::bridge::Aids::silent(),
-    );
-    (app, kiosk)
+    komek_e2e::kiosk::window(&rig.core, &rig.runtime).unwrap()
 }
 
 /// Logs the demo participant in through the UI's adapters, opens the activity awaiting a

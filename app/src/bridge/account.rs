@@ -139,24 +139,12 @@ impl Inner {
             self.save_phone_change();
             return;
         }
-        let (submission, token) = {
-            let s = self.state.borrow();
-            (
-                s.account.code.submission(),
-                s.session.visit().map(Core::session_token),
-            )
-        };
-        let (Some(submission), Some(token)) = (submission, token) else {
+        let Some((challenge, code, token)) = self.code_to_send(|s| {
+            let a = &mut s.account;
+            (&mut a.code, &mut a.code_problem, &mut a.busy)
+        }) else {
             return;
         };
-        let (challenge, code) = match submission {
-            Ok(whole) => whole,
-            Err(problem) => {
-                self.state.borrow_mut().account.code_problem = Some(problem);
-                return;
-            }
-        };
-        self.state.borrow_mut().account.busy = true;
         let core = self.core.clone();
         self.spawn(async move {
             Update::PhoneProven(core.verify_phone_code(&token, &challenge, &code).await)

@@ -83,24 +83,12 @@ impl Inner {
             self.save_application();
             return;
         }
-        let (submission, token) = {
-            let s = self.state.borrow();
-            (
-                s.signing.code.submission(),
-                s.session.visit().map(Core::session_token),
-            )
-        };
-        let (Some(submission), Some(token)) = (submission, token) else {
+        let Some((challenge, code, token)) = self.code_to_send(|s| {
+            let g = &mut s.signing;
+            (&mut g.code, &mut g.problem, &mut g.busy)
+        }) else {
             return;
         };
-        let (challenge, code) = match submission {
-            Ok(whole) => whole,
-            Err(problem) => {
-                self.state.borrow_mut().signing.problem = Some(problem);
-                return;
-            }
-        };
-        self.state.borrow_mut().signing.busy = true;
         let core = self.core.clone();
         self.spawn(async move {
             Update::ApplicationSigned(core.verify_signing_code(&token, &challenge, &code).await)
