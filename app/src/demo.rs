@@ -97,7 +97,7 @@ pub fn run_tour(
         stop_gateway,
     )?;
     println!(
-        "Rendered {} pictures of every screen (kk, ru, en; default and largest text) to {}",
+        "Rendered {} pictures of every screen (every language; default and largest text) to {}",
         files.len(),
         dir.display()
     );

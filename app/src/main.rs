@@ -83,7 +83,7 @@ struct Cli {
     /// else assets/sign/clips, made by scripts/make-sample-clips).
     #[arg(long, env = "KOMEK_SIGN_CLIPS")]
     sign_clips: Option<PathBuf>,
-    /// Speak a sentence in this language (kk, ru, en) through the kiosk's speech path, report
+    /// Speak a sentence in this language (a code of assets/languages.toml) through the kiosk's speech path, report
     /// which voice spoke and how speech-dispatcher fared, then exit (for technicians).
     #[arg(long)]
     speech_check: Option<String>,
@@ -150,6 +150,9 @@ fn main() -> anyhow::Result<()> {
         default_hook(info);
     }));
     let cli = Cli::parse();
+    if let Some(e) = komek_domain::language::registry_error() {
+        tracing::error!(error = %e, "the languages could not be read: English only");
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -157,7 +160,8 @@ fn main() -> anyhow::Result<()> {
         .context("starting the async runtime")?;
 
     if let Some(lang) = &cli.speech_check {
-        let lang = Lang::from_code(lang).context("--speech-check takes kk, ru or en")?;
+        let lang = Lang::from_code(lang)
+            .context("--speech-check takes a language code of assets/languages.toml")?;
         let data_dir = cli.data_dir.clone().unwrap_or_else(default_data_dir);
         std::fs::create_dir_all(&data_dir)
             .with_context(|| format!("creating {}", data_dir.display()))?;
@@ -256,7 +260,7 @@ fn tour(_cli: &Cli, _runtime: &tokio::runtime::Runtime, _dir: &Path) -> anyhow::
     )
 }
 
-/// The full-screen "out of service" page, in the three languages; nothing else runs: no
+/// The full-screen "out of service" page, in every offered language; nothing else runs: no
 /// gateway, no outbox, no port.
 fn show_out_of_service(cli: &Cli, why: OutOfService) -> anyhow::Result<()> {
     let app = komek_kiosk::AppWindow::new().context("opening the kiosk window")?;

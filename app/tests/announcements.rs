@@ -1,5 +1,5 @@
 //! The announcements of Rules item 14 through the real UI by accessible labels, against the
-//! gateway in-process: current notices on the welcome screen in the three languages, the
+//! gateway in-process: current notices on the welcome screen in every language, the
 //! announcements readable before and after logging in, Back to where the person came from.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]

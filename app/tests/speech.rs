@@ -37,7 +37,7 @@ fn speech_mode_says_prompts_controls_and_messages_and_never_the_code() {
     let app = &rig.app;
     let speech = app.global::<SpeechAdapter>();
     speech.invoke_toggle_speech();
-    // The welcome screen speaks in all three languages, since nobody has chosen one yet.
+    // The welcome screen speaks in every offered language, since nobody has chosen one yet.
     log_until(&rig, "welcome in kk, ru, en", |l| {
         has(l, "prompt:welcome:kk") && has(l, "prompt:welcome:ru") && has(l, "prompt:welcome:en")
     });

@@ -116,7 +116,7 @@ impl Catalogue {
             .collect()
     }
 
-    /// Items whose name, in any of the three languages, or description, in the person's
+    /// Items whose name, in any language, or description, in the person's
     /// language, holds every word of `query`; names first.
     pub fn search(&self, query: &str, lang: super::Lang) -> Vec<&Item> {
         let words: Vec<String> = folded(query)

@@ -1,6 +1,7 @@
 //! The kiosk's languages as data: the registry in `assets/languages.toml` (code, name in
 //! itself, voice, sign language, keyboard, spoken formats, the words code puts together). A
-//! [`Lang`] is a place in that registry; nothing else in the kiosk names a language.
+//! [`Lang`] is a place in that registry; nothing else in the kiosk names a spoken language
+//! (the two sign languages are `komek_kiosk_core::sign::SignLanguage`).
 
 #[cfg(feature = "pseudo-language")]
 pub mod pseudo;

@@ -11,12 +11,13 @@ use crate::Lang;
 pub struct Text(BTreeMap<String, String>);
 
 impl Text {
-    /// The text in each language code given; languages derived from another (the test-only
-    /// pseudo-language) are filled in here.
+    /// The text in each language code given (an empty one counts as not given); languages
+    /// derived from another (the test-only pseudo-language) are filled in here.
     pub fn new<K: Into<String>, V: Into<String>>(texts: impl IntoIterator<Item = (K, V)>) -> Self {
         let mut map: BTreeMap<String, String> = texts
             .into_iter()
             .map(|(k, v)| (k.into(), v.into()))
+            .filter(|(_, v): &(String, String)| !v.trim().is_empty())
             .collect();
         Lang::complete(&mut map);
         Text(map)
@@ -59,5 +60,7 @@ mod tests {
         let other = Text::new([("uz", "Eshitish apparati")]);
         assert_eq!(other.get(lang("ru")), "Eshitish apparati");
         assert_eq!(Text::default().get(lang("ru")), "");
+        let empty_kazakh = Text::new([("kk", " "), ("ru", "Слуховой аппарат")]);
+        assert_eq!(empty_kazakh.get(lang("kk")), "Слуховой аппарат");
     }
 }

@@ -117,7 +117,9 @@ fn row(a: &Announcement, lang: Lang) -> AnnouncementRow {
 
 /// A notice on the welcome screen, where nobody has chosen a language yet: in every one.
 fn notice(a: &Announcement) -> NoticeRow {
-    let titles: Vec<&str> = Lang::offered().map(|l| a.title.get(l)).collect();
+    let mut titles: Vec<&str> = Lang::offered().map(|l| a.title.get(l)).collect();
+    // A language the notice was not given in falls back to another: say that one once.
+    titles.dedup();
     NoticeRow {
         kind: kind_to_ui(a.kind),
         titles: models::fixed(titles.iter().map(|t| (*t).into()).collect()),

@@ -40,11 +40,21 @@ impl Inner {
     }
 }
 
-#[derive(Debug)]
 pub struct CodeEntry<C> {
     pub challenge: Option<C>,
     code: String,
     pub attempts_left: u32,
+}
+
+/// Shows how much is typed, never the digits or the challenge (which names the person).
+impl<C> std::fmt::Debug for CodeEntry<C> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CodeEntry")
+            .field("sent", &self.challenge.is_some())
+            .field("typed", &self.code.len())
+            .field("attempts_left", &self.attempts_left)
+            .finish()
+    }
 }
 
 impl<C> Default for CodeEntry<C> {
@@ -131,6 +141,11 @@ mod tests {
         );
         assert!(entry.erase());
         assert_eq!(entry.submission(), Some(Err(LoginProblem::CodeIncomplete)));
+        let shown = format!("{entry:?}");
+        assert!(
+            !shown.contains("12345") && !shown.contains("challenge"),
+            "{shown}"
+        );
     }
 
     #[test]

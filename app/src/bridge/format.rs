@@ -1,5 +1,5 @@
 //! How numbers, money and dates are written on screen. Kazakhstan writes dates as DD.MM.YYYY
-//! and groups thousands with spaces in all three languages, so one format serves them all.
+//! and groups thousands with spaces in every language of the kiosk, so one format serves them all.
 
 use chrono::NaiveDate;
 

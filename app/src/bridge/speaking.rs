@@ -86,7 +86,7 @@ impl Inner {
         self.state.borrow().lang
     }
 
-    /// Says the prompt of the screen on show; the welcome screen speaks in all three languages,
+    /// Says the prompt of the screen on show; the welcome screen speaks in every offered language,
     /// since nobody has chosen one yet.
     pub(super) fn say_screen(&self) {
         if !self.speaking() {

@@ -275,6 +275,9 @@ impl State {
         let headphones = self.visit.speech.headphones;
         self.visit = VisitState::new();
         self.visit.speech.headphones = headphones;
+        // The welcome screen reads the notices again at once for the next person.
+        self.announcements.read_at = None;
+        self.announcements.unavailable = false;
         visit
     }
 

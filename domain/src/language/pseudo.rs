@@ -1,7 +1,7 @@
 //! The test-only pseudo-language: English with accented letters and about 40 % longer, as
 //! translations into Kazakh or Russian often are. The accessibility walk runs in it to find
 //! texts that would be cut in a longer language than the three the kiosk ships with. No
-//! imports: app/build.rs includes this file to write the pseudo-language's UI catalogue.
+//! imports: app/build/pseudo_po.rs includes this file to write the pseudo-language's UI catalogue.
 
 pub const CODE: &str = "qps";
 
