@@ -10,6 +10,7 @@ use std::time::Duration;
 
 use common::*;
 use komek_kiosk::bridge::keys::Tactile;
+use komek_kiosk::bridge::screens;
 use komek_kiosk::{
     ActivityAdapter, AppAdapter, LoginAdapter, Screen, SigningAdapter, SpeechAdapter,
 };
@@ -67,7 +68,10 @@ fn cycle(rig: &Rig) -> BTreeSet<String> {
     seen.into_iter().collect()
 }
 
-fn assert_every_control_reachable(rig: &Rig, screen: &str) {
+/// On `screen` (which it checks), every enabled control is reached by Down, and Up goes back.
+fn assert_every_control_reachable(rig: &Rig, screen: Screen) {
+    assert_eq!(rig.kiosk.screen(), screen);
+    let screen = screens::screen_id(screen);
     let expected = enabled_buttons(rig);
     assert!(!expected.is_empty(), "{screen}: no buttons found");
     let reached = cycle(rig);
@@ -199,10 +203,36 @@ fn at(target: Screen) -> Rig {
     rig
 }
 
+/// The screens that a test below walks with the keys, read from this file's calls of
+/// `assert_every_control_reachable`.
+fn walked_screens() -> BTreeSet<String> {
+    let call = "assert_every_control_reachable(&rig, Screen::";
+    include_str!("tactile.rs")
+        .split(call)
+        .skip(1)
+        .filter_map(|rest| rest.split(')').next())
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn every_screen_of_the_table_is_walked_with_the_tactile_keys() {
+    let unwalked: Vec<String> = screens::ALL
+        .iter()
+        .map(|s| format!("{s:?}"))
+        .filter(|s| !walked_screens().contains(s))
+        .collect();
+    assert!(
+        unwalked.is_empty(),
+        "no tactile walk for {unwalked:?}: add a test that reaches each and calls \
+         assert_every_control_reachable"
+    );
+}
+
 #[test]
 fn welcome_with_tactile_keys() {
     let rig = at(Screen::Welcome);
-    assert_every_control_reachable(&rig, "welcome");
+    assert_every_control_reachable(&rig, Screen::Welcome);
     activate(&rig, "Русский");
     assert_eq!(rig.kiosk.screen(), Screen::Iin);
     assert_eq!(rig.app.global::<AppAdapter>().get_language(), "ru");
@@ -211,7 +241,7 @@ fn welcome_with_tactile_keys() {
 #[test]
 fn iin_with_tactile_keys() {
     let rig = at(Screen::Iin);
-    assert_every_control_reachable(&rig, "iin");
+    assert_every_control_reachable(&rig, Screen::Iin);
     type_on_keypad(&rig, "85");
     activate(&rig, "Erase the last digit");
     assert_eq!(rig.app.global::<LoginAdapter>().get_iin_length(), 1);
@@ -226,7 +256,7 @@ fn iin_with_tactile_keys() {
 #[test]
 fn code_with_tactile_keys() {
     let rig = at(Screen::Code);
-    assert_every_control_reachable(&rig, "code");
+    assert_every_control_reachable(&rig, Screen::Code);
     activate(&rig, "Send a new code");
     let login = rig.app.global::<LoginAdapter>();
     wait(&rig, "a new code", || !login.get_busy());
@@ -237,7 +267,7 @@ fn code_with_tactile_keys() {
 #[test]
 fn activities_with_tactile_keys() {
     let rig = at(Screen::Activities);
-    assert_every_control_reachable(&rig, "activities");
+    assert_every_control_reachable(&rig, Screen::Activities);
     activate_containing(&rig, "Awaiting your choice of supplier");
     assert_eq!(rig.kiosk.screen(), Screen::Activity);
 }
@@ -249,7 +279,7 @@ fn activity_with_tactile_keys() {
     wait(&rig, "the suppliers", || {
         detail.get_choices().row_count() > 0
     });
-    assert_every_control_reachable(&rig, "activity");
+    assert_every_control_reachable(&rig, Screen::Activity);
     tap(&rig, Tactile::Back);
     assert_eq!(rig.kiosk.screen(), Screen::Activities);
 }
@@ -257,7 +287,7 @@ fn activity_with_tactile_keys() {
 #[test]
 fn review_with_tactile_keys() {
     let rig = at(Screen::Review);
-    assert_every_control_reachable(&rig, "review");
+    assert_every_control_reachable(&rig, Screen::Review);
     tap(&rig, Tactile::Back);
     assert_eq!(rig.kiosk.screen(), Screen::Activity);
 }
@@ -265,7 +295,7 @@ fn review_with_tactile_keys() {
 #[test]
 fn signing_with_tactile_keys() {
     let rig = at(Screen::Signing);
-    assert_every_control_reachable(&rig, "signing");
+    assert_every_control_reachable(&rig, Screen::Signing);
     // Digit keys of a keyboard type the code as the keypad does.
     for d in ["1", "2"] {
         rig.app
@@ -288,7 +318,7 @@ fn card_pin_with_tactile_keys() {
     wait(&rig, "the card opened", || {
         !card.get_busy() && card.get_tries_left() == 3
     });
-    assert_every_control_reachable(&rig, "card PIN");
+    assert_every_control_reachable(&rig, Screen::CardPin);
     // Digit keys of a keyboard type the PIN as the keypad does; the keypad logs in.
     for d in ["1", "2"] {
         rig.app
@@ -310,7 +340,7 @@ fn egov_qr_with_tactile_keys() {
     assert_eq!(rig.kiosk.screen(), Screen::QrLogin);
     let qr = rig.app.global::<komek_kiosk::QrAdapter>();
     wait(&rig, "the QR code", || qr.get_code().size().width > 0);
-    assert_every_control_reachable(&rig, "eGov QR");
+    assert_every_control_reachable(&rig, Screen::QrLogin);
     tap(&rig, Tactile::Back);
     assert_eq!(rig.kiosk.screen(), Screen::Iin);
 }
@@ -320,10 +350,10 @@ fn offer_and_choosing_whom_to_act_for_with_tactile_keys() {
     let rig = rig(Timing::default());
     press(&rig.app, "English");
     log_in_from_iin_screen_as_parent(&rig);
-    assert_every_control_reachable(&rig, "offer");
+    assert_every_control_reachable(&rig, Screen::Offer);
     activate(&rig, "Decide later");
     assert_eq!(rig.kiosk.screen(), Screen::Principals);
-    assert_every_control_reachable(&rig, "principals");
+    assert_every_control_reachable(&rig, Screen::Principals);
     tap(&rig, Tactile::Back);
     assert_eq!(rig.kiosk.screen(), Screen::Activities);
 }
@@ -337,7 +367,7 @@ fn log_in_from_iin_screen_as_parent(rig: &Rig) {
 #[test]
 fn receipt_with_tactile_keys() {
     let rig = at(Screen::Receipt);
-    assert_every_control_reachable(&rig, "receipt");
+    assert_every_control_reachable(&rig, Screen::Receipt);
     activate(&rig, "Finish and log out");
     assert_eq!(rig.kiosk.screen(), Screen::Welcome);
     assert!(!rig.kiosk.has_visit());
@@ -348,10 +378,10 @@ fn account_and_phone_with_tactile_keys() {
     let rig = at(Screen::Activities);
     activate(&rig, "My details");
     assert_eq!(rig.kiosk.screen(), Screen::Account);
-    assert_every_control_reachable(&rig, "account");
+    assert_every_control_reachable(&rig, Screen::Account);
     activate(&rig, "Change the phone");
     assert_eq!(rig.kiosk.screen(), Screen::Phone);
-    assert_every_control_reachable(&rig, "phone");
+    assert_every_control_reachable(&rig, Screen::Phone);
     // Digit keys of a keyboard type the number as the keypad does.
     for d in ["7", "0", "1"] {
         rig.app
@@ -368,7 +398,7 @@ fn account_and_phone_with_tactile_keys() {
     assert_eq!(rig.kiosk.screen(), Screen::Account);
     activate(&rig, "Change the e-mail");
     assert_eq!(rig.kiosk.screen(), Screen::Email);
-    assert_every_control_reachable(&rig, "email");
+    assert_every_control_reachable(&rig, Screen::Email);
     activate(&rig, "Erase the last letter");
     activate(&rig, "x");
     assert!(
@@ -392,7 +422,7 @@ fn announcements_with_tactile_keys() {
     wait(&rig, "the announcements", || {
         adapter.get_rows().row_count() > 0
     });
-    assert_every_control_reachable(&rig, "announcements");
+    assert_every_control_reachable(&rig, Screen::Announcements);
     activate(&rig, "Questions");
     assert_eq!(
         adapter.get_section(),
@@ -407,19 +437,19 @@ fn the_catalogue_with_tactile_keys() {
     let rig = at(Screen::Iin);
     activate(&rig, "Technical aids and services");
     assert_eq!(rig.kiosk.screen(), Screen::Catalogue);
-    assert_every_control_reachable(&rig, "catalogue");
+    assert_every_control_reachable(&rig, Screen::Catalogue);
     let adapter = rig.app.global::<komek_kiosk::CatalogueAdapter>();
     activate(&rig, "Hearing aids");
     wait(&rig, "the list", || adapter.get_items().row_count() > 0);
-    assert_every_control_reachable(&rig, "catalogue list");
+    assert_every_control_reachable(&rig, Screen::CatalogueList);
     activate_containing(&rig, "Digital behind-the-ear hearing aid");
     assert_eq!(rig.kiosk.screen(), Screen::CatalogueItem);
-    assert_every_control_reachable(&rig, "catalogue item");
+    assert_every_control_reachable(&rig, Screen::CatalogueItem);
     tap(&rig, Tactile::Back);
     tap(&rig, Tactile::Back);
     activate(&rig, "Search by name");
     assert_eq!(rig.kiosk.screen(), Screen::CatalogueSearch);
-    assert_every_control_reachable(&rig, "catalogue search");
+    assert_every_control_reachable(&rig, Screen::CatalogueSearch);
     tap(&rig, Tactile::Back);
     tap(&rig, Tactile::Back);
     assert_eq!(rig.kiosk.screen(), Screen::Iin);
@@ -431,7 +461,7 @@ fn describing_a_problem_with_tactile_keys() {
     activate(&rig, "Report a problem");
     activate(&rig, "Describe it in my own words");
     assert_eq!(rig.kiosk.screen(), Screen::Describe);
-    assert_every_control_reachable(&rig, "describe");
+    assert_every_control_reachable(&rig, Screen::Describe);
     activate(&rig, "h");
     activate(&rig, "Other letters");
     activate(&rig, "ә");
@@ -784,7 +814,7 @@ fn problem_report_with_tactile_keys() {
     activate(&rig, "Report a problem");
     assert_eq!(rig.kiosk.screen(), Screen::Report);
     activate(&rig, "I cannot log in");
-    assert_every_control_reachable(&rig, "report");
+    assert_every_control_reachable(&rig, Screen::Report);
     activate(&rig, "Send the report");
     assert_eq!(rig.kiosk.screen(), Screen::Requests);
     assert!(
@@ -793,7 +823,7 @@ fn problem_report_with_tactile_keys() {
             .get_just_saved()
             .is_empty()
     );
-    assert_every_control_reachable(&rig, "requests");
+    assert_every_control_reachable(&rig, Screen::Requests);
     tap(&rig, Tactile::Back);
     assert_eq!(rig.kiosk.screen(), Screen::Activities);
 }
