@@ -264,7 +264,12 @@ fn tour(_cli: &Cli, _runtime: &tokio::runtime::Runtime, _dir: &Path) -> anyhow::
 /// gateway, no outbox, no port.
 fn show_out_of_service(cli: &Cli, why: OutOfService) -> anyhow::Result<()> {
     let app = komek_kiosk::AppWindow::new().context("opening the kiosk window")?;
-    out_of_service::show(&app, why);
+    let data_dir = cli.data_dir.clone().unwrap_or_else(default_data_dir);
+    // Only speech's health report is written there; without it the page still speaks.
+    if let Err(e) = std::fs::create_dir_all(&data_dir) {
+        tracing::warn!(error = %e, "no data folder for speech's health report");
+    }
+    out_of_service::show(&app, why, Speech::start(speech_config(cli, &data_dir)));
     open_full_screen(cli, &app);
     app.run().context("running the kiosk window")?;
     Ok(())

@@ -616,7 +616,7 @@ fn the_out_of_service_page_fits_the_screen_at_every_text_size() {
     i_slint_backend_testing::init_no_event_loop();
     let app = AppWindow::new().unwrap();
     app.window().set_size(slint::PhysicalSize::new(1920, 1080));
-    out_of_service::show(&app, OutOfService::NoGateway);
+    out_of_service::show(&app, OutOfService::NoGateway, silent_speech());
     let theme = app.global::<Theme>();
     for size in 0..=2 {
         theme.set_text_size(size);

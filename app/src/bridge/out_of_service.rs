@@ -1,9 +1,12 @@
 //! The "out of service" page: what the kiosk shows when it cannot serve anyone, instead of
-//! anything made up. Staff read the reason on it and in `--diagnose`.
+//! anything made up. Staff read the reason on it and in `--diagnose`; a person at the keys
+//! hears it.
 
 use slint::ComponentHandle;
 
 use crate::{AppAdapter, AppWindow};
+use komek_domain::{Lang, Word};
+use komek_kiosk_core::speech::{Speech, Utterance};
 
 /// Why the kiosk cannot serve anyone.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,10 +24,41 @@ impl OutOfService {
     }
 }
 
-/// Covers the window with the page, saying `why` for staff.
-pub fn show(app: &AppWindow, why: OutOfService) {
+/// Covers the window with the page, saying `why` for staff. Any key says the page aloud in
+/// every offered language, each in its own voice: someone who cannot see the screen learns
+/// at the first key that the kiosk cannot help, rather than meeting silence. It does not
+/// speak unasked, so it does not talk at a hall all day.
+pub fn show(app: &AppWindow, why: OutOfService, speech: Speech) {
     super::languages::show(app);
     let adapter = app.global::<AppAdapter>();
     adapter.set_out_of_service(true);
     adapter.set_out_of_service_reason(why.reason().into());
+    adapter.on_key(move |_key, pressed, repeat| {
+        if pressed && !repeat {
+            say_page(&speech);
+        }
+        // Every key is the kiosk's here: there is nothing on the page for it to reach.
+        true
+    });
+}
+
+fn say_page(speech: &Speech) {
+    let mut languages = spoken_page().into_iter();
+    if let Some(first) = languages.next() {
+        speech.say(first);
+    }
+    for next in languages {
+        speech.say_next(next);
+    }
+}
+
+/// The page as it is spoken: each offered language's title and explanation.
+fn spoken_page() -> Vec<Utterance> {
+    Lang::offered()
+        .map(|lang| {
+            Utterance::new(lang)
+                .text(lang.word(Word::OutOfServiceTitle))
+                .text(lang.word(Word::OutOfServiceBody))
+        })
+        .collect()
 }

@@ -19,6 +19,12 @@ use komek_kiosk_core::session::Timing;
 use komek_kiosk_core::sync;
 use slint::ComponentHandle;
 
+/// Speech that plays nothing and logs what it would say.
+pub fn silent_speech() -> komek_kiosk_core::speech::Speech {
+    use komek_kiosk_core::speech::{Speech, SpeechConfig, prompts};
+    Speech::silent(SpeechConfig::new(prompts::default_dir(None)))
+}
+
 /// Ерлан Жақсылықов, demo participant with a prosthesis awaiting a supplier choice.
 pub const IIN: &str = "810314304128";
 
