@@ -112,7 +112,7 @@ impl Inner {
             }
         };
         let core = self.core.clone();
-        self.spawn(async move {
+        self.spawn(interrupted, async move {
             Update::PhoneCodeRequested(core.request_phone_code(&token, phone).await)
         });
     }
@@ -128,7 +128,7 @@ impl Inner {
         if let (Some(phone), Some(token)) = (phone, token) {
             self.state.borrow_mut().account.busy = true;
             let core = self.core.clone();
-            self.spawn(async move {
+            self.spawn(interrupted, async move {
                 Update::PhoneCodeRequested(core.request_phone_code(&token, phone).await)
             });
         }
@@ -146,7 +146,7 @@ impl Inner {
             return;
         };
         let core = self.core.clone();
-        self.spawn(async move {
+        self.spawn(interrupted, async move {
             Update::PhoneProven(core.verify_phone_code(&token, &challenge, &code).await)
         });
     }
@@ -341,4 +341,13 @@ pub(super) fn render(
     adapter.set_save_problem(a.save_problem);
     adapter.set_busy(a.busy);
     adapter.set_demo_code(a.demo_code.as_str().into());
+}
+/// The phone change's part of [`super::Recover`].
+fn interrupted(state: &mut super::state::State) {
+    let a = &mut state.account;
+    super::stop_waiting(
+        &mut a.busy,
+        &mut a.code_problem,
+        crate::LoginProblem::Failed,
+    );
 }

@@ -57,9 +57,9 @@ impl Inner {
         };
         let (token, principal) = request;
         let core = self.core.clone();
-        self.spawn(
-            async move { Update::ActingFor(Box::new(core.programme(&token, principal).await)) },
-        );
+        self.spawn(interrupted, async move {
+            Update::ActingFor(Box::new(core.programme(&token, principal).await))
+        });
     }
 
     pub(super) fn apply_acting_for(&self, result: ActingFor) {
@@ -124,4 +124,9 @@ pub(super) fn render(app: &AppWindow, state: &super::state::State) {
         .set_can_switch_person(visit.is_some_and(|v| !v.principals.is_empty()));
     app.global::<crate::LoginAdapter>()
         .set_assistant_present(state.login.assistant_present);
+}
+/// Choosing whom to act for: its part of [`super::Recover`].
+fn interrupted(state: &mut super::state::State) {
+    let a = &mut state.acting;
+    super::stop_waiting(&mut a.busy, &mut a.problem, LoginProblem::Failed);
 }

@@ -246,7 +246,9 @@ impl Inner {
         self.reload_announcements();
         if self.state.borrow().announcements.loaded.is_none() {
             let core = self.core.clone();
-            self.spawn(async move { Update::Announcements(core.announcements().await) });
+            self.spawn(interrupted, async move {
+                Update::Announcements(core.announcements().await)
+            });
         }
         self.show(Screen::Announcements);
     }
@@ -269,4 +271,8 @@ impl Inner {
             .unwrap_or(Screen::Welcome);
         self.show(from);
     }
+}
+/// A fetch that died is an announcements page that could not be read.
+fn interrupted(state: &mut super::state::State) {
+    state.announcements.unavailable = true;
 }

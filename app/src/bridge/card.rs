@@ -173,7 +173,7 @@ impl Inner {
         };
         let opener = self.cards.opener();
         self.state.borrow_mut().card.busy = true;
-        self.spawn(async move {
+        self.spawn(interrupted, async move {
             let opened = tokio::task::spawn_blocking(move || {
                 let mut access = CardAccess::connected(opener.open(&reader)?);
                 let tries = access.pin_tries_left()?;
@@ -246,7 +246,7 @@ impl Inner {
         if !s.card.signing {
             drop(s);
             let core = self.core.clone();
-            self.spawn(async move {
+            self.spawn(interrupted, async move {
                 let (access, result) = core.card_login(access, pin, now).await;
                 Update::Card(CardUpdate::LoggedIn(Box::new((access, result))))
             });
@@ -260,7 +260,7 @@ impl Inner {
             return;
         };
         drop(s);
-        self.spawn(async move {
+        self.spawn(interrupted, async move {
             let signed = tokio::task::spawn_blocking(move || {
                 let result = komek_kiosk_core::core::Core::sign_with_card(
                     &mut access,
@@ -276,7 +276,7 @@ impl Inner {
                 Ok(done) => Update::Card(CardUpdate::Signed(Box::new(done))),
                 Err(e) => {
                     tracing::error!(error = %e, "card signing thread failed");
-                    Update::Failed
+                    Update::Failed(interrupted)
                 }
             }
         });
@@ -420,6 +420,12 @@ pub(super) fn render(
     adapter.set_demo(demo_card_inserted.is_some());
     adapter.set_demo_inserted(demo_card_inserted.unwrap_or(false));
     adapter.set_demo_pin(super::demo::CARD_PIN.into());
+}
+
+/// The card's part of [`super::Recover`]: its screen stops waiting and says the card failed.
+fn interrupted(state: &mut super::state::State) {
+    let c = &mut state.card;
+    super::stop_waiting(&mut c.busy, &mut c.problem, crate::CardProblem::Failed);
 }
 
 #[cfg(test)]

@@ -337,6 +337,11 @@ impl Inner {
     }
 }
 
+/// A catalogue fetch that died is a catalogue that could not be read.
+pub(super) fn interrupted(state: &mut super::state::State) {
+    state.browse.unavailable = true;
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

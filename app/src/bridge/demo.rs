@@ -15,7 +15,9 @@ impl Inner {
         #[cfg(feature = "demo")]
         if self.core.config().demo {
             let core = self.core.clone();
-            self.spawn(async move { update(core.demo_code(id).await.unwrap_or_default()) });
+            self.spawn(nothing_waits, async move {
+                update(core.demo_code(id).await.unwrap_or_default())
+            });
         }
     }
 
@@ -26,13 +28,17 @@ impl Inner {
         #[cfg(feature = "demo")]
         {
             let core = self.core.clone();
-            self.spawn(async move {
+            self.spawn(super::qr_login::interrupted, async move {
                 core.demo_approve_qr(&login).await;
                 update
             });
         }
     }
 }
+
+/// The demo code's part of [`super::Recover`]: nothing waits for it, the code just never shows.
+#[cfg(feature = "demo")]
+fn nothing_waits(_: &mut super::state::State) {}
 
 /// Whether the demo card is in its reader; `None` when the kiosk has no demo card.
 #[cfg_attr(not(feature = "demo"), allow(unused_variables))]

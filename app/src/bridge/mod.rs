@@ -13,9 +13,11 @@ pub mod format;
 mod keyboard;
 pub mod keys;
 mod languages;
+mod login;
 mod models;
 mod offer;
 pub mod out_of_service;
+mod programme;
 pub mod qr;
 mod qr_login;
 mod receipt;
@@ -40,16 +42,13 @@ use slint::ComponentHandle;
 use slint::platform::{Key, WindowEvent};
 
 pub use komek_kiosk_core::store::kiosk_reference;
-pub use render::activity_row;
+pub use programme::activity_row;
 use state::State;
 
-use crate::{
-    ActivitiesAdapter, ActivityAdapter, AppAdapter, AppWindow, LoginAdapter, LoginProblem,
-    ReceiptAdapter, ReviewAdapter, SaveProblem, Screen,
-};
+use crate::{AppAdapter, AppWindow, LoginProblem, SaveProblem, Screen};
 use keys::KeyMap;
-use komek_domain::{Catalogue, Iin, IinError, Lang, Order, OrderError};
-use komek_kiosk_core::core::{Challenge, Core, LoginError, Visit};
+use komek_domain::{Catalogue, Lang};
+use komek_kiosk_core::core::{Core, LoginError, Visit};
 use komek_kiosk_core::session::{Session, Tick, Timing};
 use komek_kiosk_core::speech::{Speech, SpeechConfig};
 
@@ -104,9 +103,7 @@ impl Clock for SystemClock {
 
 /// Results of background work, applied on the UI thread.
 enum Update {
-    CodeRequested(Result<Challenge, LoginError>),
-    DemoCode(String),
-    LoggedIn(Result<Box<Visit>, LoginError>),
+    Login(login::Msg),
     Catalogue(Option<(Catalogue, DateTime<Utc>)>),
     FailureRequests(Option<Vec<komek_kiosk_core::core::FailureRequestView>>),
     PhoneCodeRequested(Result<komek_kiosk_core::core::PhoneChallenge, LoginError>),
@@ -119,8 +116,34 @@ enum Update {
     Card(card::CardUpdate),
     Qr(qr_login::QrUpdate),
     Announcements(Option<(komek_domain::announcements::Announcements, DateTime<Utc>)>),
-    /// The background work panicked; it was logged, and the screen must not wait forever.
-    Failed,
+    /// The background work panicked; it was logged, and its feature stops waiting.
+    Failed(Recover),
+}
+
+/// How a feature's screen stops waiting for background work that died: each feature names
+/// its own when it spawns the work, so no central list knows every feature's busy flags.
+type Recover = fn(&mut State);
+
+/// Runs `work` as a task of its own, so that its panic is caught here and becomes its room's
+/// `Update::Failed`.
+async fn caught<F>(runtime: &tokio::runtime::Handle, recover: Recover, work: F) -> Update
+where
+    F: std::future::Future<Output = Update> + Send + 'static,
+{
+    match runtime.spawn(work).await {
+        Ok(update) => update,
+        Err(e) => {
+            tracing::error!(error = %e, "background work failed");
+            Update::Failed(recover)
+        }
+    }
+}
+
+/// A feature whose work died stops waiting and, if it was waiting, says the work failed.
+fn stop_waiting<P>(busy: &mut bool, problem: &mut Option<P>, failed: P) {
+    if std::mem::take(busy) {
+        *problem = Some(failed);
+    }
 }
 
 /// The controller of the kiosk window.
@@ -354,55 +377,8 @@ fn wire(app: &AppWindow, inner: &Rc<Inner>) {
     keyboard::wire(app, inner);
     announcements::wire(app, inner);
     catalogue::wire(app, inner);
-
-    let login = app.global::<LoginAdapter>();
-    login.on_iin_digit(with(inner, |i, d: slint::SharedString| i.iin_digit(&d)));
-    login.on_iin_erase(act(inner, |i| i.iin_erase()));
-    login.on_iin_submit(act(inner, |i| i.submit_iin()));
-    login.on_code_digit(with(inner, |i, d: slint::SharedString| i.code_digit(&d)));
-    login.on_code_erase(act(inner, |i| i.code_erase()));
-    login.on_code_submit(act(inner, |i| i.submit_code()));
-    login.on_code_resend(act(inner, |i| i.resend_code()));
-    login.on_open_qr(act(inner, |i| i.open_qr()));
-
-    let list = app.global::<ActivitiesAdapter>();
-    list.on_open(with(inner, |i, index: i32| i.open_activity(index)));
-    list.on_next_page(act(inner, |i| {
-        let mut s = i.state.borrow_mut();
-        let count = s.session.visit().map_or(0, |v| v.activities.len());
-        let per_page = s.activities_per_page();
-        turn_page(&mut s.activities_page, true, count, per_page);
-    }));
-    list.on_previous_page(act(inner, |i| {
-        let mut s = i.state.borrow_mut();
-        let per_page = s.activities_per_page();
-        turn_page(&mut s.activities_page, false, 0, per_page);
-    }));
-
-    let detail = app.global::<ActivityAdapter>();
-    detail.on_choose(with(inner, |i, index: i32| i.choose(index)));
-    detail.on_request_activation(act(inner, |i| i.request_activation()));
-    detail.on_next_page(act(inner, |i| {
-        let mut s = i.state.borrow_mut();
-        let (count, per_page) = (s.choices.len(), s.choices_per_page());
-        turn_page(&mut s.choices_page, true, count, per_page);
-    }));
-    detail.on_previous_page(act(inner, |i| {
-        let mut s = i.state.borrow_mut();
-        let per_page = s.choices_per_page();
-        turn_page(&mut s.choices_page, false, 0, per_page);
-    }));
-
-    app.global::<ReviewAdapter>().on_confirm(act(inner, |i| {
-        if i.signs_with_card() {
-            i.start_card_signing();
-        } else {
-            i.start_signing();
-        }
-    }));
-    let receipt = app.global::<ReceiptAdapter>();
-    receipt.on_to_programme(act(inner, |i| i.show(Screen::Activities)));
-    receipt.on_finish(act(inner, |i| i.end_visit()));
+    login::wire(app, inner);
+    programme::wire(app, inner);
 }
 
 /// Appends a keypad digit unless the field is full; says whether it did.
@@ -421,16 +397,6 @@ fn turn_page(page: &mut usize, forward: bool, rows: usize, per_page: usize) {
         *page = page.saturating_sub(1);
     } else if (*page + 1) * per_page.max(1) < rows {
         *page += 1;
-    }
-}
-
-fn iin_problem(e: IinError) -> LoginProblem {
-    match e {
-        IinError::WrongLength(_) => LoginProblem::IinIncomplete,
-        IinError::NotDigits => LoginProblem::IinNotDigits,
-        IinError::BadCenturyDigit => LoginProblem::IinCentury,
-        IinError::ImpossibleBirthDate => LoginProblem::IinBirthDate,
-        IinError::CheckDigitMismatch => LoginProblem::IinCheckDigit,
     }
 }
 
@@ -480,39 +446,6 @@ impl Inner {
         }
     }
 
-    fn iin_digit(&self, digit: &str) {
-        let typed = {
-            let mut s = self.state.borrow_mut();
-            s.login.problem = None;
-            type_digit(&mut s.login.iin_digits, digit, 12)
-        };
-        self.key_feedback(Some(digit).filter(|_| typed), typed);
-    }
-
-    fn iin_erase(&self) {
-        let erased = {
-            let mut s = self.state.borrow_mut();
-            s.login.problem = None;
-            s.login.iin_digits.pop().is_some()
-        };
-        self.erase_feedback(erased);
-    }
-
-    fn code_digit(&self, digit: &str) {
-        let typed = {
-            let mut s = self.state.borrow_mut();
-            s.login.problem = None;
-            s.login.code.type_digit(digit)
-        };
-        // Spoken only in headphones; on the loudspeaker a tone stands for each digit.
-        self.key_feedback(Some(digit).filter(|_| typed), typed);
-    }
-
-    fn code_erase(&self) {
-        let erased = self.state.borrow_mut().login.code.erase();
-        self.erase_feedback(erased);
-    }
-
     fn select_translation(&self, lang: Lang) {
         // The registry names each language's catalogue ("" for the UI's own English).
         if let Err(e) = slint::select_bundled_translation(&lang.info().translation) {
@@ -522,7 +455,7 @@ impl Inner {
 
     /// Runs `work` on the runtime and hands its result back to the UI thread, tagged with the
     /// current visit so a late answer cannot reach the next person.
-    fn spawn<F>(&self, work: F)
+    fn spawn<F>(&self, recover: Recover, work: F)
     where
         F: std::future::Future<Output = Update> + Send + 'static,
     {
@@ -530,13 +463,7 @@ impl Inner {
         let tx = self.tx.clone();
         let runtime = self.runtime.clone();
         self.runtime.spawn(async move {
-            let update = match runtime.spawn(work).await {
-                Ok(update) => update,
-                Err(e) => {
-                    tracing::error!(error = %e, "background work failed");
-                    Update::Failed
-                }
-            };
+            let update = caught(&runtime, recover, work).await;
             let _ = tx.send((generation, update));
         });
     }
@@ -580,15 +507,7 @@ impl Inner {
     /// Back from a screen whose feature decides where it leads (`Back::Own` in the table).
     fn back_within(&self, screen: Screen) {
         match screen {
-            Screen::Code => {
-                {
-                    let mut s = self.state.borrow_mut();
-                    s.login.code.clear();
-                    s.login.problem = None;
-                    s.login.demo_code.clear();
-                }
-                self.show(Screen::Iin);
-            }
+            Screen::Code => self.login(login::Msg::Back),
             // Without a login the report was opened from the IIN screen.
             Screen::Report | Screen::Requests if self.state.borrow().session.visit().is_none() => {
                 self.show(Screen::Iin)
@@ -681,57 +600,6 @@ impl Inner {
         self.synthetic_key.set(false);
     }
 
-    fn submit_iin(&self) {
-        let digits = self.state.borrow().login.iin_digits.clone();
-        let iin = match Iin::parse(&digits) {
-            Ok(iin) => iin,
-            Err(e) => {
-                self.state.borrow_mut().login.problem = Some(iin_problem(e));
-                return;
-            }
-        };
-        self.state.borrow_mut().login.busy = true;
-        let core = self.core.clone();
-        self.spawn(async move { Update::CodeRequested(core.request_code(&iin).await) });
-    }
-
-    fn resend_code(&self) {
-        let iin = self
-            .state
-            .borrow()
-            .login
-            .code
-            .challenge
-            .as_ref()
-            .map(|c| c.iin.clone());
-        if let Some(iin) = iin {
-            {
-                let mut s = self.state.borrow_mut();
-                s.login.busy = true;
-                s.login.code.clear();
-            }
-            let core = self.core.clone();
-            self.spawn(async move { Update::CodeRequested(core.request_code(&iin).await) });
-        }
-    }
-
-    fn submit_code(&self) {
-        let submission = self.state.borrow().login.code.submission();
-        let (challenge, code) = match submission {
-            None => return,
-            Some(Ok(whole)) => whole,
-            Some(Err(problem)) => {
-                self.state.borrow_mut().login.problem = Some(problem);
-                return;
-            }
-        };
-        self.state.borrow_mut().login.busy = true;
-        let core = self.core.clone();
-        self.spawn(async move {
-            Update::LoggedIn(core.verify_code(&challenge, &code).await.map(Box::new))
-        });
-    }
-
     /// A login succeeded, whichever way: the visit opens at the offer, the choice of whom to
     /// act for, or the programme.
     fn enter_visit(&self, mut visit: Visit) {
@@ -750,7 +618,9 @@ impl Inner {
         let next = self.after_login();
         self.show(next);
         let core = self.core.clone();
-        self.spawn(async move { Update::Catalogue(core.catalogue().await) });
+        self.spawn(catalogue::interrupted, async move {
+            Update::Catalogue(core.catalogue().await)
+        });
     }
 
     /// Ends at the gateway a session that no screen will show; the visit is dropped (wiped).
@@ -786,7 +656,7 @@ impl Inner {
             // An answer for a visit that has ended: a login that arrives late is closed again,
             // and a card that comes back is let go.
             match update {
-                Update::LoggedIn(Ok(visit)) => self.log_out_unused(*visit),
+                Update::Login(login::Msg::Verified(Ok(visit))) => self.log_out_unused(*visit),
                 Update::Card(card::CardUpdate::LoggedIn(done)) => {
                     let (access, result) = *done;
                     card::discard(&self.runtime, Some(access));
@@ -810,68 +680,8 @@ impl Inner {
             return;
         }
         match update {
-            Update::CodeRequested(_)
-                if !matches!(self.state.borrow().screen, Screen::Iin | Screen::Code) =>
-            {
-                // The person went another way meanwhile (a card went in).
-                self.state.borrow_mut().login.busy = false;
-            }
-            Update::CodeRequested(result) => {
-                let mut s = self.state.borrow_mut();
-                s.login.busy = false;
-                match result {
-                    Ok(challenge) => {
-                        s.login.code.sent(challenge.clone());
-                        s.login.problem = None;
-                        drop(s);
-                        self.show(Screen::Code);
-                        self.show_demo_code(challenge.id, Update::DemoCode);
-                    }
-                    Err(e) => s.login.problem = Some(login_problem(&e)),
-                }
-            }
-            Update::DemoCode(code) => self.state.borrow_mut().login.demo_code = code,
-            Update::LoggedIn(result) => {
-                let mut s = self.state.borrow_mut();
-                s.login.busy = false;
-                match result {
-                    Ok(visit) if s.screen != Screen::Code => {
-                        // The person went another way meanwhile (a card went in).
-                        drop(s);
-                        self.log_out_unused(*visit);
-                    }
-                    Ok(visit) => {
-                        drop(s);
-                        self.enter_visit(*visit);
-                    }
-                    Err(e) => s.login.problem = Some(s.login.code.refused(&e)),
-                }
-            }
-            Update::Failed => {
-                let mut s = self.state.borrow_mut();
-                if s.login.busy {
-                    s.login.busy = false;
-                    s.login.problem = Some(LoginProblem::Failed);
-                }
-                if s.account.busy {
-                    s.account.busy = false;
-                    s.account.code_problem = Some(LoginProblem::Failed);
-                }
-                if s.signing.busy {
-                    s.signing.busy = false;
-                    s.signing.problem = Some(LoginProblem::Failed);
-                }
-                if s.acting.busy {
-                    s.acting.busy = false;
-                    s.acting.problem = Some(LoginProblem::Failed);
-                }
-                if s.card.busy {
-                    s.card.busy = false;
-                    s.card.problem = Some(crate::CardProblem::Failed);
-                }
-                s.qr.busy = false;
-                s.qr.polling = false;
-            }
+            Update::Login(msg) => self.login(msg),
+            Update::Failed(recover) => recover(&mut self.state.borrow_mut()),
             Update::FailureRequests(requests) => self.apply_failure_requests(requests),
             Update::PhoneCodeRequested(result) => self.apply_phone_code(result),
             Update::PhoneDemoCode(code) => self.state.borrow_mut().account.demo_code = code,
@@ -883,126 +693,7 @@ impl Inner {
             Update::Card(update) => self.apply_card(update),
             Update::Qr(update) => self.apply_qr(update),
             Update::Announcements(found) => self.apply_announcements(found),
-            Update::Catalogue(catalogue) => {
-                let mut s = self.state.borrow_mut();
-                if catalogue.is_some() {
-                    s.catalogue = catalogue;
-                } else {
-                    s.browse.unavailable = true;
-                }
-                drop(s);
-                self.refresh_choices();
-            }
-        }
-    }
-
-    fn refresh_choices(&self) {
-        let mut s = self.state.borrow_mut();
-        let choices = match (&s.catalogue, s.activity, s.session.visit()) {
-            (Some((catalogue, _)), Some(i), Some(visit)) => visit
-                .activities
-                .get(i)
-                .map(|a| catalogue.choices_for(a))
-                .unwrap_or_default(),
-            _ => Vec::new(),
-        };
-        s.choices = choices;
-    }
-
-    fn open_activity(&self, index_on_page: i32) {
-        {
-            let mut s = self.state.borrow_mut();
-            let index = s.activities_page * s.activities_per_page()
-                + usize::try_from(index_on_page).unwrap_or(0);
-            if s.session
-                .visit()
-                .is_none_or(|v| index >= v.activities.len())
-            {
-                return;
-            }
-            s.activity = Some(index);
-            s.choices_page = 0;
-            s.activation_saved = false;
-            s.activation_failed = false;
-        }
-        self.ensure_catalogue();
-        self.refresh_choices();
-        self.show(Screen::Activity);
-    }
-
-    /// Makes sure the catalogue is there: the cached copy at once, or fetched in the background.
-    fn ensure_catalogue(&self) {
-        if self.state.borrow().catalogue.is_some() {
-            return;
-        }
-        if let Some(cached) = self.core.cached_catalogue() {
-            self.state.borrow_mut().catalogue = Some(cached);
-        } else {
-            let core = self.core.clone();
-            self.spawn(async move { Update::Catalogue(core.catalogue().await) });
-        }
-    }
-
-    fn choose(&self, index_on_page: i32) {
-        let today = komek_domain::astana::date_on(self.clock.now());
-        let mut s = self.state.borrow_mut();
-        let index =
-            s.choices_page * s.choices_per_page() + usize::try_from(index_on_page).unwrap_or(0);
-        let Some(choice) = s.choices.get(index).cloned() else {
-            return;
-        };
-        let Some(activity) = s
-            .activity
-            .and_then(|i| s.session.visit().and_then(|v| v.activities.get(i)))
-        else {
-            return;
-        };
-        match Order::draw_up(activity, &choice, today) {
-            Ok(order) => {
-                s.order = Some((order, choice));
-                s.save_problem = SaveProblem::None;
-                drop(s);
-                self.show(Screen::Review);
-            }
-            Err(OrderError::NotChoosable | OrderError::ItemDoesNotMatch) => {
-                s.save_problem = SaveProblem::NotChoosable;
-            }
-        }
-    }
-
-    /// Queues the request to activate the blocked choice of the activity on screen; the
-    /// activity shows "activation requested" at once, as an application shows "signed".
-    fn request_activation(&self) {
-        let now = self.clock.now();
-        let mut s = self.state.borrow_mut();
-        let Some(index) = s.activity else {
-            return;
-        };
-        let Some(visit) = s.session.visit() else {
-            return;
-        };
-        let Some(activity_id) = visit.activities.get(index).map(|a| a.id.clone()) else {
-            return;
-        };
-        match self.core.queue_activation(visit, &activity_id, now) {
-            Ok(_) => {
-                if let Some(a) = s
-                    .session
-                    .visit_mut()
-                    .and_then(|v| v.activities.get_mut(index))
-                {
-                    a.change_status(
-                        komek_domain::ActivityStatus::ActivationRequested,
-                        komek_domain::astana::date_on(now),
-                    );
-                }
-                s.activation_saved = true;
-                s.activation_failed = false;
-            }
-            Err(e) => {
-                tracing::error!(error = %e, "activation request could not be saved");
-                s.activation_failed = true;
-            }
+            Update::Catalogue(catalogue) => self.apply_catalogue(catalogue),
         }
     }
 
@@ -1045,6 +736,28 @@ mod tests {
         assert_eq!(field, "123");
         type_digit(&mut field, "4", 3);
         assert_eq!(field, "123");
+    }
+
+    #[test]
+    fn a_task_that_panics_frees_only_its_own_rooms_screen() {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        let died = runtime.block_on(caught(runtime.handle(), login::interrupted, async {
+            panic!("the gateway's answer could not be read")
+        }));
+        let Update::Failed(recover) = died else {
+            panic!("a panic must come back as Failed");
+        };
+        let mut state = State::new(Session::new(Timing::default()));
+        state.login.busy = true;
+        state.account.busy = true;
+        recover(&mut state);
+        assert_eq!(
+            (state.login.busy, state.login.problem),
+            (false, Some(LoginProblem::Failed))
+        );
+        assert!(state.account.busy, "another room's wait is not touched");
     }
 
     #[test]

@@ -60,7 +60,9 @@ impl Inner {
             };
         }
         let core = self.core.clone();
-        self.spawn(async move { Update::Qr(QrUpdate::Started(core.start_qr_login().await)) });
+        self.spawn(interrupted, async move {
+            Update::Qr(QrUpdate::Started(core.start_qr_login().await))
+        });
     }
 
     /// From the timer: asks after the code shown, one question at a time.
@@ -82,7 +84,7 @@ impl Inner {
             login
         };
         let core = self.core.clone();
-        self.spawn(async move {
+        self.spawn(interrupted, async move {
             Update::Qr(QrUpdate::Polled(Box::new(core.poll_qr_login(&login).await)))
         });
     }
@@ -149,4 +151,9 @@ pub(super) fn render(app: &AppWindow, state: &super::state::State) {
     adapter.set_expired(q.expired);
     adapter.set_offline(q.offline);
     adapter.set_busy(q.busy);
+}
+/// The QR login's part of [`super::Recover`]: it stops waiting, and its next asking may begin.
+pub(super) fn interrupted(state: &mut super::state::State) {
+    state.qr.busy = false;
+    state.qr.polling = false;
 }

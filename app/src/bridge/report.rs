@@ -10,9 +10,15 @@ use komek_api as api;
 use slint::ComponentHandle;
 
 use super::keyboard::TextEntry;
-use super::state::{ReportState, requests_per_page};
-use super::{Inner, Update, act, turn_page, type_digit, with};
-use crate::{AppWindow, Problem, ReportAdapter, SaveProblem, Screen};
+use super::render::{SHOWN_CHARS, int};
+use super::state::{ReportState, State, page_count, requests_per_page};
+use super::{Inner, Update, act, format, models, turn_page, type_digit, with};
+use crate::{
+    AppWindow, DeadlineRow, Problem, ReportAdapter, RequestRow, SaveProblem, Screen, SlaStep,
+    SlaVerdict,
+};
+use chrono::{DateTime, Utc};
+use komek_kiosk_core::store::kiosk_reference;
 
 pub(super) fn wire(app: &AppWindow, inner: &Rc<Inner>) {
     let report = app.global::<ReportAdapter>();
@@ -117,7 +123,7 @@ impl Inner {
             None => return,
         };
         let core = self.core.clone();
-        self.spawn(async move {
+        self.spawn(interrupted, async move {
             Update::FailureRequests(
                 core.failure_requests_by_token(&token, acting_for.as_deref())
                     .await,
@@ -256,4 +262,83 @@ impl Inner {
             None => s.report.offline = true,
         }
     }
+}
+/// A fetch of the person's reports that died: the list stops loading and says it is offline.
+fn interrupted(state: &mut super::state::State) {
+    state.report.loading = false;
+    state.report.offline = true;
+}
+
+/// Two failure requests show the same (their deadlines compared by content).
+fn same_request(a: &RequestRow, b: &RequestRow) -> bool {
+    let without_deadlines = |r: &RequestRow| RequestRow {
+        deadlines: Default::default(),
+        ..r.clone()
+    };
+    without_deadlines(a) == without_deadlines(b) && models::same_rows(&a.deadlines, &b.deadlines)
+}
+
+/// The report being written and the person's reports, as the adapter shows them.
+pub(super) fn render(app: &AppWindow, state: &State, now: DateTime<Utc>) {
+    use komek_domain::failure_sla::{Step, Verdict};
+    let r = &state.report;
+    let report = app.global::<ReportAdapter>();
+    report.set_has_problem(r.problem.is_some());
+    report.set_description(r.description.as_str().into());
+    report.set_description_shown(format::head(&r.description, SHOWN_CHARS).into());
+    if let Some(problem) = r.problem {
+        report.set_problem(problem);
+    }
+    report.set_phone_display(format::phone_groups(&r.phone).into());
+    report.set_phone_length(int(r.phone.len()));
+    report.set_phone_incomplete(r.phone_incomplete);
+    report.set_phone_needed(r.phone_needed);
+    report.set_anonymous(state.session.visit().is_none());
+    report.set_can_attach_screen(r.screenshot.is_some());
+    report.set_attach_screen(r.attach_screen);
+    report.set_attach_diagnostics(r.attach_diagnostics);
+    report.set_save_problem(r.save_problem);
+    report.set_loading(r.loading);
+    report.set_offline(r.offline);
+    report.set_just_saved(r.just_saved.map(kiosk_reference).unwrap_or_default().into());
+    let per_page = requests_per_page(state.text_size);
+    report.set_page(int(r.page));
+    report.set_page_count(int(page_count(r.requests.len(), per_page)));
+    let rows: Vec<RequestRow> = r
+        .requests
+        .iter()
+        .skip(r.page * per_page)
+        .take(per_page)
+        .map(|view| RequestRow {
+            reference: view.reference.clone().into(),
+            problem: problem_from_wire(view.problem),
+            received: komek_domain::astana::time_text(view.received_at).into(),
+            closed: view.closed,
+            deadlines: models::fixed(
+                view.deadlines
+                    .iter()
+                    .map(|d| DeadlineRow {
+                        step: match d.step {
+                            Step::Registration => SlaStep::Registration,
+                            Step::Analysis => SlaStep::Analysis,
+                            Step::Escalation => SlaStep::Escalation,
+                            Step::DecisionNotice => SlaStep::DecisionNotice,
+                            Step::FixStart => SlaStep::FixStart,
+                            Step::FixNotice => SlaStep::FixNotice,
+                        },
+                        due: komek_domain::astana::time_text(d.due).into(),
+                        verdict: match d.verdict(now) {
+                            Verdict::Met => SlaVerdict::Met,
+                            Verdict::MissedDoneLate => SlaVerdict::Late,
+                            Verdict::Overdue => SlaVerdict::Overdue,
+                            Verdict::Pending => SlaVerdict::Pending,
+                        },
+                    })
+                    .collect(),
+            ),
+        })
+        .collect();
+    models::sync_by(report.get_requests(), rows, same_request, |m| {
+        report.set_requests(m)
+    });
 }

@@ -57,7 +57,7 @@ impl Inner {
             return;
         };
         let core = self.core.clone();
-        self.spawn(async move {
+        self.spawn(interrupted, async move {
             Update::SigningCodeRequested(core.request_signing_code(&token, &order).await)
         });
     }
@@ -90,7 +90,7 @@ impl Inner {
             return;
         };
         let core = self.core.clone();
-        self.spawn(async move {
+        self.spawn(interrupted, async move {
             Update::ApplicationSigned(core.verify_signing_code(&token, &challenge, &code).await)
         });
     }
@@ -180,4 +180,9 @@ pub(super) fn render(app: &AppWindow, state: &super::state::State) {
     adapter.set_attempts_left(i32::try_from(s.code.attempts_left).unwrap_or(0));
     adapter.set_busy(s.busy);
     adapter.set_demo_code(s.demo_code.as_str().into());
+}
+/// Signing by code: its part of [`super::Recover`].
+fn interrupted(state: &mut super::state::State) {
+    let s = &mut state.signing;
+    super::stop_waiting(&mut s.busy, &mut s.problem, LoginProblem::Failed);
 }

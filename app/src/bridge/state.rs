@@ -7,7 +7,7 @@ use uuid::Uuid;
 use super::code_entry::CodeEntry;
 use crate::{LoginProblem, SaveProblem, Screen};
 use komek_domain::{Catalogue, Choice, Lang, Order};
-use komek_kiosk_core::core::{Challenge, Visit};
+use komek_kiosk_core::core::Visit;
 use komek_kiosk_core::session::Session;
 use komek_kiosk_core::speech::Settings;
 
@@ -78,7 +78,7 @@ pub struct VisitState {
     pub screen: Screen,
     pub text_size: i32,
     pub high_contrast: bool,
-    pub login: LoginState,
+    pub login: super::login::LoginState,
     /// Index into the visit's activities of the one on screen.
     pub activity: Option<usize>,
     pub activities_page: usize,
@@ -117,7 +117,7 @@ impl VisitState {
             screen: Screen::Welcome,
             text_size: 0,
             high_contrast: false,
-            login: LoginState::default(),
+            login: Default::default(),
             activity: None,
             activities_page: 0,
             choices: Vec::new(),
@@ -235,17 +235,6 @@ pub struct SpeechState {
     pub told_digits_private: bool,
     /// Releasing Help appends the screen's prompt instead of cutting what the press began.
     pub append_on_release: bool,
-}
-
-#[derive(Default)]
-pub struct LoginState {
-    pub iin_digits: String,
-    pub code: CodeEntry<Challenge>,
-    pub problem: Option<LoginProblem>,
-    pub busy: bool,
-    pub demo_code: String,
-    /// A service-centre assistant is helping (set on the code screen, kept with the visit).
-    pub assistant_present: bool,
 }
 
 impl State {

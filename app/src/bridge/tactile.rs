@@ -6,6 +6,7 @@ use slint::platform::Key;
 
 use super::Inner;
 use super::keys::Tactile;
+use super::login::Msg;
 use crate::Screen;
 
 impl Inner {
@@ -72,10 +73,10 @@ impl Inner {
         let is_digit = text.len() == 1 && text.bytes().all(|b| b.is_ascii_digit());
         let backspace: slint::SharedString = Key::Backspace.into();
         match screen {
-            Screen::Iin if is_digit => self.iin_digit(text),
-            Screen::Iin if text == backspace.as_str() => self.iin_erase(),
-            Screen::Code if is_digit => self.code_digit(text),
-            Screen::Code if text == backspace.as_str() => self.code_erase(),
+            Screen::Iin if is_digit => self.login(Msg::IinDigit(text.into())),
+            Screen::Iin if text == backspace.as_str() => self.login(Msg::IinErase),
+            Screen::Code if is_digit => self.login(Msg::CodeDigit(text.into())),
+            Screen::Code if text == backspace.as_str() => self.login(Msg::CodeErase),
             Screen::Report if is_digit => self.phone_digit(text),
             Screen::Report if text == backspace.as_str() => self.phone_erase(),
             Screen::Phone if is_digit => self.account_digit(text),
