@@ -91,7 +91,7 @@ pub(super) fn wire(app: &AppWindow, inner: &Rc<Inner>) {
     adapter.on_sign_with_code(act(inner, |i| {
         let access = i.state.borrow_mut().card.wipe();
         discard(&i.runtime, access);
-        i.start_signing();
+        i.signing(super::signing::Msg::Start);
     }));
     adapter.on_use_card(act(inner, |i| {
         if i.state.borrow().card.reader.is_some() {

@@ -1,14 +1,17 @@
 //! Signing the application: "Confirm and sign" on the review sends a code to the registered
 //! phone for the order's digest; the person types it on the keypad; the right code signs the
 //! application, which is then queued like every action and the receipt shown.
+//! [`SigningState::update`] is the flow without a window, a gateway or a runtime;
+//! `Inner::signing` carries out its [`Effect`]s.
 
 use std::rc::Rc;
 
 use slint::ComponentHandle;
 
 use super::code_entry::CodeEntry;
-use super::{Inner, Update, act, login_problem, with};
+use super::{Inner, Update, act, login_problem, stop_waiting, with};
 use crate::{AppWindow, LoginProblem, SaveProblem, Screen, SigningAdapter};
+use komek_domain::Order;
 use komek_kiosk_core::core::{Core, LoginError, SignedApplication, SigningChallenge};
 
 /// The code that signs the order on the review, and the signed application until it is saved.
@@ -22,106 +25,186 @@ pub struct SigningState {
     pub signed: Option<SignedApplication>,
 }
 
+/// What happened on the signing screen or came back from the gateway.
+pub enum Msg {
+    /// "Confirm and sign" on the review.
+    Start,
+    Resend,
+    Digit(String),
+    Erase,
+    Sign,
+    CodeRequested(Result<SigningChallenge, LoginError>),
+    Signed(Result<SignedApplication, LoginError>),
+    DemoCode(String),
+}
+
+/// What the signing needs of the visit: its session token and the order on the review (none
+/// once the visit has ended), and the review's problem with saving, which typing clears.
+pub struct Context<'a> {
+    pub token: Option<String>,
+    pub order: Option<&'a Order>,
+    pub save_problem: &'a mut SaveProblem,
+}
+
+/// What the bridge does for the signing.
+pub enum Effect {
+    Show(Screen),
+    /// A keypad digit typed (`Some`) or refused (`None`).
+    Typed(Option<String>),
+    Erased(bool),
+    RequestCode {
+        token: String,
+        order: Order,
+    },
+    Verify {
+        token: String,
+        challenge: SigningChallenge,
+        code: String,
+    },
+    /// The code went out: on a demo kiosk the code itself is shown.
+    CodeSent(uuid::Uuid),
+    /// The signed application is to be queued.
+    Save,
+}
+
+impl SigningState {
+    pub fn update(&mut self, msg: Msg, visit: Context) -> Vec<Effect> {
+        match msg {
+            Msg::Start => {
+                *self = SigningState::default();
+                let mut effects = vec![Effect::Show(Screen::Signing)];
+                effects.extend(self.request_code(visit));
+                effects
+            }
+            Msg::Resend => self.request_code(visit).into_iter().collect(),
+            Msg::Digit(digit) => {
+                self.problem = None;
+                *visit.save_problem = SaveProblem::None;
+                let typed = self.code.type_digit(&digit);
+                vec![Effect::Typed(typed.then_some(digit))]
+            }
+            Msg::Erase => vec![Effect::Erased(self.code.erase())],
+            // Signed already, and only the save failed: it is tried again, with no new code.
+            Msg::Sign if self.signed.is_some() => vec![Effect::Save],
+            Msg::Sign => {
+                let Some(token) = visit.token else {
+                    return Vec::new();
+                };
+                match self.code.submission() {
+                    None => Vec::new(),
+                    Some(Ok((challenge, code))) => {
+                        self.busy = true;
+                        vec![Effect::Verify {
+                            token,
+                            challenge,
+                            code,
+                        }]
+                    }
+                    Some(Err(incomplete)) => {
+                        self.problem = Some(incomplete);
+                        Vec::new()
+                    }
+                }
+            }
+            Msg::CodeRequested(result) => {
+                self.busy = false;
+                match result {
+                    Ok(challenge) => {
+                        let id = challenge.id;
+                        self.code.sent(challenge);
+                        vec![Effect::CodeSent(id)]
+                    }
+                    Err(e) => {
+                        self.problem = Some(login_problem(&e));
+                        Vec::new()
+                    }
+                }
+            }
+            Msg::Signed(result) => {
+                self.busy = false;
+                match result {
+                    Ok(signed) => {
+                        self.signed = Some(signed);
+                        vec![Effect::Save]
+                    }
+                    Err(e) => {
+                        self.problem = Some(self.code.refused(&e));
+                        Vec::new()
+                    }
+                }
+            }
+            Msg::DemoCode(code) => {
+                self.demo_code = code;
+                Vec::new()
+            }
+        }
+    }
+
+    /// A code for the order on the review, if there is a visit and an order.
+    fn request_code(&mut self, visit: Context) -> Option<Effect> {
+        self.code.clear();
+        self.problem = None;
+        let (token, order) = (visit.token?, visit.order?.clone());
+        self.busy = true;
+        Some(Effect::RequestCode { token, order })
+    }
+}
+
+/// Signing by code: its part of [`super::Recover`].
+fn interrupted(state: &mut super::state::State) {
+    let s = &mut state.signing;
+    stop_waiting(&mut s.busy, &mut s.problem, LoginProblem::Failed);
+}
+
 pub(super) fn wire(app: &AppWindow, inner: &Rc<Inner>) {
     let adapter = app.global::<SigningAdapter>();
-    adapter.on_digit(with(inner, |i, d: slint::SharedString| i.signing_digit(&d)));
-    adapter.on_erase(act(inner, |i| i.signing_erase()));
-    adapter.on_sign(act(inner, |i| i.sign_application()));
-    adapter.on_resend(act(inner, |i| i.send_signing_code()));
+    adapter.on_digit(with(inner, |i, d: slint::SharedString| {
+        i.signing(Msg::Digit(d.into()))
+    }));
+    adapter.on_erase(act(inner, |i| i.signing(Msg::Erase)));
+    adapter.on_sign(act(inner, |i| i.signing(Msg::Sign)));
+    adapter.on_resend(act(inner, |i| i.signing(Msg::Resend)));
 }
 
 impl Inner {
-    /// "Confirm and sign": the code is asked for, and the signing screen waits for it.
-    pub(super) fn start_signing(&self) {
-        self.state.borrow_mut().signing = SigningState::default();
-        self.show(Screen::Signing);
-        self.send_signing_code();
-    }
-
-    pub(super) fn send_signing_code(&self) {
-        let request = {
+    /// Hands `msg` to the signing and carries out what it asks for.
+    pub(super) fn signing(&self, msg: Msg) {
+        let effects = {
             let mut s = self.state.borrow_mut();
             let token = s.session.visit().map(Core::session_token);
-            let order = s.order.as_ref().map(|(order, _)| order.clone());
-            s.signing.code.clear();
-            s.signing.problem = None;
-            match (token, order) {
-                (Some(token), Some(order)) => {
-                    s.signing.busy = true;
-                    Some((token, order))
+            let visit = &mut **s;
+            let context = Context {
+                token,
+                order: visit.order.as_ref().map(|(order, _)| order),
+                save_problem: &mut visit.save_problem,
+            };
+            visit.signing.update(msg, context)
+        };
+        for effect in effects {
+            let core = self.core.clone();
+            match effect {
+                Effect::Show(screen) => self.show(screen),
+                // Like the login code: spoken only in headphones, a tone on the loudspeaker.
+                Effect::Typed(digit) => self.key_feedback(digit.as_deref(), digit.is_some()),
+                Effect::Erased(erased) => self.erase_feedback(erased),
+                Effect::RequestCode { token, order } => self.spawn(interrupted, async move {
+                    let sent = core.request_signing_code(&token, &order).await;
+                    Update::Signing(Msg::CodeRequested(sent))
+                }),
+                Effect::Verify {
+                    token,
+                    challenge,
+                    code,
+                } => self.spawn(interrupted, async move {
+                    let signed = core.verify_signing_code(&token, &challenge, &code).await;
+                    Update::Signing(Msg::Signed(signed))
+                }),
+                Effect::CodeSent(id) => {
+                    self.show_demo_code(id, |code| Update::Signing(Msg::DemoCode(code)))
                 }
-                _ => None,
-            }
-        };
-        let Some((token, order)) = request else {
-            return;
-        };
-        let core = self.core.clone();
-        self.spawn(interrupted, async move {
-            Update::SigningCodeRequested(core.request_signing_code(&token, &order).await)
-        });
-    }
-
-    pub(super) fn signing_digit(&self, digit: &str) {
-        let typed = {
-            let mut s = self.state.borrow_mut();
-            s.signing.problem = None;
-            s.save_problem = SaveProblem::None;
-            s.signing.code.type_digit(digit)
-        };
-        // Like the login code: spoken only in headphones, a tone on the loudspeaker.
-        self.key_feedback(Some(digit).filter(|_| typed), typed);
-    }
-
-    pub(super) fn signing_erase(&self) {
-        let erased = self.state.borrow_mut().signing.code.erase();
-        self.erase_feedback(erased);
-    }
-
-    fn sign_application(&self) {
-        if self.state.borrow().signing.signed.is_some() {
-            self.save_application();
-            return;
-        }
-        let Some((challenge, code, token)) = self.code_to_send(|s| {
-            let g = &mut s.signing;
-            (&mut g.code, &mut g.problem, &mut g.busy)
-        }) else {
-            return;
-        };
-        let core = self.core.clone();
-        self.spawn(interrupted, async move {
-            Update::ApplicationSigned(core.verify_signing_code(&token, &challenge, &code).await)
-        });
-    }
-
-    pub(super) fn apply_signing_code(&self, result: Result<SigningChallenge, LoginError>) {
-        let mut s = self.state.borrow_mut();
-        s.signing.busy = false;
-        match result {
-            Ok(challenge) => {
-                let id = challenge.id;
-                s.signing.code.sent(challenge);
-                drop(s);
-                self.show_demo_code(id, Update::SigningDemoCode);
-            }
-            Err(e) => s.signing.problem = Some(login_problem(&e)),
-        }
-    }
-
-    pub(super) fn apply_signature(&self, result: Result<SignedApplication, LoginError>) {
-        {
-            let mut s = self.state.borrow_mut();
-            s.signing.busy = false;
-            match result {
-                Ok(signed) => s.signing.signed = Some(signed),
-                Err(e) => {
-                    s.signing.problem = Some(s.signing.code.refused(&e));
-                    return;
-                }
+                Effect::Save => self.save_application(),
             }
         }
-        self.save_application();
     }
 
     /// Queues the signed application; the activity shows "signed" at once, so the same
@@ -181,8 +264,98 @@ pub(super) fn render(app: &AppWindow, state: &super::state::State) {
     adapter.set_busy(s.busy);
     adapter.set_demo_code(s.demo_code.as_str().into());
 }
-/// Signing by code: its part of [`super::Recover`].
-fn interrupted(state: &mut super::state::State) {
-    let s = &mut state.signing;
-    super::stop_waiting(&mut s.busy, &mut s.problem, LoginProblem::Failed);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn order() -> Order {
+        Order {
+            activity_id: "A1".into(),
+            item_id: "I1".into(),
+            supplier_id: "S1".into(),
+            quantity: 1,
+            unit_price_kzt: 100,
+            guaranteed_amount_kzt: 90,
+        }
+    }
+
+    fn update(signing: &mut SigningState, msg: Msg, order: Option<&Order>) -> Vec<Effect> {
+        let mut save_problem = SaveProblem::Failed;
+        signing.update(
+            msg,
+            Context {
+                token: Some("token".into()),
+                order,
+                save_problem: &mut save_problem,
+            },
+        )
+    }
+
+    #[test]
+    fn confirming_shows_the_signing_screen_and_asks_a_code_for_the_order() {
+        let mut signing = SigningState {
+            problem: Some(LoginProblem::CodeWrong),
+            ..SigningState::default()
+        };
+        let order = order();
+        let effects = update(&mut signing, Msg::Start, Some(&order));
+        assert!(matches!(effects[0], Effect::Show(Screen::Signing)));
+        assert!(
+            matches!(&effects[1], Effect::RequestCode { token, order } if token == "token" && order.activity_id == "A1")
+        );
+        assert!(signing.busy);
+        assert_eq!(signing.problem, None, "a new start forgets the old problem");
+
+        let mut without_order = SigningState::default();
+        let effects = update(&mut without_order, Msg::Start, None);
+        assert_eq!(effects.len(), 1, "no code without an order");
+        assert!(!without_order.busy);
+    }
+
+    #[test]
+    fn typing_clears_the_saving_problem_and_nothing_is_typed_or_sent_before_a_code() {
+        let mut signing = SigningState::default();
+        let mut save_problem = SaveProblem::DiskFull;
+        let effects = signing.update(
+            Msg::Digit("1".into()),
+            Context {
+                token: Some("token".into()),
+                order: None,
+                save_problem: &mut save_problem,
+            },
+        );
+        assert_eq!(save_problem, SaveProblem::None);
+        assert!(matches!(effects[..], [Effect::Typed(None)]));
+        assert!(update(&mut signing, Msg::Sign, None).is_empty());
+        assert!(!signing.busy);
+    }
+
+    #[test]
+    fn a_refusal_is_shown_with_the_tries_left_and_a_code_that_could_not_be_sent_says_why() {
+        let mut signing = SigningState {
+            busy: true,
+            ..SigningState::default()
+        };
+        let effects = update(
+            &mut signing,
+            Msg::Signed(Err(LoginError::WrongCode { attempts_left: 1 })),
+            None,
+        );
+        assert!(effects.is_empty());
+        assert_eq!(
+            (signing.busy, signing.problem, signing.code.attempts_left),
+            (false, Some(LoginProblem::CodeWrong), 1)
+        );
+        signing.busy = true;
+        update(
+            &mut signing,
+            Msg::CodeRequested(Err(LoginError::Offline)),
+            None,
+        );
+        assert_eq!(
+            (signing.busy, signing.problem),
+            (false, Some(LoginProblem::Offline))
+        );
+    }
 }

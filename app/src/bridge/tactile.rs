@@ -7,6 +7,7 @@ use slint::platform::Key;
 use super::Inner;
 use super::keys::Tactile;
 use super::login::Msg;
+use super::signing;
 use crate::Screen;
 
 impl Inner {
@@ -81,8 +82,8 @@ impl Inner {
             Screen::Report if text == backspace.as_str() => self.phone_erase(),
             Screen::Phone if is_digit => self.account_digit(text),
             Screen::Phone if text == backspace.as_str() => self.account_erase(),
-            Screen::Signing if is_digit => self.signing_digit(text),
-            Screen::Signing if text == backspace.as_str() => self.signing_erase(),
+            Screen::Signing if is_digit => self.signing(signing::Msg::Digit(text.into())),
+            Screen::Signing if text == backspace.as_str() => self.signing(signing::Msg::Erase),
             Screen::CardPin if is_digit => self.pin_digit(text),
             Screen::CardPin if text == backspace.as_str() => self.pin_erase(),
             _ => return false,

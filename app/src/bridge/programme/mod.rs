@@ -52,7 +52,7 @@ pub(super) fn wire(app: &AppWindow, inner: &Rc<Inner>) {
         if i.signs_with_card() {
             i.start_card_signing();
         } else {
-            i.start_signing();
+            i.signing(super::signing::Msg::Start);
         }
     }));
     let receipt = app.global::<ReceiptAdapter>();
