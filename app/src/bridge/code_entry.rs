@@ -2,43 +2,10 @@
 //! signing): the challenge it answers, its six digits, and the tries the gateway has left.
 //! Every code flow goes through here, so each rule of a code is written once.
 
-use komek_kiosk_core::core::{Core, LoginError};
+use komek_kiosk_core::core::LoginError;
 
-use super::state::VisitState;
-use super::{Inner, login_problem, type_digit};
+use super::{login_problem, type_digit};
 use crate::LoginProblem;
-
-/// A code flow of a logged-in visit, as `Inner::code_to_send` needs it: its entry, where its
-/// problem is shown, and its busy flag.
-pub type Flow<'a, C> = (
-    &'a mut CodeEntry<C>,
-    &'a mut Option<LoginProblem>,
-    &'a mut bool,
-);
-
-impl Inner {
-    /// The code of a logged-in visit's flow, whole, with the visit's session token; the flow
-    /// is busy from here until the gateway answers. A code not whole sets the flow's problem;
-    /// with no code sent or no visit there is nothing to send.
-    pub(super) fn code_to_send<C: Clone>(
-        &self,
-        flow: impl FnOnce(&mut VisitState) -> Flow<'_, C>,
-    ) -> Option<(C, String, String)> {
-        let mut s = self.state.borrow_mut();
-        let token = s.session.visit().map(Core::session_token)?;
-        let (entry, problem, busy) = flow(&mut s);
-        match entry.submission()? {
-            Ok((challenge, code)) => {
-                *busy = true;
-                Some((challenge, code, token))
-            }
-            Err(incomplete) => {
-                *problem = Some(incomplete);
-                None
-            }
-        }
-    }
-}
 
 pub struct CodeEntry<C> {
     pub challenge: Option<C>,

@@ -156,17 +156,17 @@ pub(super) fn wire(app: &AppWindow, inner: &Rc<Inner>) {
     let keyboard = app.global::<KeyboardAdapter>();
     keyboard.on_key(with(inner, |i, key: SharedString| {
         let typed = i.state.borrow_mut().entry.type_key(&key);
-        i.entry_changed();
+        i.account(super::account::Msg::EntryChanged);
         i.key_feedback(Some(key.as_str()).filter(|_| typed), typed);
     }));
     keyboard.on_space(act(inner, |i| {
         let typed = i.state.borrow_mut().entry.space();
-        i.entry_changed();
+        i.account(super::account::Msg::EntryChanged);
         i.key_feedback(None, typed);
     }));
     keyboard.on_erase(act(inner, |i| {
         let erased = i.state.borrow_mut().entry.erase();
-        i.entry_changed();
+        i.account(super::account::Msg::EntryChanged);
         i.erase_feedback(erased);
     }));
     keyboard.on_switch_layout(act(inner, |i| i.state.borrow_mut().entry.switch_layout()));

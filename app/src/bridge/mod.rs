@@ -106,9 +106,7 @@ enum Update {
     Login(login::Msg),
     Catalogue(Option<(Catalogue, DateTime<Utc>)>),
     FailureRequests(Option<Vec<komek_kiosk_core::core::FailureRequestView>>),
-    PhoneCodeRequested(Result<komek_kiosk_core::core::PhoneChallenge, LoginError>),
-    PhoneDemoCode(String),
-    PhoneProven(Result<komek_kiosk_core::core::ProvenPhone, LoginError>),
+    Account(account::Msg),
     Signing(signing::Msg),
     ActingFor(Box<acting::ActingFor>),
     Card(card::CardUpdate),
@@ -134,6 +132,16 @@ where
             tracing::error!(error = %e, "background work failed");
             Update::Failed(recover)
         }
+    }
+}
+
+/// What the person is told when an action could not be queued: a full disk is said as such,
+/// so that nobody believes it was saved.
+fn save_problem(e: &komek_kiosk_core::store::StoreError) -> SaveProblem {
+    if e.is_disk_full() {
+        SaveProblem::DiskFull
+    } else {
+        SaveProblem::Failed
     }
 }
 
@@ -512,10 +520,7 @@ impl Inner {
             }
             Screen::Report | Screen::Requests => self.show(Screen::Activities),
             Screen::Offer => self.leave_offer(),
-            Screen::Phone | Screen::Email => {
-                self.state.borrow_mut().account.restart();
-                self.show(Screen::Account);
-            }
+            Screen::Phone | Screen::Email => self.account(account::Msg::Back),
             // Nothing typed is lost: Back keeps the words, as Done does.
             Screen::Describe => self.description_done(),
             Screen::Announcements => self.leave_announcements(),
@@ -681,9 +686,7 @@ impl Inner {
             Update::Login(msg) => self.login(msg),
             Update::Failed(recover) => recover(&mut self.state.borrow_mut()),
             Update::FailureRequests(requests) => self.apply_failure_requests(requests),
-            Update::PhoneCodeRequested(result) => self.apply_phone_code(result),
-            Update::PhoneDemoCode(code) => self.state.borrow_mut().account.demo_code = code,
-            Update::PhoneProven(result) => self.apply_phone_proof(result),
+            Update::Account(msg) => self.account(msg),
             Update::Signing(msg) => self.signing(msg),
             Update::ActingFor(result) => self.apply_acting_for(*result),
             Update::Card(update) => self.apply_card(update),

@@ -125,11 +125,7 @@ impl Inner {
             }
             Err(e) => {
                 tracing::error!(error = %e, "offer answer could not be saved");
-                s.offer.save_problem = if e.is_disk_full() {
-                    SaveProblem::DiskFull
-                } else {
-                    SaveProblem::Failed
-                };
+                s.offer.save_problem = super::save_problem(&e);
             }
         }
     }

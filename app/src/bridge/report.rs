@@ -14,8 +14,7 @@ use super::render::{SHOWN_CHARS, int};
 use super::state::{ReportState, State, page_count, requests_per_page};
 use super::{Inner, Update, act, format, models, turn_page, type_digit, with};
 use crate::{
-    AppWindow, DeadlineRow, Problem, ReportAdapter, RequestRow, SaveProblem, Screen, SlaStep,
-    SlaVerdict,
+    AppWindow, DeadlineRow, Problem, ReportAdapter, RequestRow, Screen, SlaStep, SlaVerdict,
 };
 use chrono::{DateTime, Utc};
 use komek_kiosk_core::store::kiosk_reference;
@@ -239,11 +238,7 @@ impl Inner {
             }
             Err(e) => {
                 tracing::error!(error = %e, "failure report could not be saved");
-                self.state.borrow_mut().report.save_problem = if e.is_disk_full() {
-                    SaveProblem::DiskFull
-                } else {
-                    SaveProblem::Failed
-                };
+                self.state.borrow_mut().report.save_problem = super::save_problem(&e);
             }
         }
     }

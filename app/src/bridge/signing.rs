@@ -235,11 +235,7 @@ impl Inner {
             }
             Err(e) => {
                 tracing::error!(error = %e, "application could not be saved");
-                s.save_problem = if e.is_disk_full() {
-                    SaveProblem::DiskFull
-                } else {
-                    SaveProblem::Failed
-                };
+                s.save_problem = super::save_problem(&e);
             }
         }
     }

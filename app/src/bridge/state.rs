@@ -4,8 +4,7 @@
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use super::code_entry::CodeEntry;
-use crate::{LoginProblem, SaveProblem, Screen};
+use crate::{SaveProblem, Screen};
 use komek_domain::{Catalogue, Choice, Lang, Order};
 use komek_kiosk_core::core::Visit;
 use komek_kiosk_core::session::Session;
@@ -95,7 +94,7 @@ pub struct VisitState {
     pub speech: SpeechState,
     pub sign: super::sign_video::SignState,
     pub report: ReportState,
-    pub account: AccountState,
+    pub account: super::account::AccountState,
     pub announcements_view: super::announcements::AnnouncementsView,
     /// The label of the control that has the focus (what speech says; what tests check): it
     /// can be a person's name.
@@ -133,7 +132,7 @@ impl VisitState {
             speech: SpeechState::default(),
             sign: Default::default(),
             report: ReportState::default(),
-            account: AccountState::default(),
+            account: Default::default(),
             entry: super::keyboard::TextEntry::free_text("", Lang::default()),
             browse: Default::default(),
             announcements_view: Default::default(),
@@ -177,39 +176,6 @@ impl ReportState {
             attach_diagnostics: true,
             ..ReportState::default()
         }
-    }
-}
-
-/// Changing the phone: the number typed, the code sent to it, and the change once saved.
-#[derive(Default)]
-pub struct AccountState {
-    /// Digits typed after +7.
-    pub number: String,
-    pub number_problem: Option<crate::NumberProblem>,
-    pub code: CodeEntry<komek_kiosk_core::core::PhoneChallenge>,
-    pub code_problem: Option<LoginProblem>,
-    pub busy: bool,
-    pub demo_code: String,
-    pub save_problem: SaveProblem,
-    /// The gateway's proof for the new number, kept until the change is saved, so a failed
-    /// save can be tried again without a new code.
-    pub proven: Option<komek_kiosk_core::core::ProvenPhone>,
-    /// The change queued in this visit: its outbox id and the new number.
-    pub saved: Option<(Uuid, komek_domain::MobilePhone)>,
-    pub email_problem: Option<crate::EmailProblem>,
-    /// An e-mail change queued in this visit: its outbox id and the address.
-    pub saved_email: Option<(Uuid, String)>,
-}
-
-impl AccountState {
-    /// Back to typing a number; a change already saved stays known.
-    pub fn restart(&mut self) {
-        let (saved, saved_email) = (self.saved.take(), self.saved_email.take());
-        *self = AccountState {
-            saved,
-            saved_email,
-            ..AccountState::default()
-        };
     }
 }
 

@@ -5,6 +5,7 @@
 use slint::platform::Key;
 
 use super::Inner;
+use super::account;
 use super::keys::Tactile;
 use super::login::Msg;
 use super::signing;
@@ -80,8 +81,8 @@ impl Inner {
             Screen::Code if text == backspace.as_str() => self.login(Msg::CodeErase),
             Screen::Report if is_digit => self.phone_digit(text),
             Screen::Report if text == backspace.as_str() => self.phone_erase(),
-            Screen::Phone if is_digit => self.account_digit(text),
-            Screen::Phone if text == backspace.as_str() => self.account_erase(),
+            Screen::Phone if is_digit => self.account(account::Msg::Digit(text.into())),
+            Screen::Phone if text == backspace.as_str() => self.account(account::Msg::Erase),
             Screen::Signing if is_digit => self.signing(signing::Msg::Digit(text.into())),
             Screen::Signing if text == backspace.as_str() => self.signing(signing::Msg::Erase),
             Screen::CardPin if is_digit => self.pin_digit(text),
