@@ -110,7 +110,7 @@ enum Update {
     Signing(signing::Msg),
     ActingFor(Box<acting::ActingFor>),
     Card(card::CardUpdate),
-    Qr(qr_login::QrUpdate),
+    Qr(qr_login::Msg),
     Announcements(Option<(komek_domain::announcements::Announcements, DateTime<Utc>)>),
     /// The background work panicked; it was logged, and its feature stops waiting.
     Failed(Recover),
@@ -673,7 +673,7 @@ impl Inner {
                 Update::Card(card::CardUpdate::Signed(done)) => {
                     card::discard(&self.runtime, Some(done.0));
                 }
-                Update::Qr(qr_login::QrUpdate::Polled(polled)) => {
+                Update::Qr(qr_login::Msg::Polled(polled)) => {
                     if let Ok(komek_kiosk_core::core::QrProgress::Approved(visit)) = *polled {
                         self.log_out_unused(visit);
                     }
@@ -690,7 +690,7 @@ impl Inner {
             Update::Signing(msg) => self.signing(msg),
             Update::ActingFor(result) => self.apply_acting_for(*result),
             Update::Card(update) => self.apply_card(update),
-            Update::Qr(update) => self.apply_qr(update),
+            Update::Qr(msg) => self.qr(msg),
             Update::Announcements(found) => self.apply_announcements(found),
             Update::Catalogue(catalogue) => self.apply_catalogue(catalogue),
         }
