@@ -260,8 +260,8 @@ fn tour(_cli: &Cli, _runtime: &tokio::runtime::Runtime, _dir: &Path) -> anyhow::
     )
 }
 
-/// The full-screen "out of service" page, in every offered language; nothing else runs: no
-/// gateway, no outbox, no port.
+/// The full-screen "out of service" page, in every offered language, spoken at a key; nothing
+/// else runs but speech: no gateway, no outbox, no port.
 fn show_out_of_service(cli: &Cli, why: OutOfService) -> anyhow::Result<()> {
     let app = komek_kiosk::AppWindow::new().context("opening the kiosk window")?;
     let data_dir = cli.data_dir.clone().unwrap_or_else(default_data_dir);

@@ -31,7 +31,7 @@ use crate::sync::{ANNOUNCEMENTS_KEY, CATALOGUE_KEY, SyncShared, SyncStatus};
 use komek_domain::announcements::Announcements;
 use komek_domain::calendar::{CalendarError, WorkCalendar};
 use komek_domain::failure_sla;
-use komek_domain::offer::ProactiveOffer;
+use komek_domain::offer::{OfferStatus, ProactiveOffer};
 use komek_domain::{Activity, Catalogue, Iin, Principal, Profile};
 
 #[derive(Debug, Clone)]
@@ -151,6 +151,30 @@ pub struct Visit {
     /// A service-centre assistant was recorded as present; every action says so.
     pub assistant_present: bool,
     credentials: Credentials,
+}
+
+impl Visit {
+    /// An action about `activity_id` was queued: the activity shows `status` from today on.
+    fn queued(
+        &mut self,
+        activity_id: &str,
+        status: komek_domain::ActivityStatus,
+        now: DateTime<Utc>,
+    ) {
+        if let Some(activity) = self.activities.iter_mut().find(|a| a.id == activity_id) {
+            activity.change_status(status, komek_domain::astana::date_on(now));
+        }
+    }
+}
+
+/// What the person answered to a proactive offer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OfferReply {
+    /// Consent, paid into this account of theirs (its id).
+    Account(String),
+    /// Consent, to an account they will open.
+    OpenAccount,
+    Refuse,
 }
 
 impl Drop for Visit {
@@ -438,20 +462,27 @@ impl Core {
         self.cached_announcements()
     }
 
-    /// Commits the request to activate a blocked supplier choice again.
+    /// Commits the request to activate a blocked supplier choice again; once it is queued the
+    /// visit shows the activity as "activation requested", so it is not asked twice.
     pub fn queue_activation(
         &self,
-        visit: &Visit,
+        visit: &mut Visit,
         activity_id: &str,
         now: DateTime<Utc>,
     ) -> Result<Uuid, StoreError> {
-        self.queue_for(
+        let id = self.queue_for(
             visit,
             api::Action::ChoiceActivation(api::ChoiceActivation {
                 activity_id: activity_id.to_string(),
             }),
             now,
-        )
+        )?;
+        visit.queued(
+            activity_id,
+            komek_domain::ActivityStatus::ActivationRequested,
+            now,
+        );
+        Ok(id)
     }
 
     /// Commits a technical-failure request of the person on the kiosk.
@@ -484,14 +515,30 @@ impl Core {
         Ok(self.enqueue(QueueKey::OwnQueue, submission)?)
     }
 
-    /// Commits the person's answer to a proactive offer (see [`Core::queue_for`]).
+    /// Commits the person's answer to the visit's offer `offer_id` (see [`Core::queue_for`]);
+    /// once it is queued the visit's offer is answered and no longer asked.
     pub fn queue_offer_answer(
         &self,
-        visit: &Visit,
-        answer: api::OfferAnswer,
+        visit: &mut Visit,
+        offer_id: &str,
+        reply: OfferReply,
         now: DateTime<Utc>,
     ) -> Result<Uuid, StoreError> {
-        self.queue_for(visit, api::Action::OfferAnswer(answer), now)
+        let (consent, account_id, status) = match reply {
+            OfferReply::Account(id) => (true, Some(id), OfferStatus::Accepted),
+            OfferReply::OpenAccount => (true, None, OfferStatus::AwaitingAccount),
+            OfferReply::Refuse => (false, None, OfferStatus::Refused),
+        };
+        let answer = api::OfferAnswer {
+            offer_id: offer_id.to_string(),
+            consent,
+            account_id,
+        };
+        let id = self.queue_for(visit, api::Action::OfferAnswer(answer), now)?;
+        if let Some(offer) = visit.offers.iter_mut().find(|o| o.id == offer_id) {
+            offer.status = status;
+        }
+        Ok(id)
     }
 
     /// Commits an action with a grant and no one acted for (the queue agent and benchmarks).

@@ -212,7 +212,7 @@ fn a_card_signed_application_is_queued_delivered_and_kept_with_its_signature() {
     let rig = rig(&[]);
     let (_inserted, card) = insert(&pcscd, card_of(&rig.authority, KeyKind::P256).applet(PIN));
     let (mut card, visit) = card_login(&rig, card, PIN);
-    let visit = visit.unwrap();
+    let mut visit = visit.unwrap();
     let order = order_for(&rig, &visit);
 
     let signed =
@@ -220,7 +220,7 @@ fn a_card_signed_application_is_queued_delivered_and_kept_with_its_signature() {
     let id = rig
         .kiosk
         .core
-        .queue_application(&visit, &signed, Utc::now())
+        .queue_application(&mut visit, &signed, Utc::now())
         .unwrap();
     assert!(wait_until(Duration::from_secs(15), || {
         rig.kiosk

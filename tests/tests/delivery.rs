@@ -71,13 +71,19 @@ fn an_order_confirmed_on_the_kiosk_arrives_at_the_gateway_exactly_once() {
     let gateway = GatewayProcess::start(&gateway_db, free_port().unwrap()).unwrap();
     let rig = rig(gateway.url(), dir);
 
-    let visit = log_in(&rig);
+    let mut visit = log_in(&rig);
     let order = komek_e2e::kiosk::first_order(&rig.core, &rig.runtime, &visit).unwrap();
     let signed = komek_e2e::kiosk::sign(&rig.core, &rig.runtime, &visit, &order).unwrap();
     let id = rig
         .core
-        .queue_application(&visit, &signed, chrono::Utc::now())
+        .queue_application(&mut visit, &signed, chrono::Utc::now())
         .unwrap();
+    let signed_activity = visit.activities.iter().find(|a| a.id == order.activity_id);
+    assert_eq!(
+        signed_activity.map(|a| a.status),
+        Some(komek_domain::ActivityStatus::ApplicationSigned),
+        "once queued, the visit shows the activity signed"
+    );
 
     assert!(wait_until(Duration::from_secs(15), || {
         rig.core

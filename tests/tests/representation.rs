@@ -9,13 +9,13 @@ use std::path::Path;
 use std::time::Duration;
 
 use chrono::Utc;
-use komek_api::{FailureProblem, FailureRequest, OfferAnswer};
+use komek_api::{FailureProblem, FailureRequest};
 use komek_domain::calendar::WorkCalendar;
 use komek_domain::offer::OfferStatus;
 use komek_domain::{ActivityStatus, Order, Relation};
 use komek_e2e::kiosk::KioskCore;
 use komek_e2e::{GatewayProcess, free_port, wait_until};
-use komek_kiosk_core::core::{AnonymousReportError, Core, Visit};
+use komek_kiosk_core::core::{AnonymousReportError, Core, OfferReply, Visit};
 use komek_kiosk_core::store::ActionState;
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
 use uuid::Uuid;
@@ -169,7 +169,9 @@ fn a_parent_orders_for_her_child_with_an_assistant_and_the_gateway_records_who_d
         "the signing code went to the parent"
     );
 
-    let id = core.queue_application(&visit, &signed, Utc::now()).unwrap();
+    let id = core
+        .queue_application(&mut visit, &signed, Utc::now())
+        .unwrap();
     let reference = delivered(core, id);
     assert!(reference.starts_with("SP-"), "{reference}");
 
@@ -273,7 +275,7 @@ fn the_parent_answers_her_proactive_offer_herself_also_while_acting_for_her_chil
         let kiosk = KioskCore::start(gateway.url(), &dir.path().join("kiosk")).unwrap();
         let core = &kiosk.core;
 
-        let visit = kiosk.log_in(PARENT).unwrap();
+        let mut visit = kiosk.log_in(PARENT).unwrap();
         assert_eq!(visit.offers.len(), 1);
         let offer = &visit.offers[0];
         assert_eq!(offer.id, OFFER);
@@ -286,15 +288,17 @@ fn the_parent_answers_her_proactive_offer_herself_also_while_acting_for_her_chil
 
         let id = core
             .queue_offer_answer(
-                &visit,
-                OfferAnswer {
-                    offer_id: OFFER.into(),
-                    consent: true,
-                    account_id: Some(KASPI.into()),
-                },
+                &mut visit,
+                OFFER,
+                OfferReply::Account(KASPI.into()),
                 Utc::now(),
             )
             .unwrap();
+        assert_eq!(
+            visit.offers[0].status,
+            OfferStatus::Accepted,
+            "once queued, the visit's offer is answered"
+        );
         let reference = delivered(core, id);
         assert!(reference.starts_with("PO-"), "{reference}");
         assert_eq!(offer_status(&db), "accepted");
@@ -332,15 +336,7 @@ fn the_parent_answers_her_proactive_offer_herself_also_while_acting_for_her_chil
         visit.assistant_present = true;
 
         let id = core
-            .queue_offer_answer(
-                &visit,
-                OfferAnswer {
-                    offer_id: OFFER.into(),
-                    consent: true,
-                    account_id: None,
-                },
-                Utc::now(),
-            )
+            .queue_offer_answer(&mut visit, OFFER, OfferReply::OpenAccount, Utc::now())
             .unwrap();
         // The gateway refuses an offer answer made on someone's behalf: delivery proves the
         // kiosk sent it as hers.

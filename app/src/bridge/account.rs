@@ -355,29 +355,31 @@ impl Inner {
                     self.show_demo_code(id, |code| Update::Account(Msg::DemoCode(code)))
                 }
                 Effect::SavePhone(proven) => {
-                    let saved = self.queue_contact_change(Some(&proven), None);
+                    let saved = self.queue_contact_change(Some(&proven), None, "phone");
                     self.account(Msg::PhoneSaved(saved.map(|id| (id, proven.phone.clone()))));
                 }
                 Effect::SaveEmail(email) => {
-                    let saved = self.queue_contact_change(None, Some(&email));
+                    let saved = self.queue_contact_change(None, Some(&email), "e-mail");
                     self.account(Msg::EmailSaved(saved.map(|id| (id, email))));
                 }
             }
         }
     }
 
-    /// Queues the visit's contact change; what could not be saved is logged and said.
+    /// Queues the visit's contact change; what could not be saved is logged (as `what`
+    /// changed, never its value) and said.
     fn queue_contact_change(
         &self,
         phone: Option<&ProvenPhone>,
         email: Option<&str>,
+        what: &str,
     ) -> Result<Uuid, SaveProblem> {
         let s = self.state.borrow();
         let visit = s.session.visit().ok_or(SaveProblem::Failed)?;
         self.core
             .queue_contact_change(visit, phone, email, self.clock.now())
             .map_err(|e| {
-                tracing::error!(error = %e, "contact change could not be saved");
+                tracing::error!(error = %e, change = what, "contact change could not be saved");
                 save_problem(&e)
             })
     }

@@ -28,7 +28,7 @@ impl Inner {
         #[cfg(feature = "demo")]
         {
             let core = self.core.clone();
-            self.spawn(super::qr_login::interrupted, async move {
+            self.spawn(nothing_waits, async move {
                 core.demo_approve_qr(&login).await;
                 update
             });
@@ -36,7 +36,8 @@ impl Inner {
     }
 }
 
-/// The demo code's part of [`super::Recover`]: nothing waits for it, the code just never shows.
+/// The demo's part of [`super::Recover`]: nothing waits for its work (a code that never
+/// shows, an approval the screen's own asking never finds).
 #[cfg(feature = "demo")]
 fn nothing_waits(_: &mut super::state::State) {}
 

@@ -4,13 +4,13 @@
 
 use std::rc::Rc;
 
-use komek_api as api;
 use slint::ComponentHandle;
 use uuid::Uuid;
 
 use super::{Inner, act, with};
 use crate::{AccountRow, AppWindow, OfferAdapter, OfferAnswerKind, SaveProblem};
-use komek_domain::offer::{OfferStatus, ProactiveOffer};
+use komek_domain::offer::ProactiveOffer;
+use komek_kiosk_core::core::OfferReply;
 
 /// The slots of the offer screen (ui/views/offer.slint).
 const ACCOUNT_SLOTS: usize = 3;
@@ -69,63 +69,39 @@ impl Inner {
         else {
             return;
         };
-        let (consent, account, kind) = match answer {
+        let (reply, kind, account_words) = match answer {
             Answer::Account(index) => match offer.accounts.get(index) {
                 Some(a) => (
-                    true,
-                    Some(a.id.clone()),
-                    (
-                        OfferAnswerKind::Accepted,
-                        format!("{} {}", a.bank, a.number_masked),
-                    ),
+                    OfferReply::Account(a.id.clone()),
+                    OfferAnswerKind::Accepted,
+                    format!("{} {}", a.bank, a.number_masked),
                 ),
                 None => return,
             },
-            Answer::OpenAccount => (true, None, (OfferAnswerKind::OpenAccount, String::new())),
-            Answer::Refuse => (false, None, (OfferAnswerKind::Refused, String::new())),
+            Answer::OpenAccount => (
+                OfferReply::OpenAccount,
+                OfferAnswerKind::OpenAccount,
+                String::new(),
+            ),
+            Answer::Refuse => (OfferReply::Refuse, OfferAnswerKind::Refused, String::new()),
         };
-        let queued = {
-            let s = self.state.borrow();
-            let Some(visit) = s.session.visit() else {
-                return;
-            };
-            self.core.queue_offer_answer(
-                visit,
-                api::OfferAnswer {
-                    offer_id: offer.id.clone(),
-                    consent,
-                    account_id: account,
-                },
-                self.clock.now(),
-            )
+        let now = self.clock.now();
+        let mut s = self.state.borrow_mut();
+        let (session, visit_state) = s.split_mut();
+        let Some(visit) = session.visit_mut() else {
+            return;
         };
-        let mut guard = self.state.borrow_mut();
-        let s = &mut *guard;
-        match queued {
+        match self.core.queue_offer_answer(visit, &offer.id, reply, now) {
             Ok(id) => {
-                // The offer is answered: it is no longer open in this visit.
-                let status = match kind.0 {
-                    OfferAnswerKind::Accepted => OfferStatus::Accepted,
-                    OfferAnswerKind::OpenAccount => OfferStatus::AwaitingAccount,
-                    _ => OfferStatus::Refused,
-                };
-                let (session, visit_state) = s.split_mut();
-                let visit_offer = session
-                    .visit_mut()
-                    .and_then(|v| v.offers.iter_mut().find(|o| o.id == offer.id));
-                for o in visit_offer
-                    .into_iter()
-                    .chain(visit_state.offer.shown.as_mut())
-                {
-                    o.status = status;
-                }
-                s.offer.answered = Some((id, kind.0, kind.1));
-                s.offer.save_problem = SaveProblem::None;
-                s.offer.confirm_refusal = false;
+                // The screen shows the visit's offer, answered now.
+                visit_state.offer.shown = visit.offers.iter().find(|o| o.id == offer.id).cloned();
+                visit_state.offer.answered = Some((id, kind, account_words));
+                visit_state.offer.save_problem = SaveProblem::None;
+                visit_state.offer.confirm_refusal = false;
             }
             Err(e) => {
                 tracing::error!(error = %e, "offer answer could not be saved");
-                s.offer.save_problem = super::save_problem(&e);
+                visit_state.offer.save_problem = super::save_problem(&e);
             }
         }
     }

@@ -212,21 +212,12 @@ impl Inner {
     pub(super) fn save_application(&self) {
         let now = self.clock.now();
         let mut s = self.state.borrow_mut();
-        let (Some(visit), Some(signed)) = (s.session.visit(), s.signing.signed.clone()) else {
+        let signed = s.signing.signed.clone();
+        let (Some(visit), Some(signed)) = (s.session.visit_mut(), signed) else {
             return;
         };
         match self.core.queue_application(visit, &signed, now) {
             Ok(id) => {
-                if let Some(a) = s.session.visit_mut().and_then(|v| {
-                    v.activities
-                        .iter_mut()
-                        .find(|a| a.id == signed.activity_id())
-                }) {
-                    a.change_status(
-                        komek_domain::ActivityStatus::ApplicationSigned,
-                        komek_domain::astana::date_on(now),
-                    );
-                }
                 s.receipt = Some(id);
                 s.save_problem = SaveProblem::None;
                 s.signing = SigningState::default();

@@ -116,14 +116,21 @@ impl Core {
     }
 
     /// Commits the order with its signed application to the outbox. When this returns `Ok`
-    /// the action survives a crash, and the screen may say "saved".
+    /// the action survives a crash, the screen may say "saved", and the visit shows the
+    /// activity as signed, so the same activity cannot be ordered twice.
     pub fn queue_application(
         &self,
-        visit: &Visit,
+        visit: &mut Visit,
         signed: &SignedApplication,
         now: DateTime<Utc>,
     ) -> Result<Uuid, StoreError> {
         let action = api::Action::SupplierChoice(signed.application.clone());
-        self.queue_for(visit, action, now)
+        let id = self.queue_for(visit, action, now)?;
+        visit.queued(
+            signed.activity_id(),
+            komek_domain::ActivityStatus::ApplicationSigned,
+            now,
+        );
+        Ok(id)
     }
 }

@@ -157,24 +157,15 @@ impl Inner {
         let Some(index) = s.activity else {
             return;
         };
-        let Some(visit) = s.session.visit() else {
+        let Some(visit) = s.session.visit_mut() else {
             return;
         };
         let Some(activity_id) = visit.activities.get(index).map(|a| a.id.clone()) else {
             return;
         };
+        // The activity shows "activation requested" at once, as an application shows "signed".
         match self.core.queue_activation(visit, &activity_id, now) {
             Ok(_) => {
-                if let Some(a) = s
-                    .session
-                    .visit_mut()
-                    .and_then(|v| v.activities.get_mut(index))
-                {
-                    a.change_status(
-                        komek_domain::ActivityStatus::ActivationRequested,
-                        komek_domain::astana::date_on(now),
-                    );
-                }
                 s.activation_saved = true;
                 s.activation_failed = false;
             }
