@@ -3,11 +3,13 @@
 
 mod card;
 mod contact;
+mod failure;
 mod qr;
 mod signing;
 
 pub use card::{CardAccess, CardLoginError};
 pub use contact::{PhoneChallenge, ProvenPhone};
+pub use failure::FailureReport;
 #[cfg(feature = "demo")]
 pub use qr::DEMO_QR_PARTICIPANT;
 pub use qr::{QrLogin, QrProgress};

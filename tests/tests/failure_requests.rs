@@ -6,10 +6,11 @@
 use std::time::Duration;
 
 use chrono::Utc;
-use komek_api::{FailureProblem, FailureRequest, OperatorEvent, TicketEvent};
+use komek_api::{FailureProblem, OperatorEvent, TicketEvent};
 use komek_domain::failure_sla::{Step, Verdict};
 use komek_e2e::kiosk::KioskCore;
 use komek_e2e::{GatewayProcess, free_port, wait_until};
+use komek_kiosk_core::core::FailureReport;
 use komek_kiosk_core::store::ActionState;
 
 const IIN: &str = "810314304128";
@@ -28,15 +29,16 @@ fn a_request_becomes_a_ticket_and_its_deadlines_come_back_with_verdicts() {
     let (core, runtime) = (&kiosk.core, &kiosk.runtime);
     let visit = kiosk.log_in(IIN).unwrap();
 
+    let picture: &[u8] = b"\x89PNG the screen";
     let id = core
-        .queue_failure_request(
-            &visit,
-            FailureRequest {
+        .queue_failure_report(
+            Some(&visit),
+            FailureReport {
                 problem: FailureProblem::ApplicationNotAccepted,
                 description: "Өтінім жіберілмеді".into(),
                 contact_phone: Some("+77011234567".into()),
-                screenshot_png_base64: None,
-                kiosk_diagnostics: Some("queue: 1 pending".into()),
+                screenshot_png: Some(picture),
+                with_diagnostics: true,
             },
             Utc::now(),
         )
@@ -47,6 +49,23 @@ fn a_request_becomes_a_ticket_and_its_deadlines_come_back_with_verdicts() {
     }));
     let reference = core.action(id).unwrap().reference.unwrap();
     assert!(reference.starts_with("TF-"), "{reference}");
+    // The picture and the kiosk's technician report arrive with the ticket.
+    let (screenshot, diagnostics): (Option<String>, Option<String>) =
+        rusqlite::Connection::open(dir.path().join("gateway.db"))
+            .unwrap()
+            .query_row(
+                "SELECT screenshot, diagnostics FROM tickets WHERE reference = ?1",
+                [&reference],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+    use base64::Engine;
+    let sent = base64::engine::general_purpose::STANDARD.decode(screenshot.unwrap_or_default());
+    assert_eq!(sent.ok().as_deref(), Some(picture));
+    assert!(
+        diagnostics.is_some_and(|d| d.contains("queue:")),
+        "the technician report is attached"
+    );
 
     let views = runtime.block_on(core.failure_requests(&visit)).unwrap();
     assert_eq!(views.len(), 1);

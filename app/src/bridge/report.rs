@@ -5,7 +5,6 @@
 
 use std::rc::Rc;
 
-use base64::Engine;
 use komek_api as api;
 use slint::ComponentHandle;
 
@@ -14,9 +13,11 @@ use super::render::{SHOWN_CHARS, int};
 use super::state::{ReportState, State, page_count, requests_per_page};
 use super::{Inner, Update, act, format, models, turn_page, type_digit, with};
 use crate::{
-    AppWindow, DeadlineRow, Problem, ReportAdapter, RequestRow, Screen, SlaStep, SlaVerdict,
+    AppWindow, DeadlineRow, Problem, ReportAdapter, RequestRow, SaveProblem, Screen, SlaStep,
+    SlaVerdict,
 };
 use chrono::{DateTime, Utc};
+use komek_kiosk_core::core::{AnonymousReportError, FailureReport};
 use komek_kiosk_core::store::kiosk_reference;
 
 pub(super) fn wire(app: &AppWindow, inner: &Rc<Inner>) {
@@ -163,7 +164,7 @@ impl Inner {
     }
 
     fn send_report(&self) {
-        let request = {
+        let queued = {
             let mut s = self.state.borrow_mut();
             let Some(problem) = s.report.problem else {
                 return;
@@ -183,42 +184,19 @@ impl Inner {
                     return;
                 }
             };
-            let screenshot = s
-                .report
-                .screenshot
-                .as_ref()
-                .filter(|_| s.report.attach_screen)
-                .map(|png| base64::engine::general_purpose::STANDARD.encode(png));
-            let diagnostics = s
-                .report
-                .attach_diagnostics
-                .then(|| self.core.technical_report())
-                .flatten();
-            api::FailureRequest {
+            let report = &s.report;
+            let report = FailureReport {
                 problem: problem_to_wire(problem),
                 description,
                 contact_phone: phone,
-                screenshot_png_base64: screenshot,
-                kiosk_diagnostics: diagnostics,
-            }
-        };
-        let queued = {
-            let s = self.state.borrow();
-            match s.session.visit() {
-                Some(visit) => self
-                    .core
-                    .queue_failure_request(visit, request, self.clock.now()),
-                None => self
-                    .core
-                    .queue_anonymous_failure_request(request, self.clock.now())
-                    .map_err(|e| match e {
-                        komek_kiosk_core::core::AnonymousReportError::Store(e) => e,
-                        // The phone was checked above; a gap here is a fault of the kiosk.
-                        komek_kiosk_core::core::AnonymousReportError::NoPhone => {
-                            komek_kiosk_core::store::StoreError::Corrupt(e.to_string())
-                        }
-                    }),
-            }
+                screenshot_png: report
+                    .screenshot
+                    .as_deref()
+                    .filter(|_| report.attach_screen),
+                with_diagnostics: report.attach_diagnostics,
+            };
+            self.core
+                .queue_failure_report(s.session.visit(), report, self.clock.now())
         };
         match queued {
             Ok(id) => {
@@ -238,7 +216,11 @@ impl Inner {
             }
             Err(e) => {
                 tracing::error!(error = %e, "failure report could not be saved");
-                self.state.borrow_mut().report.save_problem = super::save_problem(&e);
+                self.state.borrow_mut().report.save_problem = match &e {
+                    AnonymousReportError::Store(e) => super::save_problem(e),
+                    // The phone was checked above; a gap here is a fault of the kiosk.
+                    AnonymousReportError::NoPhone => SaveProblem::Failed,
+                };
             }
         }
     }
