@@ -11,7 +11,7 @@ use uuid::Uuid;
 use super::code_entry::CodeEntry;
 use super::keyboard::TextEntry;
 use super::state::State;
-use super::{Inner, Update, act, login_problem, save_problem, stop_waiting, type_digit, with};
+use super::{Inner, Update, act, save_problem, stop_waiting, type_digit, with};
 use crate::{
     AccountAdapter, AppWindow, EmailProblem, LoginProblem, NumberProblem, SaveProblem, Screen,
 };
@@ -166,53 +166,35 @@ impl AccountState {
                 let Some(token) = visit.token else {
                     return Vec::new();
                 };
-                match self.code.submission() {
-                    None => Vec::new(),
-                    Some(Ok((challenge, code))) => {
-                        self.busy = true;
-                        vec![Effect::Verify {
-                            token,
-                            challenge,
-                            code,
-                        }]
-                    }
-                    Some(Err(incomplete)) => {
-                        self.code_problem = Some(incomplete);
-                        Vec::new()
-                    }
-                }
+                self.code
+                    .submit(&mut self.busy, &mut self.code_problem)
+                    .map(|(challenge, code)| Effect::Verify {
+                        token,
+                        challenge,
+                        code,
+                    })
+                    .into_iter()
+                    .collect()
             }
-            Msg::CodeRequested(result) => {
-                self.busy = false;
-                match result {
-                    Ok(challenge) => {
-                        let id = challenge.id;
-                        self.code.sent(challenge);
-                        self.code_problem = None;
-                        vec![Effect::CodeSent(id)]
-                    }
-                    Err(e) => {
-                        self.code_problem = Some(login_problem(&e));
-                        Vec::new()
-                    }
-                }
-            }
+            Msg::CodeRequested(result) => self
+                .code
+                .code_sent(result, &mut self.busy, &mut self.code_problem)
+                .map(|sent| Effect::CodeSent(sent.id))
+                .into_iter()
+                .collect(),
             Msg::DemoCode(code) => {
                 self.demo_code = code;
                 Vec::new()
             }
             Msg::Proven(result) => {
-                self.busy = false;
-                match result {
-                    Ok(proven) => {
-                        self.proven = Some(proven.clone());
-                        vec![Effect::SavePhone(proven)]
-                    }
-                    Err(e) => {
-                        self.code_problem = Some(self.code.refused(&e));
-                        Vec::new()
-                    }
-                }
+                let Some(proven) =
+                    self.code
+                        .checked(result, &mut self.busy, &mut self.code_problem)
+                else {
+                    return Vec::new();
+                };
+                self.proven = Some(proven.clone());
+                vec![Effect::SavePhone(proven)]
             }
             Msg::PhoneSaved(Ok(saved)) => {
                 *self = AccountState {

@@ -82,6 +82,65 @@ impl<C: Clone> CodeEntry<C> {
     pub fn clear(&mut self) {
         self.code.clear();
     }
+
+    /// The whole code and its challenge, to be checked: the flow is `busy` from here until
+    /// the gateway answers. A code not whole sets `problem`; with no code sent there is
+    /// nothing to check.
+    pub fn submit(
+        &self,
+        busy: &mut bool,
+        problem: &mut Option<LoginProblem>,
+    ) -> Option<(C, String)> {
+        match self.submission()? {
+            Ok(whole) => {
+                *busy = true;
+                Some(whole)
+            }
+            Err(incomplete) => {
+                *problem = Some(incomplete);
+                None
+            }
+        }
+    }
+
+    /// The gateway answered a request for a code: the new challenge, or in `problem` why no
+    /// code was sent.
+    pub fn code_sent(
+        &mut self,
+        answer: Result<C, LoginError>,
+        busy: &mut bool,
+        problem: &mut Option<LoginProblem>,
+    ) -> Option<&C> {
+        *busy = false;
+        match answer {
+            Ok(challenge) => {
+                self.sent(challenge);
+                *problem = None;
+                self.challenge.as_ref()
+            }
+            Err(e) => {
+                *problem = Some(login_problem(&e));
+                None
+            }
+        }
+    }
+
+    /// The gateway checked the code: what it proved, or its refusal in `problem`.
+    pub fn checked<T>(
+        &mut self,
+        answer: Result<T, LoginError>,
+        busy: &mut bool,
+        problem: &mut Option<LoginProblem>,
+    ) -> Option<T> {
+        *busy = false;
+        match answer {
+            Ok(proved) => Some(proved),
+            Err(e) => {
+                *problem = Some(self.refused(&e));
+                None
+            }
+        }
+    }
 }
 
 #[cfg(test)]

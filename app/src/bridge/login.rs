@@ -9,7 +9,7 @@ use slint::ComponentHandle;
 
 use super::code_entry::CodeEntry;
 use super::state::State;
-use super::{Inner, Update, act, format, login_problem, stop_waiting, type_digit, with};
+use super::{Inner, Update, act, format, stop_waiting, type_digit, with};
 use crate::{AppWindow, LoginAdapter, LoginProblem, Screen};
 use komek_domain::{Iin, IinError};
 use komek_kiosk_core::core::{Challenge, LoginError, Visit};
@@ -90,16 +90,10 @@ impl LoginState {
                 Some(Effect::Typed(typed.then_some(digit)))
             }
             Msg::CodeErase => Some(Effect::Erased(self.code.erase())),
-            Msg::SubmitCode => match self.code.submission()? {
-                Ok((challenge, code)) => {
-                    self.busy = true;
-                    Some(Effect::VerifyCode(challenge, code))
-                }
-                Err(problem) => {
-                    self.problem = Some(problem);
-                    None
-                }
-            },
+            Msg::SubmitCode => {
+                let (challenge, code) = self.code.submit(&mut self.busy, &mut self.problem)?;
+                Some(Effect::VerifyCode(challenge, code))
+            }
             Msg::Resend => {
                 let iin = self.code.challenge.as_ref()?.iin.clone();
                 self.busy = true;
@@ -112,34 +106,25 @@ impl LoginState {
                 self.demo_code.clear();
                 Some(Effect::Show(Screen::Iin))
             }
-            Msg::CodeRequested(result) => {
+            Msg::CodeRequested(_) if !matches!(screen, Screen::Iin | Screen::Code) => {
                 self.busy = false;
-                if !matches!(screen, Screen::Iin | Screen::Code) {
-                    return None;
-                }
-                match result {
-                    Ok(challenge) => {
-                        let id = challenge.id;
-                        self.code.sent(challenge);
-                        self.problem = None;
-                        Some(Effect::CodeSent(id))
-                    }
-                    Err(e) => {
-                        self.problem = Some(login_problem(&e));
-                        None
-                    }
-                }
+                None
+            }
+            Msg::CodeRequested(result) => {
+                let sent = self
+                    .code
+                    .code_sent(result, &mut self.busy, &mut self.problem)?;
+                Some(Effect::CodeSent(sent.id))
             }
             Msg::Verified(result) => {
-                self.busy = false;
-                match result {
-                    Ok(visit) if screen != Screen::Code => Some(Effect::Discard(visit)),
-                    Ok(visit) => Some(Effect::EnterVisit(visit)),
-                    Err(e) => {
-                        self.problem = Some(self.code.refused(&e));
-                        None
-                    }
-                }
+                let visit = self
+                    .code
+                    .checked(result, &mut self.busy, &mut self.problem)?;
+                Some(if screen == Screen::Code {
+                    Effect::EnterVisit(visit)
+                } else {
+                    Effect::Discard(visit)
+                })
             }
             Msg::DemoCode(code) => {
                 self.demo_code = code;

@@ -9,7 +9,7 @@ use std::rc::Rc;
 use slint::ComponentHandle;
 
 use super::code_entry::CodeEntry;
-use super::{Inner, Update, act, login_problem, stop_waiting, with};
+use super::{Inner, Update, act, stop_waiting, with};
 use crate::{AppWindow, LoginProblem, SaveProblem, Screen, SigningAdapter};
 use komek_domain::Order;
 use komek_kiosk_core::core::{Core, LoginError, SignedApplication, SigningChallenge};
@@ -90,48 +90,29 @@ impl SigningState {
                 let Some(token) = visit.token else {
                     return Vec::new();
                 };
-                match self.code.submission() {
-                    None => Vec::new(),
-                    Some(Ok((challenge, code))) => {
-                        self.busy = true;
-                        vec![Effect::Verify {
-                            token,
-                            challenge,
-                            code,
-                        }]
-                    }
-                    Some(Err(incomplete)) => {
-                        self.problem = Some(incomplete);
-                        Vec::new()
-                    }
-                }
+                self.code
+                    .submit(&mut self.busy, &mut self.problem)
+                    .map(|(challenge, code)| Effect::Verify {
+                        token,
+                        challenge,
+                        code,
+                    })
+                    .into_iter()
+                    .collect()
             }
-            Msg::CodeRequested(result) => {
-                self.busy = false;
-                match result {
-                    Ok(challenge) => {
-                        let id = challenge.id;
-                        self.code.sent(challenge);
-                        vec![Effect::CodeSent(id)]
-                    }
-                    Err(e) => {
-                        self.problem = Some(login_problem(&e));
-                        Vec::new()
-                    }
-                }
-            }
+            Msg::CodeRequested(result) => self
+                .code
+                .code_sent(result, &mut self.busy, &mut self.problem)
+                .map(|sent| Effect::CodeSent(sent.id))
+                .into_iter()
+                .collect(),
             Msg::Signed(result) => {
-                self.busy = false;
-                match result {
-                    Ok(signed) => {
-                        self.signed = Some(signed);
-                        vec![Effect::Save]
-                    }
-                    Err(e) => {
-                        self.problem = Some(self.code.refused(&e));
-                        Vec::new()
-                    }
-                }
+                let Some(signed) = self.code.checked(result, &mut self.busy, &mut self.problem)
+                else {
+                    return Vec::new();
+                };
+                self.signed = Some(signed);
+                vec![Effect::Save]
             }
             Msg::DemoCode(code) => {
                 self.demo_code = code;
