@@ -47,6 +47,8 @@ pub enum Effect {
     Poll(QrLogin),
     /// The code's picture is drawn from what it holds.
     Draw(String),
+    /// Ask after the code now, not at the next round of the timer.
+    AskNow,
     EnterVisit(Box<Visit>),
     /// Approved after the person left the screen: its session is closed, not opened.
     Discard(Box<Visit>),
@@ -77,7 +79,7 @@ impl QrState {
             }
             Msg::DemoApproved => {
                 self.last_poll = None;
-                None
+                Some(Effect::AskNow)
             }
             // Left meanwhile: nothing to show it on.
             Msg::Started(_) if !on_screen => None,
@@ -154,7 +156,6 @@ impl Inner {
 
     /// Hands `msg` to the QR login and carries out what it asks for.
     pub(super) fn qr(&self, msg: Msg) {
-        let demo_approved = matches!(msg, Msg::DemoApproved);
         let effect = {
             let mut s = self.state.borrow_mut();
             let on_screen = s.screen == Screen::QrLogin;
@@ -175,11 +176,9 @@ impl Inner {
                     .ok();
                 self.state.borrow_mut().qr.image = image;
             }
+            Some(Effect::AskNow) => self.poll_qr(),
             Some(Effect::EnterVisit(visit)) => self.enter_visit(*visit),
             Some(Effect::Discard(visit)) => self.log_out_unused(*visit),
-        }
-        if demo_approved {
-            self.poll_qr();
         }
     }
 }
@@ -271,7 +270,10 @@ mod tests {
         qr.update(at(100), true);
         qr.update(Msg::Polled(Box::new(Ok(QrProgress::Pending))), true);
         assert!(qr.update(at(101), true).is_none());
-        qr.update(Msg::DemoApproved, true);
+        assert!(matches!(
+            qr.update(Msg::DemoApproved, true),
+            Some(Effect::AskNow)
+        ));
         assert!(matches!(qr.update(at(101), true), Some(Effect::Poll(_))));
     }
 }
