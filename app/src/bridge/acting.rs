@@ -8,14 +8,11 @@ use slint::ComponentHandle;
 
 use super::{Inner, Update, act, login_problem, with};
 use crate::{ActingAdapter, AppWindow, LoginProblem, PrincipalRow, Screen};
-use komek_domain::Relation;
+use komek_domain::{Principal, Relation};
 use komek_kiosk_core::core::{Core, LoginError, Programme};
 
 /// The slots of the choosing screen (ui/views/acting.slint).
 const PRINCIPAL_SLOTS: usize = 3;
-
-/// What the choice of whom to act for came back with.
-pub type ActingFor = Result<Programme, LoginError>;
 
 #[derive(Default)]
 pub struct ActingState {
@@ -25,9 +22,76 @@ pub struct ActingState {
     pub chosen: bool,
 }
 
+pub enum Msg {
+    /// `index` into the visit's principals, or -1 for the person themselves.
+    Choose(i32),
+    Loaded(Box<Result<Programme, LoginError>>),
+}
+
+/// What the choice needs of the visit: its session token and whom it may act for (none once
+/// the visit has ended).
+pub struct Context<'a> {
+    pub token: Option<String>,
+    pub principals: &'a [Principal],
+}
+
+pub enum Effect {
+    /// Load the programme of `principal` (the person themselves when none).
+    Load {
+        token: String,
+        principal: Option<Principal>,
+    },
+    /// The visit now acts for the person `programme` was loaded for: it opens their programme.
+    ActFor(Box<Programme>),
+}
+
+impl ActingState {
+    pub fn update(&mut self, msg: Msg, visit: Context) -> Option<Effect> {
+        match msg {
+            Msg::Choose(index) => {
+                let token = visit.token?;
+                let principal = match usize::try_from(index) {
+                    Ok(i) => Some(visit.principals.get(i)?.clone()),
+                    Err(_) => None,
+                };
+                self.busy = true;
+                self.problem = None;
+                Some(Effect::Load { token, principal })
+            }
+            Msg::Loaded(result) => {
+                self.busy = false;
+                match *result {
+                    Ok(programme) => {
+                        tracing::info!(
+                            acting_for = programme.principal().is_some(),
+                            "acting for chosen"
+                        );
+                        self.chosen = true;
+                        Some(Effect::ActFor(Box::new(programme)))
+                    }
+                    Err(e) => {
+                        self.problem = Some(login_problem(&e));
+                        None
+                    }
+                }
+            }
+        }
+    }
+
+    /// Its background work died: the screen stops waiting and says the choice failed.
+    fn interrupted(&mut self) {
+        super::stop_waiting(&mut self.busy, &mut self.problem, LoginProblem::Failed);
+    }
+}
+
+/// Choosing whom to act for: its part of [`super::Recover`].
+fn interrupted(state: &mut super::state::State) {
+    state.acting.interrupted();
+}
+
 pub(super) fn wire(app: &AppWindow, inner: &Rc<Inner>) {
     let adapter = app.global::<ActingAdapter>();
-    adapter.on_choose(with(inner, |i, index: i32| i.choose_principal(index)));
+    adapter.on_choose(with(inner, |i, index: i32| i.acting(Msg::Choose(index))));
     adapter.on_open(act(inner, |i| i.show(Screen::Principals)));
     app.global::<crate::LoginAdapter>()
         .on_toggle_assistant(act(inner, |i| {
@@ -37,52 +101,43 @@ pub(super) fn wire(app: &AppWindow, inner: &Rc<Inner>) {
 }
 
 impl Inner {
-    /// `index` into the visit's principals, or -1 for the person themselves.
-    fn choose_principal(&self, index: i32) {
-        let request = {
+    /// Hands `msg` to the choice of whom to act for and carries out what it asks for.
+    pub(super) fn acting(&self, msg: Msg) {
+        let effect = {
             let mut s = self.state.borrow_mut();
-            let Some(visit) = s.session.visit() else {
-                return;
+            let (session, visit) = s.split_mut();
+            let cx = Context {
+                token: session.visit().map(Core::session_token),
+                principals: session
+                    .visit()
+                    .map(|v| v.principals.as_slice())
+                    .unwrap_or_default(),
             };
-            let principal = usize::try_from(index)
-                .ok()
-                .and_then(|i| visit.principals.get(i).cloned());
-            if principal.is_none() && index >= 0 {
-                return;
-            }
-            let token = Core::session_token(visit);
-            s.acting.busy = true;
-            s.acting.problem = None;
-            (token, principal)
+            visit.acting.update(msg, cx)
         };
-        let (token, principal) = request;
-        let core = self.core.clone();
-        self.spawn(interrupted, async move {
-            Update::ActingFor(Box::new(core.programme(&token, principal).await))
-        });
-    }
-
-    pub(super) fn apply_acting_for(&self, result: ActingFor) {
-        let mut s = self.state.borrow_mut();
-        s.acting.busy = false;
-        match result {
-            Ok(programme) => {
-                if let Some(visit) = s.session.visit_mut() {
-                    tracing::info!(
-                        acting_for = programme.principal().is_some(),
-                        "acting for chosen"
-                    );
-                    Core::act_for(visit, programme);
+        match effect {
+            Some(Effect::Load { token, principal }) => {
+                let core = self.core.clone();
+                self.spawn(interrupted, async move {
+                    let loaded = core.programme(&token, principal).await;
+                    Update::Acting(Msg::Loaded(Box::new(loaded)))
+                });
+            }
+            Some(Effect::ActFor(programme)) => {
+                {
+                    let mut s = self.state.borrow_mut();
+                    if let Some(visit) = s.session.visit_mut() {
+                        Core::act_for(visit, *programme);
+                    }
+                    // What was on screen was the other person's.
+                    s.activity = None;
+                    s.activities_page = 0;
+                    s.order = None;
+                    s.report = Default::default();
                 }
-                s.acting.chosen = true;
-                s.activity = None;
-                s.activities_page = 0;
-                s.order = None;
-                s.report = Default::default();
-                drop(s);
                 self.show(Screen::Activities);
             }
-            Err(e) => s.acting.problem = Some(login_problem(&e)),
+            None => {}
         }
     }
 }
@@ -125,8 +180,73 @@ pub(super) fn render(app: &AppWindow, state: &super::state::State) {
     app.global::<crate::LoginAdapter>()
         .set_assistant_present(state.login.assistant_present);
 }
-/// Choosing whom to act for: its part of [`super::Recover`].
-fn interrupted(state: &mut super::state::State) {
-    let a = &mut state.acting;
-    super::stop_waiting(&mut a.busy, &mut a.problem, LoginProblem::Failed);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use komek_domain::{Iin, ParticipantCategory};
+
+    fn child() -> Principal {
+        Principal {
+            iin: Iin::parse("810314304128").unwrap(),
+            full_name: "Child".into(),
+            birth_date: chrono::NaiveDate::from_ymd_opt(2015, 3, 14).unwrap(),
+            relation: Relation::Parent,
+            category: ParticipantCategory::Disability,
+        }
+    }
+
+    fn visit(principals: &[Principal]) -> Context<'_> {
+        Context {
+            token: Some("token".into()),
+            principals,
+        }
+    }
+
+    #[test]
+    fn a_choice_loads_that_persons_programme_or_the_persons_own() {
+        let principals = [child()];
+        let mut acting = ActingState::default();
+        let effect = acting.update(Msg::Choose(0), visit(&principals));
+        assert!(matches!(
+            effect,
+            Some(Effect::Load { principal: Some(p), .. }) if p.full_name == "Child"
+        ));
+        assert!(acting.busy);
+        let own = acting.update(Msg::Choose(-1), visit(&principals));
+        assert!(matches!(
+            own,
+            Some(Effect::Load {
+                principal: None,
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn no_choice_is_made_past_the_list_or_after_the_visit_ended() {
+        let principals = [child()];
+        let mut acting = ActingState::default();
+        assert!(acting.update(Msg::Choose(1), visit(&principals)).is_none());
+        let ended = Context {
+            token: None,
+            principals: &[],
+        };
+        assert!(acting.update(Msg::Choose(-1), ended).is_none());
+        assert!(!acting.busy);
+    }
+
+    #[test]
+    fn a_programme_that_cannot_be_loaded_is_said_and_the_choice_stays_open() {
+        let mut acting = ActingState {
+            busy: true,
+            ..ActingState::default()
+        };
+        let effect = acting.update(Msg::Loaded(Box::new(Err(LoginError::Offline))), visit(&[]));
+        assert!(effect.is_none());
+        assert_eq!(
+            (acting.busy, acting.problem, acting.chosen),
+            (false, Some(LoginProblem::Offline), false)
+        );
+    }
 }

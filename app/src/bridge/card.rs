@@ -2,6 +2,8 @@
 //! starts the card login at its PIN; after a card login, "Confirm and sign" on the review asks
 //! the PIN again and the card signs the application with no network. The card's commands run
 //! on blocking threads; the PIN is never shown or echoed, and is wiped once used.
+//! [`CardState::update`] is the room without a window, a reader or a runtime: the opened card
+//! travels in its [`Msg`]s and [`Effect`]s, so every hand-over of it is tested here.
 
 use std::rc::Rc;
 
@@ -12,8 +14,9 @@ use zeroize::Zeroize;
 
 use super::{Inner, Update, act, type_digit, with};
 use crate::{AppWindow, CardAdapter, CardProblem, SaveProblem, Screen};
+use komek_domain::{Iin, Order};
 use komek_kiosk_core::core::{
-    CardAccess, CardLoginError, LoginError, LoginMethod, SignedApplication, Visit,
+    CardAccess, CardLoginError, Core, LoginError, LoginMethod, SignedApplication, Visit,
 };
 
 /// The longest PIN an ID card takes.
@@ -51,7 +54,273 @@ impl Default for CardState {
     }
 }
 
+/// What the readers reported, what the person did on the PIN screen, and what the card did on
+/// its blocking thread (the card comes back with the answer).
+pub enum Msg {
+    Service(CardService),
+    Inserted(String),
+    Removed(String),
+    Digit(String),
+    Erase,
+    Submit,
+    /// "Use the card" on the IIN screen, with a card in the reader.
+    UseCard,
+    /// "Sign with a code instead" on the PIN screen of a signing.
+    SignWithCode,
+    /// "Confirm and sign" on the review after a card login.
+    StartSigning,
+    Back,
+    Opened(Result<(CardAccess, u8), CardError>),
+    LoggedIn(Box<(CardAccess, Result<Visit, CardLoginError>)>),
+    Signed(Box<(CardAccess, Result<SignedApplication, CardLoginError>)>),
+}
+
+/// What the card room needs of the rest of the kiosk.
+pub struct Context<'a> {
+    pub screen: Screen,
+    pub logged_in: bool,
+    /// The order on the review and who signs it, once there is one to sign.
+    pub to_sign: Option<(&'a Order, &'a Iin)>,
+    /// The review's problem with saving, which typing the PIN clears.
+    pub save_problem: &'a mut SaveProblem,
+}
+
+/// What the bridge does for the card.
+#[derive(Debug)]
+pub enum Effect {
+    /// A PIN digit typed or refused: a tone only, never its word, even in headphones.
+    Typed(bool),
+    Erased(bool),
+    /// The card's login begins: from the welcome screen the visit starts (in Kazakh until a
+    /// language is chosen); a login by code that was waiting is given up.
+    BeginLogin {
+        from_welcome: bool,
+    },
+    Show(Screen),
+    /// Connect to the card in this reader and read its PIN tries.
+    Open(String),
+    Login(CardAccess, Pin),
+    Sign {
+        access: CardAccess,
+        pin: Pin,
+        order: Order,
+        signer: Iin,
+    },
+    /// Let the card go, off the UI thread.
+    Close(CardAccess),
+    EnterVisit(Box<Visit>),
+    /// A login nobody waits for any more: its gateway session is closed.
+    Discard(Box<Visit>),
+    /// The card signed the application: it is to be queued.
+    Save(Box<SignedApplication>),
+    /// The signing goes on by SMS code instead.
+    SignWithCode,
+}
+
 impl CardState {
+    pub fn update(&mut self, msg: Msg, cx: Context) -> Vec<Effect> {
+        match msg {
+            Msg::Service(service) => {
+                tracing::info!(service = %service, "card service");
+                self.service = Some(service);
+                Vec::new()
+            }
+            Msg::Inserted(reader) => self.inserted(reader, &cx),
+            Msg::Removed(reader) => self.removed(&reader, cx.screen),
+            Msg::Digit(digit) => {
+                self.problem = None;
+                *cx.save_problem = SaveProblem::None;
+                let typed = !self.busy && type_digit(&mut self.pin, &digit, PIN_MAX);
+                vec![Effect::Typed(typed)]
+            }
+            Msg::Erase => vec![Effect::Erased(self.pin.pop().is_some())],
+            Msg::Submit => self.submit(cx.to_sign).into_iter().collect(),
+            Msg::UseCard => {
+                if self.reader.is_none() {
+                    return Vec::new();
+                }
+                let mut effects = self.closed(CardState::wipe);
+                effects.push(Effect::Show(Screen::CardPin));
+                effects.extend(self.open());
+                effects
+            }
+            Msg::SignWithCode => {
+                let mut effects = self.closed(CardState::wipe);
+                effects.push(Effect::SignWithCode);
+                effects
+            }
+            Msg::StartSigning => {
+                let mut effects = self.closed(CardState::wipe);
+                self.signing = true;
+                effects.push(Effect::Show(Screen::CardPin));
+                effects.extend(self.open());
+                effects
+            }
+            // Not while the card works: its answer belongs to this screen.
+            Msg::Back if self.busy => Vec::new(),
+            Msg::Back => {
+                let signing = self.signing;
+                let mut effects = self.closed(CardState::wipe);
+                effects.push(Effect::Show(if signing {
+                    Screen::Review
+                } else {
+                    Screen::Iin
+                }));
+                effects
+            }
+            Msg::Opened(opened) => {
+                self.busy = false;
+                match opened {
+                    Ok((access, tries)) => {
+                        self.tries_left = tries;
+                        self.access
+                            .replace(access)
+                            .map(Effect::Close)
+                            .into_iter()
+                            .collect()
+                    }
+                    Err(e) => {
+                        self.problem = Some(card_problem(&CardLoginError::Card(e)));
+                        Vec::new()
+                    }
+                }
+            }
+            Msg::LoggedIn(done) => {
+                let (access, result) = *done;
+                self.busy = false;
+                match result {
+                    // The card is let go (and so reset): its verified PIN must not stay open
+                    // for the visit. Signing opens it again and asks the PIN.
+                    Ok(visit) => {
+                        self.problem = None;
+                        let waiting = cx.screen == Screen::CardPin && !self.signing;
+                        let visit = Box::new(visit);
+                        vec![
+                            Effect::Close(access),
+                            if waiting {
+                                Effect::EnterVisit(visit)
+                            } else {
+                                // The person went elsewhere meanwhile: the login is not theirs.
+                                Effect::Discard(visit)
+                            },
+                        ]
+                    }
+                    Err(e) => {
+                        self.access = Some(access);
+                        self.failed(&e).into_iter().collect()
+                    }
+                }
+            }
+            Msg::Signed(done) => {
+                let (access, result) = *done;
+                self.busy = false;
+                if cx.screen != Screen::CardPin || !self.signing {
+                    // Not asked for any more: nothing is saved.
+                    return vec![Effect::Close(access)];
+                }
+                self.access = Some(access);
+                match result {
+                    Ok(signed) => {
+                        self.signing = false;
+                        vec![Effect::Save(Box::new(signed))]
+                    }
+                    Err(e) => self.failed(&e).into_iter().collect(),
+                }
+            }
+        }
+    }
+
+    fn inserted(&mut self, reader: String, cx: &Context) -> Vec<Effect> {
+        tracing::info!(reader = %reader, "card inserted");
+        self.reader = Some(reader);
+        let mut effects: Vec<Effect> = self.access.take().map(Effect::Close).into_iter().collect();
+        match cx.screen {
+            // The card is the login: its PIN comes next.
+            Screen::Welcome | Screen::Iin | Screen::Code if !cx.logged_in => {
+                effects.extend(self.closed(CardState::wipe));
+                effects.push(Effect::BeginLogin {
+                    from_welcome: cx.screen == Screen::Welcome,
+                });
+                effects.push(Effect::Show(Screen::CardPin));
+                effects.extend(self.open());
+            }
+            // Put back while its PIN screen waits for it.
+            Screen::CardPin => {
+                self.problem = None;
+                effects.extend(self.open());
+            }
+            _ => {}
+        }
+        effects
+    }
+
+    fn removed(&mut self, reader: &str, screen: Screen) -> Vec<Effect> {
+        if self.reader.as_deref() != Some(reader) {
+            return Vec::new();
+        }
+        tracing::info!(reader = %reader, "card removed");
+        self.reader = None;
+        self.pin.zeroize();
+        if screen == Screen::CardPin && !self.busy {
+            self.problem = Some(CardProblem::Removed);
+        }
+        self.access.take().map(Effect::Close).into_iter().collect()
+    }
+
+    /// Connects to the card in the reader, if there is one, and reads its PIN tries.
+    fn open(&mut self) -> Option<Effect> {
+        let reader = self.reader.clone()?;
+        self.busy = true;
+        Some(Effect::Open(reader))
+    }
+
+    fn submit(&mut self, to_sign: Option<(&Order, &Iin)>) -> Option<Effect> {
+        if self.busy {
+            return None;
+        }
+        if self.access.is_none() {
+            self.problem = Some(CardProblem::Removed);
+            return None;
+        }
+        let Some(pin) = Pin::new(&self.pin) else {
+            self.problem = Some(CardProblem::PinIncomplete);
+            return None;
+        };
+        self.pin.zeroize();
+        if !self.signing {
+            let access = self.access.take()?;
+            self.busy = true;
+            return Some(Effect::Login(access, pin));
+        }
+        let (order, signer) = to_sign?;
+        let access = self.access.take()?;
+        self.busy = true;
+        Some(Effect::Sign {
+            access,
+            pin,
+            order: order.clone(),
+            signer: signer.clone(),
+        })
+    }
+
+    fn failed(&mut self, error: &CardLoginError) -> Option<Effect> {
+        tracing::info!(error = %error, "card step failed");
+        if let CardLoginError::Card(CardError::WrongPin { tries_left }) = error {
+            self.tries_left = *tries_left;
+        }
+        self.problem = Some(card_problem(error));
+        if matches!(error, CardLoginError::Card(CardError::Removed)) {
+            self.access.take().map(Effect::Close)
+        } else {
+            None
+        }
+    }
+
+    /// Runs `wipe` and lets go of the card it hands back.
+    fn closed(&mut self, wipe: fn(&mut CardState) -> Option<CardAccess>) -> Vec<Effect> {
+        wipe(self).map(Effect::Close).into_iter().collect()
+    }
+
     /// At the end of a visit: the card stays where it is, nothing the person typed does. The
     /// opened card is handed back to be closed off the UI thread.
     #[must_use]
@@ -66,6 +335,27 @@ impl CardState {
     fn available(&self, demo: bool) -> bool {
         demo || matches!(self.service, Some(CardService::Ready { .. }))
     }
+
+    /// Its background work died: the screen stops waiting and says the card failed.
+    fn interrupted(&mut self) {
+        super::stop_waiting(&mut self.busy, &mut self.problem, CardProblem::Failed);
+    }
+}
+
+impl Msg {
+    /// What an answer that arrives after its visit ended leaves to let go: the card, and a
+    /// login whose gateway session must be closed.
+    pub(super) fn left_behind(self) -> (Option<CardAccess>, Option<Visit>) {
+        match self {
+            Msg::Opened(Ok((access, _))) => (Some(access), None),
+            Msg::LoggedIn(done) => {
+                let (access, result) = *done;
+                (Some(access), result.ok())
+            }
+            Msg::Signed(done) => (Some(done.0), None),
+            _ => (None, None),
+        }
+    }
 }
 
 /// Closes a card off the UI thread: a reader resets the card as it lets it go, which can take
@@ -76,30 +366,20 @@ pub(super) fn discard(runtime: &tokio::runtime::Handle, access: Option<CardAcces
     }
 }
 
-/// What the card did on its blocking thread; the card comes back with the answer.
-pub(super) enum CardUpdate {
-    Opened(Result<(CardAccess, u8), CardError>),
-    LoggedIn(Box<(CardAccess, Result<Visit, CardLoginError>)>),
-    Signed(Box<(CardAccess, Result<SignedApplication, CardLoginError>)>),
+/// The card's part of [`super::Recover`].
+fn interrupted(state: &mut super::state::State) {
+    state.card.interrupted();
 }
 
 pub(super) fn wire(app: &AppWindow, inner: &Rc<Inner>) {
     let adapter = app.global::<CardAdapter>();
-    adapter.on_digit(with(inner, |i, d: slint::SharedString| i.pin_digit(&d)));
-    adapter.on_erase(act(inner, |i| i.pin_erase()));
-    adapter.on_submit(act(inner, |i| i.submit_pin()));
-    adapter.on_sign_with_code(act(inner, |i| {
-        let access = i.state.borrow_mut().card.wipe();
-        discard(&i.runtime, access);
-        i.signing(super::signing::Msg::Start);
+    adapter.on_digit(with(inner, |i, d: slint::SharedString| {
+        i.card(Msg::Digit(d.into()))
     }));
-    adapter.on_use_card(act(inner, |i| {
-        if i.state.borrow().card.reader.is_some() {
-            discard(&i.runtime, i.state.borrow_mut().card.wipe());
-            i.show(Screen::CardPin);
-            i.open_card();
-        }
-    }));
+    adapter.on_erase(act(inner, |i| i.card(Msg::Erase)));
+    adapter.on_submit(act(inner, |i| i.card(Msg::Submit)));
+    adapter.on_sign_with_code(act(inner, |i| i.card(Msg::SignWithCode)));
+    adapter.on_use_card(act(inner, |i| i.card(Msg::UseCard)));
     adapter.on_toggle_demo_card(act(inner, |i| {
         super::demo::toggle_card(&i.cards);
         i.poll_cards();
@@ -107,95 +387,99 @@ pub(super) fn wire(app: &AppWindow, inner: &Rc<Inner>) {
 }
 
 impl Inner {
-    /// Applies what the readers reported since the last look.
-    pub(super) fn poll_cards(&self) {
-        while let Some(event) = self.cards.try_event() {
-            match event {
-                ReaderEvent::Service(service) => {
-                    tracing::info!(service = %service, "card service");
-                    self.state.borrow_mut().card.service = Some(service);
-                }
-                ReaderEvent::Inserted { reader, .. } => self.card_inserted(reader),
-                ReaderEvent::Removed { reader } => self.card_removed(&reader),
-            }
+    /// Hands `msg` to the card room and carries out what it asks for.
+    pub(super) fn card(&self, msg: Msg) {
+        let effects = {
+            let mut s = self.state.borrow_mut();
+            let (session, visit) = s.split_mut();
+            let signer = session.visit().map(|v| &v.iin);
+            let cx = Context {
+                screen: visit.screen,
+                logged_in: signer.is_some(),
+                to_sign: visit.order.as_ref().map(|(order, _)| order).zip(signer),
+                save_problem: &mut visit.save_problem,
+            };
+            visit.card.update(msg, cx)
+        };
+        for effect in effects {
+            self.card_effect(effect);
         }
     }
 
-    fn card_inserted(&self, reader: String) {
-        tracing::info!(reader = %reader, "card inserted");
-        let (screen, logged_in) = {
-            let mut s = self.state.borrow_mut();
-            s.card.reader = Some(reader);
-            discard(&self.runtime, s.card.access.take());
-            (s.screen, s.session.visit().is_some())
-        };
-        match screen {
-            // The card is the login: its PIN comes next, in Kazakh until a language is chosen.
-            Screen::Welcome | Screen::Iin | Screen::Code if !logged_in => {
-                if screen == Screen::Welcome {
+    fn card_effect(&self, effect: Effect) {
+        match effect {
+            // A tone for each digit, also in headphones: a PIN typed is never echoed.
+            Effect::Typed(typed) => self.key_feedback(None, typed),
+            Effect::Erased(erased) => self.erase_feedback(erased),
+            Effect::BeginLogin { from_welcome } => {
+                if from_welcome {
                     self.start("kk");
                 }
-                {
-                    let mut s = self.state.borrow_mut();
-                    discard(&self.runtime, s.card.wipe());
-                    s.login.busy = false;
-                }
-                self.show(Screen::CardPin);
-                self.open_card();
+                self.state.borrow_mut().login.busy = false;
             }
-            // Put back while its PIN screen waits for it.
-            Screen::CardPin => {
-                self.state.borrow_mut().card.problem = None;
-                self.open_card();
+            Effect::Show(screen) => self.show(screen),
+            Effect::Open(reader) => {
+                let opener = self.cards.opener();
+                self.spawn(interrupted, async move {
+                    let opened = tokio::task::spawn_blocking(move || {
+                        let mut access = CardAccess::connected(opener.open(&reader)?);
+                        let tries = access.pin_tries_left()?;
+                        Ok((access, tries))
+                    })
+                    .await
+                    .unwrap_or_else(|e| Err(CardError::Reader(e.to_string())));
+                    Update::Card(Msg::Opened(opened))
+                });
             }
-            _ => {}
+            Effect::Login(access, pin) => {
+                let core = self.core.clone();
+                let now = self.clock.now();
+                self.spawn(interrupted, async move {
+                    let (access, result) = core.card_login(access, pin, now).await;
+                    Update::Card(Msg::LoggedIn(Box::new((access, result))))
+                });
+            }
+            Effect::Sign {
+                mut access,
+                pin,
+                order,
+                signer,
+            } => {
+                let now = self.clock.now();
+                self.spawn(interrupted, async move {
+                    let signed = tokio::task::spawn_blocking(move || {
+                        let result = Core::sign_with_card(&mut access, &pin, &order, &signer, now);
+                        (access, result)
+                    })
+                    .await;
+                    match signed {
+                        Ok(done) => Update::Card(Msg::Signed(Box::new(done))),
+                        Err(e) => {
+                            tracing::error!(error = %e, "card signing thread failed");
+                            Update::Failed(interrupted)
+                        }
+                    }
+                });
+            }
+            Effect::Close(access) => discard(&self.runtime, Some(access)),
+            Effect::EnterVisit(visit) => self.enter_visit(*visit),
+            Effect::Discard(visit) => self.log_out_unused(*visit),
+            Effect::Save(signed) => {
+                self.state.borrow_mut().signing.signed = Some(*signed);
+                self.save_application();
+            }
+            Effect::SignWithCode => self.signing(super::signing::Msg::Start),
         }
     }
 
-    fn card_removed(&self, reader: &str) {
-        let mut s = self.state.borrow_mut();
-        if s.card.reader.as_deref() != Some(reader) {
-            return;
-        }
-        tracing::info!(reader = %reader, "card removed");
-        s.card.reader = None;
-        discard(&self.runtime, s.card.access.take());
-        s.card.pin.zeroize();
-        if s.screen == Screen::CardPin && !s.card.busy {
-            s.card.problem = Some(CardProblem::Removed);
-        }
-    }
-
-    /// Connects to the card in the reader and reads how many PIN tries it has left.
-    fn open_card(&self) {
-        let Some(reader) = self.state.borrow().card.reader.clone() else {
-            return;
-        };
-        let opener = self.cards.opener();
-        self.state.borrow_mut().card.busy = true;
-        self.spawn(interrupted, async move {
-            let opened = tokio::task::spawn_blocking(move || {
-                let mut access = CardAccess::connected(opener.open(&reader)?);
-                let tries = access.pin_tries_left()?;
-                Ok((access, tries))
-            })
-            .await
-            .unwrap_or_else(|e| Err(CardError::Reader(e.to_string())));
-            Update::Card(CardUpdate::Opened(opened))
-        });
-    }
-
-    /// "Confirm and sign" after a card login: the card's PIN signs, no code is sent.
-    pub(super) fn start_card_signing(&self) {
-        let needs_opening = {
-            let mut s = self.state.borrow_mut();
-            discard(&self.runtime, s.card.wipe());
-            s.card.signing = true;
-            s.card.reader.is_some()
-        };
-        self.show(Screen::CardPin);
-        if needs_opening {
-            self.open_card();
+    /// Hands what the readers reported since the last look to the card room.
+    pub(super) fn poll_cards(&self) {
+        while let Some(event) = self.cards.try_event() {
+            self.card(match event {
+                ReaderEvent::Service(service) => Msg::Service(service),
+                ReaderEvent::Inserted { reader, .. } => Msg::Inserted(reader),
+                ReaderEvent::Removed { reader } => Msg::Removed(reader),
+            });
         }
     }
 
@@ -206,165 +490,6 @@ impl Inner {
             .session
             .visit()
             .is_some_and(|v| v.login == LoginMethod::Card)
-    }
-
-    pub(super) fn pin_digit(&self, digit: &str) {
-        let typed = {
-            let mut s = self.state.borrow_mut();
-            s.card.problem = None;
-            s.save_problem = SaveProblem::None;
-            !s.card.busy && type_digit(&mut s.card.pin, digit, PIN_MAX)
-        };
-        // A tone for each digit, also in headphones: a PIN typed is never echoed.
-        self.key_feedback(None, typed);
-    }
-
-    pub(super) fn pin_erase(&self) {
-        let erased = self.state.borrow_mut().card.pin.pop().is_some();
-        self.erase_feedback(erased);
-    }
-
-    fn submit_pin(&self) {
-        let mut s = self.state.borrow_mut();
-        if s.card.busy {
-            return;
-        }
-        if s.card.access.is_none() {
-            s.card.problem = Some(CardProblem::Removed);
-            return;
-        }
-        let Some(pin) = Pin::new(&s.card.pin) else {
-            s.card.problem = Some(CardProblem::PinIncomplete);
-            return;
-        };
-        s.card.pin.zeroize();
-        let Some(mut access) = s.card.access.take() else {
-            return;
-        };
-        s.card.busy = true;
-        let now = self.clock.now();
-        if !s.card.signing {
-            drop(s);
-            let core = self.core.clone();
-            self.spawn(interrupted, async move {
-                let (access, result) = core.card_login(access, pin, now).await;
-                Update::Card(CardUpdate::LoggedIn(Box::new((access, result))))
-            });
-            return;
-        }
-        let order = s.order.as_ref().map(|(order, _)| order.clone());
-        let signer = s.session.visit().map(|v| v.iin.clone());
-        let (Some(order), Some(signer)) = (order, signer) else {
-            s.card.busy = false;
-            s.card.access = Some(access);
-            return;
-        };
-        drop(s);
-        self.spawn(interrupted, async move {
-            let signed = tokio::task::spawn_blocking(move || {
-                let result = komek_kiosk_core::core::Core::sign_with_card(
-                    &mut access,
-                    &pin,
-                    &order,
-                    &signer,
-                    now,
-                );
-                (access, result)
-            })
-            .await;
-            match signed {
-                Ok(done) => Update::Card(CardUpdate::Signed(Box::new(done))),
-                Err(e) => {
-                    tracing::error!(error = %e, "card signing thread failed");
-                    Update::Failed(interrupted)
-                }
-            }
-        });
-    }
-
-    pub(super) fn apply_card(&self, update: CardUpdate) {
-        match update {
-            CardUpdate::Opened(opened) => {
-                let mut s = self.state.borrow_mut();
-                s.card.busy = false;
-                match opened {
-                    Ok((access, tries)) => {
-                        s.card.access = Some(access);
-                        s.card.tries_left = tries;
-                    }
-                    Err(e) => s.card.problem = Some(card_problem(&CardLoginError::Card(e))),
-                }
-            }
-            CardUpdate::LoggedIn(done) => {
-                let (access, result) = *done;
-                let visit = {
-                    let mut s = self.state.borrow_mut();
-                    s.card.busy = false;
-                    match result {
-                        // The card is let go (and so reset): its verified PIN must not stay
-                        // open for the visit. Signing opens it again and asks the PIN.
-                        Ok(visit) => {
-                            discard(&self.runtime, Some(access));
-                            s.card.problem = None;
-                            Some(visit)
-                        }
-                        Err(e) => {
-                            s.card.access = Some(access);
-                            self.card_failed(&mut s.card, &e);
-                            None
-                        }
-                    }
-                };
-                if let Some(visit) = visit {
-                    let waiting = {
-                        let s = self.state.borrow();
-                        s.screen == Screen::CardPin && !s.card.signing
-                    };
-                    if waiting {
-                        self.enter_visit(visit);
-                    } else {
-                        // The person went elsewhere meanwhile: the login is not theirs now.
-                        self.log_out_unused(visit);
-                    }
-                }
-            }
-            CardUpdate::Signed(done) => {
-                let (access, result) = *done;
-                {
-                    let mut s = self.state.borrow_mut();
-                    if s.screen != Screen::CardPin || !s.card.signing {
-                        // Not asked for any more: nothing is saved.
-                        s.card.busy = false;
-                        discard(&self.runtime, Some(access));
-                        return;
-                    }
-                    s.card.busy = false;
-                    s.card.access = Some(access);
-                    match result {
-                        Ok(signed) => {
-                            s.card.signing = false;
-                            s.signing.signed = Some(signed);
-                        }
-                        Err(e) => {
-                            self.card_failed(&mut s.card, &e);
-                            return;
-                        }
-                    }
-                }
-                self.save_application();
-            }
-        }
-    }
-
-    fn card_failed(&self, card: &mut CardState, error: &CardLoginError) {
-        tracing::info!(error = %error, "card step failed");
-        if let CardLoginError::Card(CardError::WrongPin { tries_left }) = error {
-            card.tries_left = *tries_left;
-        }
-        if matches!(error, CardLoginError::Card(CardError::Removed)) {
-            discard(&self.runtime, card.access.take());
-        }
-        card.problem = Some(card_problem(error));
     }
 }
 
@@ -422,12 +547,6 @@ pub(super) fn render(
     adapter.set_demo_pin(super::demo::CARD_PIN.into());
 }
 
-/// The card's part of [`super::Recover`]: its screen stops waiting and says the card failed.
-fn interrupted(state: &mut super::state::State) {
-    let c = &mut state.card;
-    super::stop_waiting(&mut c.busy, &mut c.problem, crate::CardProblem::Failed);
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -449,5 +568,220 @@ mod tests {
             card_problem(&CardLoginError::Card(CardError::Malformed)),
             CardProblem::Failed
         );
+    }
+
+    /// A card that answers nothing: the room never talks to it, it only hands it on.
+    struct Silent;
+
+    impl komek_card::Transport for Silent {
+        fn transmit(&mut self, _command: &[u8]) -> Result<Vec<u8>, CardError> {
+            Err(CardError::Removed)
+        }
+    }
+
+    fn a_card() -> CardAccess {
+        CardAccess::new(Box::new(Silent), Box::new(komek_card::komek::KomekProfile))
+    }
+
+    const READER: &str = "Reader 0";
+
+    /// Sends `msg` on `screen`, with or without a visit and an order to sign.
+    fn send(
+        card: &mut CardState,
+        msg: Msg,
+        screen: Screen,
+        to_sign: Option<(&Order, &Iin)>,
+    ) -> Vec<Effect> {
+        let mut save_problem = SaveProblem::Failed;
+        card.update(
+            msg,
+            Context {
+                screen,
+                logged_in: to_sign.is_some(),
+                to_sign,
+                save_problem: &mut save_problem,
+            },
+        )
+    }
+
+    fn type_pin(card: &mut CardState, pin: &str) {
+        for d in pin.chars() {
+            send(card, Msg::Digit(d.to_string()), Screen::CardPin, None);
+        }
+    }
+
+    fn order() -> Order {
+        Order {
+            activity_id: "A-1".into(),
+            item_id: "tsr-1".into(),
+            supplier_id: "S-1".into(),
+            quantity: 1,
+            unit_price_kzt: 100,
+            guaranteed_amount_kzt: 100,
+        }
+    }
+
+    #[test]
+    fn a_card_put_in_on_the_welcome_screen_begins_its_login_at_the_pin() {
+        let mut card = CardState::default();
+        let effects = send(
+            &mut card,
+            Msg::Inserted(READER.into()),
+            Screen::Welcome,
+            None,
+        );
+        assert!(matches!(
+            effects.as_slice(),
+            [
+                Effect::BeginLogin { from_welcome: true },
+                Effect::Show(Screen::CardPin),
+                Effect::Open(reader),
+            ] if reader == READER
+        ));
+        assert!(card.busy, "the PIN waits for the card to open");
+
+        let mut inside = CardState::default();
+        let (order, iin) = (order(), Iin::parse("810314304128").unwrap());
+        let effects = send(
+            &mut inside,
+            Msg::Inserted(READER.into()),
+            Screen::Activities,
+            Some((&order, &iin)),
+        );
+        assert!(
+            effects.is_empty(),
+            "a card put in during a visit logs nobody in"
+        );
+        assert_eq!(inside.reader.as_deref(), Some(READER));
+    }
+
+    #[test]
+    fn the_pin_is_typed_up_to_its_length_checked_and_wiped_once_handed_to_the_card() {
+        let mut card = CardState::default();
+        send(&mut card, Msg::Inserted(READER.into()), Screen::Iin, None);
+        type_pin(&mut card, "12");
+        assert!(card.pin.is_empty(), "nothing is typed while the card opens");
+        send(
+            &mut card,
+            Msg::Opened(Ok((a_card(), 3))),
+            Screen::CardPin,
+            None,
+        );
+        assert_eq!((card.busy, card.tries_left), (false, 3));
+
+        type_pin(&mut card, "123");
+        assert!(send(&mut card, Msg::Submit, Screen::CardPin, None).is_empty());
+        assert_eq!(card.problem, Some(CardProblem::PinIncomplete));
+        type_pin(&mut card, "4567890123");
+        assert_eq!(card.pin.len(), PIN_MAX, "a thirteenth digit is refused");
+
+        let effects = send(&mut card, Msg::Submit, Screen::CardPin, None);
+        assert!(matches!(effects.as_slice(), [Effect::Login(..)]));
+        assert!(card.pin.is_empty() && card.access.is_none() && card.busy);
+    }
+
+    #[test]
+    fn a_wrong_pin_keeps_the_card_and_says_the_tries_left_and_a_pulled_card_is_let_go() {
+        let mut card = CardState {
+            reader: Some(READER.into()),
+            busy: true,
+            ..CardState::default()
+        };
+        let wrong = CardLoginError::Card(CardError::WrongPin { tries_left: 1 });
+        let effects = send(
+            &mut card,
+            Msg::LoggedIn(Box::new((a_card(), Err(wrong)))),
+            Screen::CardPin,
+            None,
+        );
+        assert!(effects.is_empty());
+        assert_eq!(
+            (card.problem, card.tries_left, card.access.is_some()),
+            (Some(CardProblem::WrongPin), 1, true)
+        );
+
+        let effects = send(
+            &mut card,
+            Msg::Removed(READER.into()),
+            Screen::CardPin,
+            None,
+        );
+        assert!(matches!(effects.as_slice(), [Effect::Close(_)]));
+        assert_eq!(card.problem, Some(CardProblem::Removed));
+        assert!(send(&mut card, Msg::Submit, Screen::CardPin, None).is_empty());
+    }
+
+    #[test]
+    fn the_card_signs_the_order_on_the_review_and_a_late_signature_is_not_saved() {
+        let (order, iin) = (order(), Iin::parse("810314304128").unwrap());
+        let mut card = CardState {
+            reader: Some(READER.into()),
+            ..CardState::default()
+        };
+        let effects = send(
+            &mut card,
+            Msg::StartSigning,
+            Screen::Review,
+            Some((&order, &iin)),
+        );
+        assert!(matches!(
+            effects.as_slice(),
+            [Effect::Show(Screen::CardPin), Effect::Open(_)]
+        ));
+        send(
+            &mut card,
+            Msg::Opened(Ok((a_card(), 3))),
+            Screen::CardPin,
+            None,
+        );
+        type_pin(&mut card, "1234");
+        let effects = send(
+            &mut card,
+            Msg::Submit,
+            Screen::CardPin,
+            Some((&order, &iin)),
+        );
+        assert!(matches!(
+            effects.as_slice(),
+            [Effect::Sign { order: o, signer, .. }] if *o == order && *signer == iin
+        ));
+
+        // The person pressed Back meanwhile: the card is let go and nothing is saved.
+        let late = send(
+            &mut card,
+            Msg::Signed(Box::new((a_card(), Err(CardLoginError::Refused)))),
+            Screen::Review,
+            Some((&order, &iin)),
+        );
+        assert!(matches!(late.as_slice(), [Effect::Close(_)]));
+        assert_eq!(card.problem, None);
+    }
+
+    #[test]
+    fn back_waits_for_a_working_card_and_then_leads_where_the_pin_was_asked() {
+        let mut card = CardState {
+            busy: true,
+            signing: true,
+            ..CardState::default()
+        };
+        assert!(send(&mut card, Msg::Back, Screen::CardPin, None).is_empty());
+        card.busy = false;
+        card.access = Some(a_card());
+        let effects = send(&mut card, Msg::Back, Screen::CardPin, None);
+        assert!(matches!(
+            effects.as_slice(),
+            [Effect::Close(_), Effect::Show(Screen::Review)]
+        ));
+        assert!(!card.signing);
+        let effects = send(&mut card, Msg::Back, Screen::CardPin, None);
+        assert!(matches!(effects.as_slice(), [Effect::Show(Screen::Iin)]));
+    }
+
+    #[test]
+    fn a_late_answer_hands_back_its_card_and_its_login() {
+        let (access, visit) = Msg::Opened(Ok((a_card(), 3))).left_behind();
+        assert!(access.is_some() && visit.is_none());
+        let (access, visit) = Msg::Digit("1".into()).left_behind();
+        assert!(access.is_none() && visit.is_none());
     }
 }

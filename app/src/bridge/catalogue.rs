@@ -15,6 +15,8 @@ use crate::{
     Screen,
 };
 use komek_domain::{Catalogue, Category, Item, Lang, Word};
+use komek_kiosk_core::core::Visit;
+use komek_kiosk_core::session::Session;
 
 /// Where the person is in the catalogue; reset with every visit (the catalogue itself stays).
 #[derive(Debug, Default)]
@@ -77,68 +79,208 @@ fn category_to_ui(c: Category) -> CatalogueCategory {
     }
 }
 
+/// What the person did in the catalogue.
+pub enum Msg {
+    /// Opened from the screen on show.
+    Open(Screen),
+    ChooseCategory(Category),
+    OpenSearch,
+    /// The words typed on the keyboard, to search for.
+    Find(String),
+    OpenItem(i32),
+    ShowOffers(bool),
+    NextPage,
+    PreviousPage,
+    NextOffers,
+    PreviousOffers,
+    Back,
+}
+
+/// What the catalogue room needs of the rest of the kiosk.
+pub struct Context<'a> {
+    pub screen: Screen,
+    pub text_size: i32,
+    pub lang: Lang,
+    /// The catalogue, when a copy has been read.
+    pub catalogue: Option<&'a Catalogue>,
+    /// Whose suppliers are shown: the person's region once logged in, else the kiosk's.
+    pub region: &'a str,
+}
+
+pub enum Effect {
+    Show(Screen),
+    /// Make sure a copy of the catalogue is there: from the cache, else from the gateway.
+    EnsureCatalogue,
+    /// The kinds start on their first page.
+    FirstKindsPage,
+    /// The keyboard opens on the words of the last search.
+    EditSearch(String),
+}
+
+impl BrowseState {
+    pub fn update(&mut self, msg: Msg, cx: Context) -> Vec<Effect> {
+        let ids = |items: Vec<&Item>| items.iter().map(|i| i.id.clone()).collect();
+        match msg {
+            Msg::Open(from) => {
+                *self = BrowseState {
+                    from: Some(from),
+                    ..BrowseState::default()
+                };
+                vec![
+                    Effect::EnsureCatalogue,
+                    Effect::FirstKindsPage,
+                    Effect::Show(Screen::Catalogue),
+                ]
+            }
+            Msg::ChooseCategory(category) => {
+                self.items = cx
+                    .catalogue
+                    .map(|c| ids(c.items_in(category)))
+                    .unwrap_or_default();
+                self.category = Some(category);
+                self.query = None;
+                self.page = 0;
+                vec![Effect::Show(Screen::CatalogueList)]
+            }
+            Msg::OpenSearch => vec![Effect::EditSearch(self.query.clone().unwrap_or_default())],
+            Msg::Find(words) => {
+                let query = words.trim().to_string();
+                if query.is_empty() {
+                    return Vec::new();
+                }
+                self.items = cx
+                    .catalogue
+                    .map(|c| ids(c.search(&query, cx.lang)))
+                    .unwrap_or_default();
+                self.query = Some(query);
+                self.page = 0;
+                vec![Effect::Show(Screen::CatalogueList)]
+            }
+            Msg::OpenItem(index_on_page) => {
+                let Ok(index_on_page) = usize::try_from(index_on_page) else {
+                    return Vec::new();
+                };
+                let index = self.page * items_per_page(cx.text_size) + index_on_page;
+                let Some(id) = self.items.get(index).cloned() else {
+                    return Vec::new();
+                };
+                self.item = Some(id);
+                self.showing_offers = false;
+                self.offers_page = 0;
+                vec![Effect::Show(Screen::CatalogueItem)]
+            }
+            Msg::ShowOffers(show) => {
+                self.showing_offers = show;
+                self.offers_page = 0;
+                Vec::new()
+            }
+            Msg::NextPage => {
+                let per_page = items_per_page(cx.text_size);
+                turn_page(&mut self.page, true, self.items.len(), per_page);
+                Vec::new()
+            }
+            Msg::PreviousPage => {
+                turn_page(&mut self.page, false, 0, items_per_page(cx.text_size));
+                Vec::new()
+            }
+            Msg::NextOffers => {
+                let rows = self.offers(cx.catalogue, cx.region).len();
+                let per_page = offers_per_page(cx.text_size);
+                turn_page(&mut self.offers_page, true, rows, per_page);
+                Vec::new()
+            }
+            Msg::PreviousOffers => {
+                turn_page(
+                    &mut self.offers_page,
+                    false,
+                    0,
+                    offers_per_page(cx.text_size),
+                );
+                Vec::new()
+            }
+            // Back within the catalogue: item → list → kinds → where it was opened from.
+            Msg::Back => vec![Effect::Show(match cx.screen {
+                Screen::CatalogueItem => Screen::CatalogueList,
+                Screen::CatalogueList | Screen::CatalogueSearch => Screen::Catalogue,
+                _ => self.from.unwrap_or(Screen::Welcome),
+            })],
+        }
+    }
+
+    /// The item on screen.
+    fn item<'c>(&self, catalogue: Option<&'c Catalogue>) -> Option<&'c Item> {
+        catalogue?.item(self.item.as_deref()?)
+    }
+
+    /// The offers of the item on screen in `region`.
+    fn offers(&self, catalogue: Option<&Catalogue>, region: &str) -> Vec<komek_domain::Offer> {
+        match (catalogue, self.item(catalogue)) {
+            (Some(catalogue), Some(item)) => catalogue.offers_of(item, region),
+            _ => Vec::new(),
+        }
+    }
+}
+
 pub(super) fn wire(app: &AppWindow, inner: &Rc<Inner>) {
     let adapter = app.global::<CatalogueAdapter>();
-    adapter.on_open(act(inner, |i| i.open_catalogue()));
+    adapter.on_open(act(inner, |i| {
+        let from = i.state.borrow().screen;
+        i.catalogue(Msg::Open(from));
+    }));
     adapter.on_choose_category(with(inner, |i, c: CatalogueCategory| {
-        i.list_category(category_from_ui(c))
+        i.catalogue(Msg::ChooseCategory(category_from_ui(c)))
     }));
-    adapter.on_open_search(act(inner, |i| {
-        let mut s = i.state.borrow_mut();
-        let query = s.browse.query.clone().unwrap_or_default();
-        s.entry = TextEntry::free_text(&query, s.lang);
-        drop(s);
-        i.show(Screen::CatalogueSearch);
+    adapter.on_open_search(act(inner, |i| i.catalogue(Msg::OpenSearch)));
+    adapter.on_find(act(inner, |i| {
+        let words = i.state.borrow().entry.text.clone();
+        i.catalogue(Msg::Find(words));
     }));
-    adapter.on_find(act(inner, |i| i.find()));
-    adapter.on_open_item(with(inner, |i, index: i32| i.open_item(index)));
+    adapter.on_open_item(with(inner, |i, index: i32| {
+        i.catalogue(Msg::OpenItem(index))
+    }));
     adapter.on_show_offers(with(inner, |i, show: bool| {
-        let mut s = i.state.borrow_mut();
-        s.browse.showing_offers = show;
-        s.browse.offers_page = 0;
+        i.catalogue(Msg::ShowOffers(show))
     }));
-    adapter.on_next_page(act(inner, |i| {
-        let mut s = i.state.borrow_mut();
-        let (rows, per_page) = (s.browse.items.len(), items_per_page(s.text_size));
-        turn_page(&mut s.browse.page, true, rows, per_page);
-    }));
-    adapter.on_previous_page(act(inner, |i| {
-        let mut s = i.state.borrow_mut();
-        let per_page = items_per_page(s.text_size);
-        turn_page(&mut s.browse.page, false, 0, per_page);
-    }));
-    adapter.on_next_offers(act(inner, |i| {
-        let mut s = i.state.borrow_mut();
-        let rows = offers_on_screen(&s, &i.core.config().region).len();
-        let per_page = offers_per_page(s.text_size);
-        turn_page(&mut s.browse.offers_page, true, rows, per_page);
-    }));
-    adapter.on_previous_offers(act(inner, |i| {
-        let mut s = i.state.borrow_mut();
-        let per_page = offers_per_page(s.text_size);
-        turn_page(&mut s.browse.offers_page, false, 0, per_page);
-    }));
+    adapter.on_next_page(act(inner, |i| i.catalogue(Msg::NextPage)));
+    adapter.on_previous_page(act(inner, |i| i.catalogue(Msg::PreviousPage)));
+    adapter.on_next_offers(act(inner, |i| i.catalogue(Msg::NextOffers)));
+    adapter.on_previous_offers(act(inner, |i| i.catalogue(Msg::PreviousOffers)));
+}
+
+impl Inner {
+    /// Hands `msg` to the catalogue room and carries out what it asks for.
+    pub(super) fn catalogue(&self, msg: Msg) {
+        let effects = {
+            let mut s = self.state.borrow_mut();
+            let (browse, cx) = s.browsing(&self.core.config().region);
+            browse.update(msg, cx)
+        };
+        for effect in effects {
+            match effect {
+                Effect::Show(screen) => self.show(screen),
+                Effect::EnsureCatalogue => self.ensure_catalogue(),
+                Effect::FirstKindsPage => {
+                    if let Some(app) = self.app.upgrade() {
+                        app.global::<CatalogueAdapter>().set_kinds_page(0);
+                    }
+                }
+                Effect::EditSearch(words) => {
+                    {
+                        let mut s = self.state.borrow_mut();
+                        s.entry = TextEntry::free_text(&words, s.lang);
+                    }
+                    self.show(Screen::CatalogueSearch);
+                }
+            }
+        }
+    }
 }
 
 /// The region whose suppliers are shown: the person's once logged in, else the kiosk's.
-fn region<'a>(state: &'a State, kiosk_region: &'a str) -> &'a str {
-    state
-        .session
+pub(super) fn region<'a>(session: &'a Session<Visit>, kiosk_region: &'a str) -> &'a str {
+    session
         .visit()
         .map_or(kiosk_region, |v| v.profile.region.as_str())
-}
-
-fn item_on_screen(state: &State) -> Option<(&Catalogue, &Item)> {
-    let (catalogue, _) = state.catalogue.as_ref()?;
-    let item = catalogue.item(state.browse.item.as_deref()?)?;
-    Some((catalogue, item))
-}
-
-fn offers_on_screen(state: &State, kiosk_region: &str) -> Vec<komek_domain::Offer> {
-    match item_on_screen(state) {
-        Some((catalogue, item)) => catalogue.offers_of(item, region(state, kiosk_region)),
-        None => Vec::new(),
-    }
 }
 
 fn directions(categories: &[Category], lang: Lang) -> String {
@@ -203,15 +345,19 @@ pub(super) fn render(
             name: item.name.get(lang).into(),
             amount: format::money(item.guaranteed_amount_kzt).into(),
             unit: item.unit.get(lang).into(),
-            offers: i32::try_from(catalogue.offers_of(item, region(state, kiosk_region)).len())
-                .unwrap_or(0),
+            offers: i32::try_from(
+                catalogue
+                    .offers_of(item, region(&state.session, kiosk_region))
+                    .len(),
+            )
+            .unwrap_or(0),
         })
         .collect();
     models::sync(adapter.get_items(), rows, |m| adapter.set_items(m));
     adapter.set_page(i32::try_from(b.page).unwrap_or(0));
     adapter.set_page_count(i32::try_from(page_count(b.items.len(), per_page)).unwrap_or(1));
 
-    if let Some((_, item)) = item_on_screen(state) {
+    if let Some(item) = b.item(Some(catalogue)) {
         adapter.set_item_name(item.name.get(lang).into());
         adapter.set_item_description(item.description.get(lang).into());
         adapter.set_item_amount(format::money(item.guaranteed_amount_kzt).into());
@@ -227,7 +373,7 @@ pub(super) fn render(
         models::sync(adapter.get_characteristics(), characteristics, |m| {
             adapter.set_characteristics(m)
         });
-        let offers = offers_on_screen(state, kiosk_region);
+        let offers = b.offers(Some(catalogue), region(&state.session, kiosk_region));
         let per_page = offers_per_page(state.text_size);
         adapter.set_offer_count(i32::try_from(offers.len()).unwrap_or(0));
         adapter.set_offers_page(i32::try_from(b.offers_page).unwrap_or(0));
@@ -254,89 +400,6 @@ pub(super) fn render(
     adapter.set_showing_offers(b.showing_offers);
 }
 
-impl Inner {
-    fn open_catalogue(&self) {
-        let from = self.state.borrow().screen;
-        self.state.borrow_mut().browse = BrowseState {
-            from: Some(from),
-            ..BrowseState::default()
-        };
-        self.ensure_catalogue();
-        if let Some(app) = self.app.upgrade() {
-            app.global::<CatalogueAdapter>().set_kinds_page(0);
-        }
-        self.show(Screen::Catalogue);
-    }
-
-    fn list_category(&self, category: Category) {
-        {
-            let mut s = self.state.borrow_mut();
-            let items = s
-                .catalogue
-                .as_ref()
-                .map(|(c, _)| c.items_in(category).iter().map(|i| i.id.clone()).collect())
-                .unwrap_or_default();
-            s.browse.category = Some(category);
-            s.browse.query = None;
-            s.browse.items = items;
-            s.browse.page = 0;
-        }
-        self.show(Screen::CatalogueList);
-    }
-
-    fn find(&self) {
-        {
-            let mut s = self.state.borrow_mut();
-            let query = s.entry.text.trim().to_string();
-            if query.is_empty() {
-                return;
-            }
-            let lang = s.lang;
-            let items = s
-                .catalogue
-                .as_ref()
-                .map(|(c, _)| {
-                    c.search(&query, lang)
-                        .iter()
-                        .map(|i| i.id.clone())
-                        .collect()
-                })
-                .unwrap_or_default();
-            s.browse.query = Some(query);
-            s.browse.items = items;
-            s.browse.page = 0;
-        }
-        self.show(Screen::CatalogueList);
-    }
-
-    fn open_item(&self, index_on_page: i32) {
-        {
-            let mut s = self.state.borrow_mut();
-            let index = s.browse.page * items_per_page(s.text_size)
-                + usize::try_from(index_on_page).unwrap_or(0);
-            let Some(id) = s.browse.items.get(index).cloned() else {
-                return;
-            };
-            s.browse.item = Some(id);
-            s.browse.showing_offers = false;
-            s.browse.offers_page = 0;
-        }
-        self.show(Screen::CatalogueItem);
-    }
-
-    /// Back within the catalogue: item → list → kinds → where it was opened from.
-    pub(super) fn catalogue_back(&self, screen: Screen) {
-        match screen {
-            Screen::CatalogueItem => self.show(Screen::CatalogueList),
-            Screen::CatalogueList | Screen::CatalogueSearch => self.show(Screen::Catalogue),
-            _ => {
-                let from = self.state.borrow().browse.from.unwrap_or(Screen::Welcome);
-                self.show(from);
-            }
-        }
-    }
-}
-
 /// A catalogue fetch that died is a catalogue that could not be read.
 pub(super) fn interrupted(state: &mut super::state::State) {
     state.browse.unavailable = true;
@@ -354,5 +417,144 @@ mod tests {
                 assert!(!category_words(c, lang).is_empty());
             }
         }
+    }
+
+    fn hearing_aid(id: &str, name: &str) -> Item {
+        Item {
+            id: id.into(),
+            category: Category::Hearing,
+            name: komek_domain::Text::new([("kk", name), ("ru", name), ("en", name)]),
+            description: Default::default(),
+            unit: Default::default(),
+            characteristics: Vec::new(),
+            guaranteed_amount_kzt: 1000,
+        }
+    }
+
+    fn supplier(region: &str) -> komek_domain::Supplier {
+        komek_domain::Supplier {
+            id: region.into(),
+            name: format!("Supplier in {region}"),
+            town: Default::default(),
+            address: Default::default(),
+            phone: String::new(),
+            region: region.into(),
+            directions: vec![Category::Hearing],
+            offers: vec![("aid-1".into(), 900, 5)],
+        }
+    }
+
+    fn catalogue() -> Catalogue {
+        Catalogue {
+            items: vec![
+                hearing_aid("aid-1", "Behind-the-ear aid"),
+                hearing_aid("aid-2", "Pocket aid"),
+            ],
+            suppliers: vec![supplier("Astana"), supplier("Astana"), supplier("Almaty")],
+        }
+    }
+
+    fn cx<'a>(screen: Screen, catalogue: &'a Catalogue, region: &'a str) -> Context<'a> {
+        Context {
+            screen,
+            text_size: 2,
+            lang: Lang::default(),
+            catalogue: Some(catalogue),
+            region,
+        }
+    }
+
+    #[test]
+    fn a_kind_lists_its_items_one_per_page_at_the_largest_size_and_opens_the_one_touched() {
+        let catalogue = catalogue();
+        let mut browse = BrowseState::default();
+        let at = |screen| cx(screen, &catalogue, "Astana");
+        let listed = browse.update(
+            Msg::ChooseCategory(Category::Hearing),
+            at(Screen::Catalogue),
+        );
+        assert!(matches!(
+            listed.as_slice(),
+            [Effect::Show(Screen::CatalogueList)]
+        ));
+        assert_eq!(browse.items, ["aid-1", "aid-2"]);
+        browse.update(Msg::NextPage, at(Screen::CatalogueList));
+        browse.update(Msg::NextPage, at(Screen::CatalogueList));
+        assert_eq!(browse.page, 1, "one item per page, two pages");
+        browse.update(Msg::OpenItem(0), at(Screen::CatalogueList));
+        assert_eq!(browse.item.as_deref(), Some("aid-2"));
+        assert!(
+            browse
+                .update(Msg::OpenItem(1), at(Screen::CatalogueList))
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn an_items_offers_are_those_of_the_region_and_back_climbs_to_where_it_was_opened() {
+        let catalogue = catalogue();
+        let mut browse = BrowseState::default();
+        browse.update(
+            Msg::Open(Screen::Activities),
+            cx(Screen::Activities, &catalogue, "Astana"),
+        );
+        browse.update(
+            Msg::ChooseCategory(Category::Hearing),
+            cx(Screen::Catalogue, &catalogue, "Astana"),
+        );
+        browse.update(
+            Msg::OpenItem(0),
+            cx(Screen::CatalogueList, &catalogue, "Astana"),
+        );
+        assert_eq!(browse.offers(Some(&catalogue), "Astana").len(), 2);
+        assert_eq!(browse.offers(Some(&catalogue), "Almaty").len(), 1);
+        browse.update(
+            Msg::NextOffers,
+            cx(Screen::CatalogueItem, &catalogue, "Almaty"),
+        );
+        assert_eq!(browse.offers_page, 0, "one offer in Almaty: no second page");
+        browse.update(
+            Msg::NextOffers,
+            cx(Screen::CatalogueItem, &catalogue, "Astana"),
+        );
+        assert_eq!(browse.offers_page, 1);
+
+        let back = |browse: &mut BrowseState, screen| match browse
+            .update(Msg::Back, cx(screen, &catalogue, "Astana"))
+            .as_slice()
+        {
+            [Effect::Show(to)] => *to,
+            _ => panic!("Back shows a screen"),
+        };
+        assert_eq!(
+            back(&mut browse, Screen::CatalogueItem),
+            Screen::CatalogueList
+        );
+        assert_eq!(
+            back(&mut browse, Screen::CatalogueSearch),
+            Screen::Catalogue
+        );
+        assert_eq!(back(&mut browse, Screen::Catalogue), Screen::Activities);
+    }
+
+    #[test]
+    fn a_search_of_nothing_but_spaces_is_not_run() {
+        let catalogue = catalogue();
+        let mut browse = BrowseState::default();
+        assert!(
+            browse
+                .update(
+                    Msg::Find("   ".into()),
+                    cx(Screen::CatalogueSearch, &catalogue, "Astana")
+                )
+                .is_empty()
+        );
+        assert!(browse.query.is_none());
+        browse.update(
+            Msg::Find(" pocket ".into()),
+            cx(Screen::CatalogueSearch, &catalogue, "Astana"),
+        );
+        assert_eq!(browse.query.as_deref(), Some("pocket"));
+        assert_eq!(browse.items, ["aid-2"]);
     }
 }

@@ -105,13 +105,13 @@ impl Clock for SystemClock {
 enum Update {
     Login(login::Msg),
     Catalogue(Option<(Catalogue, DateTime<Utc>)>),
-    FailureRequests(Option<Vec<komek_kiosk_core::core::FailureRequestView>>),
+    Report(report::Msg),
     Account(account::Msg),
     Signing(signing::Msg),
-    ActingFor(Box<acting::ActingFor>),
-    Card(card::CardUpdate),
+    Acting(acting::Msg),
+    Card(card::Msg),
     Qr(qr_login::Msg),
-    Announcements(Option<(komek_domain::announcements::Announcements, DateTime<Utc>)>),
+    Announcements(announcements::Msg),
     /// The background work panicked; it was logged, and its feature stops waiting.
     Failed(Recover),
 }
@@ -212,7 +212,7 @@ impl Kiosk {
         });
         wire(app, &inner);
         languages::show(app);
-        inner.reload_announcements();
+        inner.announcements(announcements::Msg::Reread(inner.read_announcements()));
         inner.select_translation(Lang::default());
         inner.render();
         Kiosk { inner }
@@ -514,35 +514,21 @@ impl Inner {
     fn back_within(&self, screen: Screen) {
         match screen {
             Screen::Code => self.login(login::Msg::Back),
-            // Without a login the report was opened from the IIN screen.
-            Screen::Report | Screen::Requests if self.state.borrow().session.visit().is_none() => {
-                self.show(Screen::Iin)
-            }
-            Screen::Report | Screen::Requests => self.show(Screen::Activities),
-            Screen::Offer => self.leave_offer(),
+            Screen::Report | Screen::Requests => self.report(report::Msg::Back),
+            Screen::Offer => self.offer(offer::Msg::Later),
             Screen::Phone | Screen::Email => self.account(account::Msg::Back),
             // Nothing typed is lost: Back keeps the words, as Done does.
             Screen::Describe => self.description_done(),
-            Screen::Announcements => self.leave_announcements(),
+            Screen::Announcements => self.announcements(announcements::Msg::Back),
             Screen::Catalogue
             | Screen::CatalogueList
             | Screen::CatalogueItem
-            | Screen::CatalogueSearch => self.catalogue_back(screen),
+            | Screen::CatalogueSearch => self.catalogue(catalogue::Msg::Back),
             Screen::Signing => {
                 self.state.borrow_mut().signing = Default::default();
                 self.show(Screen::Review);
             }
-            // Not while the card works: its answer belongs to this screen.
-            Screen::CardPin if self.state.borrow().card.busy => {}
-            Screen::CardPin => {
-                let signing = {
-                    let mut s = self.state.borrow_mut();
-                    let signing = s.card.signing;
-                    card::discard(&self.runtime, s.card.wipe());
-                    signing
-                };
-                self.show(if signing { Screen::Review } else { Screen::Iin });
-            }
+            Screen::CardPin => self.card(card::Msg::Back),
             Screen::QrLogin => {
                 self.state.borrow_mut().qr = Default::default();
                 self.show(Screen::Iin);
@@ -660,18 +646,12 @@ impl Inner {
             // and a card that comes back is let go.
             match update {
                 Update::Login(login::Msg::Verified(Ok(visit))) => self.log_out_unused(*visit),
-                Update::Card(card::CardUpdate::LoggedIn(done)) => {
-                    let (access, result) = *done;
-                    card::discard(&self.runtime, Some(access));
-                    if let Ok(visit) = result {
+                Update::Card(msg) => {
+                    let (access, visit) = msg.left_behind();
+                    card::discard(&self.runtime, access);
+                    if let Some(visit) = visit {
                         self.log_out_unused(visit);
                     }
-                }
-                Update::Card(card::CardUpdate::Opened(Ok((access, _)))) => {
-                    card::discard(&self.runtime, Some(access));
-                }
-                Update::Card(card::CardUpdate::Signed(done)) => {
-                    card::discard(&self.runtime, Some(done.0));
                 }
                 Update::Qr(qr_login::Msg::Polled(polled)) => {
                     if let Ok(komek_kiosk_core::core::QrProgress::Approved(visit)) = *polled {
@@ -685,13 +665,13 @@ impl Inner {
         match update {
             Update::Login(msg) => self.login(msg),
             Update::Failed(recover) => recover(&mut self.state.borrow_mut()),
-            Update::FailureRequests(requests) => self.apply_failure_requests(requests),
+            Update::Report(msg) => self.report(msg),
             Update::Account(msg) => self.account(msg),
             Update::Signing(msg) => self.signing(msg),
-            Update::ActingFor(result) => self.apply_acting_for(*result),
-            Update::Card(update) => self.apply_card(update),
+            Update::Acting(msg) => self.acting(msg),
+            Update::Card(msg) => self.card(msg),
             Update::Qr(msg) => self.qr(msg),
-            Update::Announcements(found) => self.apply_announcements(found),
+            Update::Announcements(msg) => self.announcements(msg),
             Update::Catalogue(catalogue) => self.apply_catalogue(catalogue),
         }
     }
@@ -717,7 +697,7 @@ impl Inner {
             Tick::Quiet => *self.warning_seconds.borrow_mut() = 0,
         }
         self.check_headphones();
-        self.refresh_notices();
+        self.announcements(announcements::Msg::Tick(now));
         self.render();
     }
 }

@@ -93,7 +93,7 @@ pub struct VisitState {
     pub offer: super::offer::OfferState,
     pub speech: SpeechState,
     pub sign: super::sign_video::SignState,
-    pub report: ReportState,
+    pub report: super::report::ReportState,
     pub account: super::account::AccountState,
     pub announcements_view: super::announcements::AnnouncementsView,
     /// The label of the control that has the focus (what speech says; what tests check): it
@@ -131,7 +131,7 @@ impl VisitState {
             offer: Default::default(),
             speech: SpeechState::default(),
             sign: Default::default(),
-            report: ReportState::default(),
+            report: Default::default(),
             account: Default::default(),
             entry: super::keyboard::TextEntry::free_text("", Lang::default()),
             browse: Default::default(),
@@ -139,42 +139,6 @@ impl VisitState {
             focused_label: String::new(),
             activation_saved: false,
             activation_failed: false,
-        }
-    }
-}
-
-/// A technical-failure report being written, and the person's reports as last fetched.
-#[derive(Default)]
-pub struct ReportState {
-    pub problem: Option<crate::Problem>,
-    /// The person's own words, typed on the keyboard.
-    pub description: String,
-    /// Digits typed after +7.
-    pub phone: String,
-    pub phone_incomplete: bool,
-    /// Sent without a login and without a phone: the contact centre could not answer.
-    pub phone_needed: bool,
-    /// A picture of the screen the person was on when they chose to report (PNG).
-    pub screenshot: Option<Vec<u8>>,
-    pub attach_screen: bool,
-    pub attach_diagnostics: bool,
-    pub save_problem: SaveProblem,
-    pub requests: Vec<komek_kiosk_core::core::FailureRequestView>,
-    pub page: usize,
-    pub loading: bool,
-    pub offline: bool,
-    /// The kiosk reference of a report just queued.
-    pub just_saved: Option<Uuid>,
-}
-
-impl ReportState {
-    /// A new report: the technical report attached (it holds nothing personal), the picture
-    /// of the screen not (it may show the person's data) until the person says so.
-    pub fn new(screenshot: Option<Vec<u8>>) -> Self {
-        ReportState {
-            screenshot,
-            attach_diagnostics: true,
-            ..ReportState::default()
         }
     }
 }
@@ -217,6 +181,35 @@ impl State {
     /// The session and the visit's state at once, for a change that needs both.
     pub fn split_mut(&mut self) -> (&mut Session<Visit>, &mut VisitState) {
         (&mut self.session, &mut self.visit)
+    }
+
+    /// Where the person is in the catalogue, and what the catalogue room needs to move on.
+    pub fn browsing<'a>(
+        &'a mut self,
+        kiosk_region: &'a str,
+    ) -> (
+        &'a mut super::catalogue::BrowseState,
+        super::catalogue::Context<'a>,
+    ) {
+        let visit = &mut self.visit;
+        let cx = super::catalogue::Context {
+            screen: visit.screen,
+            text_size: visit.text_size,
+            lang: visit.lang,
+            catalogue: self.catalogue.as_ref().map(|(c, _)| c),
+            region: super::catalogue::region(&self.session, kiosk_region),
+        };
+        (&mut visit.browse, cx)
+    }
+
+    /// The public announcements and where this visit is in them.
+    pub fn announcements_mut(
+        &mut self,
+    ) -> (
+        &mut super::announcements::AnnouncementsState,
+        &mut super::announcements::AnnouncementsView,
+    ) {
+        (&mut self.announcements, &mut self.visit.announcements_view)
     }
 
     /// Forgets everything of the visit and returns to the welcome screen with the default

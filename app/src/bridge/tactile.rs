@@ -6,8 +6,10 @@ use slint::platform::Key;
 
 use super::Inner;
 use super::account;
+use super::card;
 use super::keys::Tactile;
 use super::login::Msg;
+use super::report;
 use super::signing;
 use crate::Screen;
 
@@ -79,14 +81,14 @@ impl Inner {
             Screen::Iin if text == backspace.as_str() => self.login(Msg::IinErase),
             Screen::Code if is_digit => self.login(Msg::CodeDigit(text.into())),
             Screen::Code if text == backspace.as_str() => self.login(Msg::CodeErase),
-            Screen::Report if is_digit => self.phone_digit(text),
-            Screen::Report if text == backspace.as_str() => self.phone_erase(),
+            Screen::Report if is_digit => self.report(report::Msg::PhoneDigit(text.into())),
+            Screen::Report if text == backspace.as_str() => self.report(report::Msg::PhoneErase),
             Screen::Phone if is_digit => self.account(account::Msg::Digit(text.into())),
             Screen::Phone if text == backspace.as_str() => self.account(account::Msg::Erase),
             Screen::Signing if is_digit => self.signing(signing::Msg::Digit(text.into())),
             Screen::Signing if text == backspace.as_str() => self.signing(signing::Msg::Erase),
-            Screen::CardPin if is_digit => self.pin_digit(text),
-            Screen::CardPin if text == backspace.as_str() => self.pin_erase(),
+            Screen::CardPin if is_digit => self.card(card::Msg::Digit(text.into())),
+            Screen::CardPin if text == backspace.as_str() => self.card(card::Msg::Erase),
             _ => return false,
         }
         true

@@ -50,7 +50,7 @@ pub(super) fn wire(app: &AppWindow, inner: &Rc<Inner>) {
 
     app.global::<ReviewAdapter>().on_confirm(act(inner, |i| {
         if i.signs_with_card() {
-            i.start_card_signing();
+            i.card(super::card::Msg::StartSigning);
         } else {
             i.signing(super::signing::Msg::Start);
         }
