@@ -130,9 +130,7 @@ impl Inner {
                         Core::act_for(visit, *programme);
                     }
                     // What was on screen was the other person's.
-                    s.activity = None;
-                    s.activities_page = 0;
-                    s.order = None;
+                    s.programme = Default::default();
                     s.report = Default::default();
                 }
                 self.show(Screen::Activities);

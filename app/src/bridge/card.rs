@@ -396,8 +396,13 @@ impl Inner {
             let cx = Context {
                 screen: visit.screen,
                 logged_in: signer.is_some(),
-                to_sign: visit.order.as_ref().map(|(order, _)| order).zip(signer),
-                save_problem: &mut visit.save_problem,
+                to_sign: visit
+                    .programme
+                    .order
+                    .as_ref()
+                    .map(|(order, _)| order)
+                    .zip(signer),
+                save_problem: &mut visit.programme.save_problem,
             };
             visit.card.update(msg, cx)
         };
@@ -531,6 +536,7 @@ pub(super) fn render(
     adapter.set_signing(c.signing);
     adapter.set_item_name(
         state
+            .programme
             .order
             .as_ref()
             .map(|(_, choice)| choice.item.name.get(state.lang).to_string())

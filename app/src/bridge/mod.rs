@@ -533,10 +533,7 @@ impl Inner {
                 self.state.borrow_mut().qr = Default::default();
                 self.show(Screen::Iin);
             }
-            Screen::Review => {
-                self.state.borrow_mut().save_problem = SaveProblem::None;
-                self.show(Screen::Activity);
-            }
+            Screen::Review => self.programme(programme::Msg::Back),
             // The table leads Back from these without their feature.
             Screen::Welcome
             | Screen::Iin
@@ -602,7 +599,7 @@ impl Inner {
             visit.assistant_present = s.login.assistant_present;
             s.session.logged_in(visit, self.clock.monotonic());
             s.login = Default::default();
-            s.activities_page = 0;
+            s.programme.activities_page = 0;
         }
         let next = self.after_login();
         self.show(next);

@@ -156,8 +156,8 @@ impl Inner {
             let visit = &mut **s;
             let context = Context {
                 token,
-                order: visit.order.as_ref().map(|(order, _)| order),
-                save_problem: &mut visit.save_problem,
+                order: visit.programme.order.as_ref().map(|(order, _)| order),
+                save_problem: &mut visit.programme.save_problem,
             };
             visit.signing.update(msg, context)
         };
@@ -200,14 +200,14 @@ impl Inner {
         match self.core.queue_application(visit, &signed, now) {
             Ok(id) => {
                 s.receipt = Some(id);
-                s.save_problem = SaveProblem::None;
+                s.programme.save_problem = SaveProblem::None;
                 s.signing = SigningState::default();
                 drop(s);
                 self.show(Screen::Receipt);
             }
             Err(e) => {
                 tracing::error!(error = %e, "application could not be saved");
-                s.save_problem = super::save_problem(&e);
+                s.programme.save_problem = super::save_problem(&e);
             }
         }
     }

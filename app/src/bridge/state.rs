@@ -4,8 +4,8 @@
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use crate::{SaveProblem, Screen};
-use komek_domain::{Catalogue, Choice, Lang, Order};
+use crate::Screen;
+use komek_domain::{Catalogue, Lang};
 use komek_kiosk_core::core::Visit;
 use komek_kiosk_core::session::Session;
 use komek_kiosk_core::speech::Settings;
@@ -78,13 +78,7 @@ pub struct VisitState {
     pub text_size: i32,
     pub high_contrast: bool,
     pub login: super::login::LoginState,
-    /// Index into the visit's activities of the one on screen.
-    pub activity: Option<usize>,
-    pub activities_page: usize,
-    pub choices: Vec<Choice>,
-    pub choices_page: usize,
-    pub order: Option<(Order, Choice)>,
-    pub save_problem: SaveProblem,
+    pub programme: super::programme::ProgrammeState,
     pub receipt: Option<Uuid>,
     pub signing: super::signing::SigningState,
     pub card: super::card::CardState,
@@ -102,9 +96,6 @@ pub struct VisitState {
     /// The field the on-screen keyboard types into (the e-mail, a description).
     pub entry: super::keyboard::TextEntry,
     pub browse: super::catalogue::BrowseState,
-    /// An activation of the activity on screen was just queued, or could not be saved.
-    pub activation_saved: bool,
-    pub activation_failed: bool,
 }
 
 impl VisitState {
@@ -117,12 +108,7 @@ impl VisitState {
             text_size: 0,
             high_contrast: false,
             login: Default::default(),
-            activity: None,
-            activities_page: 0,
-            choices: Vec::new(),
-            choices_page: 0,
-            order: None,
-            save_problem: SaveProblem::None,
+            programme: Default::default(),
             receipt: None,
             signing: Default::default(),
             card: Default::default(),
@@ -137,8 +123,6 @@ impl VisitState {
             browse: Default::default(),
             announcements_view: Default::default(),
             focused_label: String::new(),
-            activation_saved: false,
-            activation_failed: false,
         }
     }
 }
@@ -229,23 +213,45 @@ impl State {
         visit
     }
 
-    /// Rows per page, fewer at larger text so that nothing is cut off.
-    pub fn activities_per_page(&self) -> usize {
-        // One row fewer than the slots at the default size: the problem-report buttons sit
-        // below the list.
-        match self.text_size {
-            0 => CARD_SLOTS - 1,
-            1 => 2,
-            _ => 1,
-        }
+    /// The person's programme, and what it needs to move on.
+    pub fn in_programme(
+        &mut self,
+        today: chrono::NaiveDate,
+    ) -> (
+        &mut super::programme::ProgrammeState,
+        super::programme::Context<'_>,
+    ) {
+        let visit = &mut self.visit;
+        let cx = super::programme::Context {
+            activities: self
+                .session
+                .visit()
+                .map(|v| v.activities.as_slice())
+                .unwrap_or_default(),
+            catalogue: self.catalogue.as_ref().map(|(c, _)| c),
+            text_size: visit.text_size,
+            today,
+        };
+        (&mut visit.programme, cx)
     }
+}
 
-    pub fn choices_per_page(&self) -> usize {
-        match self.text_size {
-            0 => CARD_SLOTS,
-            1 => 2,
-            _ => 1,
-        }
+/// Activities per page, fewer at larger text so that nothing is cut off.
+pub fn activities_per_page(text_size: i32) -> usize {
+    // One row fewer than the slots at the default size: the problem-report buttons sit
+    // below the list.
+    match text_size {
+        0 => CARD_SLOTS - 1,
+        1 => 2,
+        _ => 1,
+    }
+}
+
+pub fn choices_per_page(text_size: i32) -> usize {
+    match text_size {
+        0 => CARD_SLOTS,
+        1 => 2,
+        _ => 1,
     }
 }
 
@@ -269,11 +275,9 @@ mod tests {
 
     #[test]
     fn no_page_holds_more_rows_than_the_screens_have_card_slots() {
-        let mut state = State::new(Session::new(Default::default()));
         for size in 0..=2 {
-            state.text_size = size;
-            assert!(state.activities_per_page() <= CARD_SLOTS);
-            assert!(state.choices_per_page() <= CARD_SLOTS);
+            assert!(activities_per_page(size) <= CARD_SLOTS);
+            assert!(choices_per_page(size) <= CARD_SLOTS);
         }
     }
 }

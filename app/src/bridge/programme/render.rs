@@ -35,20 +35,20 @@ pub(in super::super) fn render(
         .iter()
         .map(|a| activity_row(a, lang, today))
         .collect();
-    let per_page = state.activities_per_page();
+    let per_page = super::super::state::activities_per_page(state.text_size);
     let list = app.global::<ActivitiesAdapter>();
     models::sync_by(
         list.get_rows(),
-        page(&rows, state.activities_page, per_page),
+        page(&rows, state.programme.activities_page, per_page),
         same_activity,
         |m| list.set_rows(m),
     );
     list.set_social_services(visit.is_some_and(|v| v.profile.gets_social_services()));
-    list.set_page(int(state.activities_page));
+    list.set_page(int(state.programme.activities_page));
     list.set_page_count(int(page_count(rows.len(), per_page)));
 
     let detail = app.global::<ActivityAdapter>();
-    let current = state.activity.and_then(|i| activities.get(i));
+    let current = state.programme.activity.and_then(|i| activities.get(i));
     let shown = current
         .map(|a| activity_row(a, lang, today))
         .unwrap_or_default();
@@ -56,14 +56,19 @@ pub(in super::super) fn render(
         detail.set_activity(shown);
     }
     detail.set_can_choose(current.is_some_and(|a| a.can_choose_supplier(today)));
-    let choices: Vec<ChoiceRow> = state.choices.iter().map(|c| choice_row(c, lang)).collect();
-    let per_page = state.choices_per_page();
+    let choices: Vec<ChoiceRow> = state
+        .programme
+        .choices
+        .iter()
+        .map(|c| choice_row(c, lang))
+        .collect();
+    let per_page = super::super::state::choices_per_page(state.text_size);
     models::sync(
         detail.get_choices(),
-        page(&choices, state.choices_page, per_page),
+        page(&choices, state.programme.choices_page, per_page),
         |m| detail.set_choices(m),
     );
-    detail.set_page(int(state.choices_page));
+    detail.set_page(int(state.programme.choices_page));
     detail.set_page_count(int(page_count(choices.len(), per_page)));
     let stale = state
         .catalogue
@@ -72,12 +77,13 @@ pub(in super::super) fn render(
         .map(|(_, at)| komek_domain::astana::time_text(*at))
         .unwrap_or_default();
     detail.set_prices_as_of(stale.into());
-    detail.set_activation_saved(state.activation_saved);
+    detail.set_activation_saved(state.programme.activation_saved);
     detail.set_path_length(int(komek_domain::ACTIVITY_PATH.len()));
-    detail.set_activation_failed(state.activation_failed);
+    detail.set_activation_failed(state.programme.activation_failed);
 
     // Set whether or not there is an order, so nothing of one outlives it.
     let lines = state
+        .programme
         .order
         .as_ref()
         .map(|(order, choice)| ReviewLines::of(order, choice, current, lang))
@@ -95,7 +101,7 @@ pub(in super::super) fn render(
     review.set_copayment(lines.copayment.into());
     review.set_has_copayment(lines.has_copayment);
     review.set_delivery_days(lines.delivery_days);
-    review.set_problem(state.save_problem);
+    review.set_problem(state.programme.save_problem);
 
     render_receipt(app, state, core, lang);
 }
@@ -232,7 +238,7 @@ fn render_receipt(app: &AppWindow, state: &State, core: &Core, lang: Lang) {
         }
         None => (DeliveryState::Queued, String::new(), String::new()),
     };
-    let (item, supplier) = match (&state.receipt, &state.order) {
+    let (item, supplier) = match (&state.receipt, &state.programme.order) {
         (Some(_), Some((_, choice))) => (
             choice.item.name.get(lang).to_string(),
             choice.supplier.name.clone(),
