@@ -225,7 +225,7 @@ impl Inner {
                         Update::Announcements(Msg::Fetched(core.announcements().await))
                     });
                 }
-                Effect::Play(slot) => self.open_sign_panel(Some(slot)),
+                Effect::Play(slot) => self.sign(super::sign_video::Msg::Open(Some(slot))),
             }
         }
     }

@@ -476,7 +476,7 @@ impl Inner {
 
     fn show(&self, screen: Screen) {
         self.state.borrow_mut().screen = screen;
-        self.say_screen();
+        self.speak(speaking::Msg::ScreenShown);
         // Focus goes back to the window, so the next Tab or Down starts at the screen's top.
         if let Some(app) = self.app.upgrade() {
             app.invoke_focus_root();
@@ -564,7 +564,7 @@ impl Inner {
         self.speech
             .set(komek_kiosk_core::speech::Settings::default());
         self.speech.forget();
-        self.close_sign_panel();
+        self.sign(sign_video::Msg::Close);
         self.select_translation(Lang::default());
         self.show(Screen::Welcome);
     }
@@ -688,12 +688,12 @@ impl Inner {
                 let first = *self.warning_seconds.borrow() == 0;
                 *self.warning_seconds.borrow_mut() = seconds_left;
                 if first {
-                    self.warning_started();
+                    self.speak(speaking::Msg::IdleWarning);
                 }
             }
             Tick::Quiet => *self.warning_seconds.borrow_mut() = 0,
         }
-        self.check_headphones();
+        self.speak(speaking::Msg::Headphones(self.speech.private()));
         self.announcements(announcements::Msg::Tick(now));
         self.render();
     }

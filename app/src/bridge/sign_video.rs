@@ -7,7 +7,8 @@ use slint::{ComponentHandle, Image, Rgba8Pixel, SharedPixelBuffer};
 
 use super::Inner;
 use super::screens::screen_id;
-use crate::{AppWindow, SignAdapter, SignProblem};
+use crate::{AppWindow, Screen, SignAdapter, SignProblem};
+use komek_domain::Lang;
 use komek_kiosk_core::sign::{Player, SignLanguage, VideoError, manifest};
 
 /// The panel's state while it is open; closing it, and every visit, start again from closed,
@@ -38,130 +39,185 @@ impl Default for SignState {
     }
 }
 
+/// What the person did on the panel, and what the player did.
+pub enum Msg {
+    /// Open on the screen's clip, or on a video instruction's.
+    Open(Option<&'static str>),
+    Close,
+    PlayPause,
+    /// From the start: the clip is opened afresh, as quick as a seek and never waiting on
+    /// the pipeline.
+    Replay,
+    ToggleSize,
+    ChooseLanguage(SignLanguage),
+    /// The clip opened and plays, or why not.
+    Loaded(Result<(), SignProblem>),
+    /// Play or pause was carried out, or failed (why).
+    Toggled(Result<(), String>),
+    Ended,
+    Failed(String),
+}
+
+/// What the panel needs of the rest of the kiosk.
+#[derive(Clone, Copy)]
+pub struct Context {
+    pub screen: Screen,
+    pub lang: Lang,
+    /// A clip is open in the player.
+    pub has_player: bool,
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum Effect {
+    /// The button that opened or closed the panel gives up the focus while it still can.
+    FocusRoot,
+    /// Stop what plays, then open this slot's clip in this sign language and play it.
+    Load(&'static str, SignLanguage),
+    Play,
+    Pause,
+    Stop,
+    /// No frame of the last clip stays on screen.
+    Blank,
+}
+
+impl SignState {
+    pub fn update(&mut self, msg: Msg, cx: Context) -> Vec<Effect> {
+        match msg {
+            Msg::Open(clip) => {
+                self.open = true;
+                self.language = SignLanguage::for_screen_language(cx.lang);
+                self.clip = clip;
+                vec![Effect::FocusRoot, self.load(cx.screen)]
+            }
+            Msg::Close => {
+                *self = SignState::default();
+                vec![Effect::Stop, Effect::Blank, Effect::FocusRoot]
+            }
+            Msg::PlayPause if self.ended => vec![self.load(cx.screen)],
+            Msg::PlayPause if !cx.has_player => Vec::new(),
+            Msg::PlayPause => vec![if self.playing {
+                Effect::Pause
+            } else {
+                Effect::Play
+            }],
+            Msg::Replay => vec![self.load(cx.screen)],
+            Msg::ToggleSize => {
+                self.large = !self.large;
+                Vec::new()
+            }
+            Msg::ChooseLanguage(language) => {
+                self.language = language;
+                vec![self.load(cx.screen)]
+            }
+            Msg::Loaded(result) => {
+                self.ended = false;
+                self.playing = result.is_ok();
+                self.problem = result.err().unwrap_or(SignProblem::None);
+                Vec::new()
+            }
+            Msg::Toggled(Ok(())) => {
+                self.playing = !self.playing;
+                Vec::new()
+            }
+            Msg::Toggled(Err(why)) | Msg::Failed(why) => {
+                tracing::warn!(problem = why, "sign-language clip failed");
+                self.playing = false;
+                self.problem = SignProblem::Failed;
+                vec![Effect::Stop]
+            }
+            Msg::Ended => {
+                self.playing = false;
+                self.ended = true;
+                Vec::new()
+            }
+        }
+    }
+
+    /// The clip of the panel: the instruction's, else the screen's.
+    fn load(&self, screen: Screen) -> Effect {
+        Effect::Load(self.clip.unwrap_or(screen_id(screen)), self.language)
+    }
+}
+
 pub(super) fn wire(app: &AppWindow, inner: &Rc<Inner>) {
     use super::{act, with};
     let sign = app.global::<SignAdapter>();
-    sign.on_open_player(act(inner, |i| i.open_sign_panel(None)));
-    sign.on_close(act(inner, |i| i.close_sign_panel()));
-    sign.on_play_pause(act(inner, |i| i.play_pause()));
-    sign.on_replay(act(inner, |i| i.replay_clip()));
-    sign.on_toggle_size(act(inner, |i| {
-        let mut s = i.state.borrow_mut();
-        s.sign.large = !s.sign.large;
-    }));
+    sign.on_open_player(act(inner, |i| i.sign(Msg::Open(None))));
+    sign.on_close(act(inner, |i| i.sign(Msg::Close)));
+    sign.on_play_pause(act(inner, |i| i.sign(Msg::PlayPause)));
+    sign.on_replay(act(inner, |i| i.sign(Msg::Replay)));
+    sign.on_toggle_size(act(inner, |i| i.sign(Msg::ToggleSize)));
     sign.on_choose_sign_language(with(inner, |i, code: slint::SharedString| {
         if let Some(language) = SignLanguage::from_code(&code) {
-            i.state.borrow_mut().sign.language = language;
-            i.load_clip();
+            i.sign(Msg::ChooseLanguage(language));
         }
     }));
 }
 
 impl Inner {
-    /// Opens the panel on the screen's clip, or on a video instruction's (`clip`).
-    pub(super) fn open_sign_panel(&self, clip: Option<&'static str>) {
-        // The button that opened the panel gives up the focus while it still can.
-        if let Some(app) = self.app.upgrade() {
-            app.invoke_focus_root();
-        }
-        let lang = self.state.borrow().lang;
-        {
+    /// Hands `msg` to the sign panel and carries out what it asks for.
+    pub(super) fn sign(&self, msg: Msg) {
+        let effects = {
             let mut s = self.state.borrow_mut();
-            s.sign.open = true;
-            s.sign.language = SignLanguage::for_screen_language(lang);
-            s.sign.clip = clip;
-        }
-        self.load_clip();
-    }
-
-    /// Opens the current screen's clip in the chosen sign language and starts it.
-    fn load_clip(&self) {
-        self.stop_clip();
-        let (slot, language) = {
-            let s = self.state.borrow();
-            (s.sign.clip.unwrap_or(screen_id(s.screen)), s.sign.language)
+            let cx = Context {
+                screen: s.screen,
+                lang: s.lang,
+                has_player: self.video.borrow().is_some(),
+            };
+            s.sign.update(msg, cx)
         };
-        let opened = manifest::clip(&self.sign_clips, slot, language)
-            .ok_or(SignProblem::NoClip)
-            .and_then(|path| {
-                Player::open(&path).map_err(|e| match e {
-                    VideoError::NotBuilt => SignProblem::NotAvailable,
-                    VideoError::Clip(..) => {
-                        tracing::warn!(error = %e, "sign-language clip missing");
-                        SignProblem::NoClip
+        for effect in effects {
+            match effect {
+                Effect::FocusRoot => {
+                    if let Some(app) = self.app.upgrade() {
+                        app.invoke_focus_root();
                     }
-                    VideoError::Gstreamer(_) => {
-                        tracing::warn!(error = %e, "sign-language clip cannot be opened");
-                        SignProblem::Failed
-                    }
-                })
-            })
-            .and_then(|mut player| match player.play() {
-                Ok(()) => Ok(player),
-                Err(e) => {
-                    tracing::warn!(error = %e, "sign-language clip does not play");
-                    Err(SignProblem::Failed)
                 }
-            });
-        let mut s = self.state.borrow_mut();
-        s.sign.ended = false;
-        match opened {
-            Ok(player) => {
-                *self.video.borrow_mut() = Some(player);
-                s.sign.playing = true;
-                s.sign.problem = SignProblem::None;
+                Effect::Load(slot, language) => {
+                    self.video.borrow_mut().take();
+                    let opened = self.open_clip(slot, language);
+                    let loaded = opened.map(|player| {
+                        *self.video.borrow_mut() = Some(player);
+                    });
+                    self.sign(Msg::Loaded(loaded));
+                }
+                Effect::Play | Effect::Pause => {
+                    let done = match self.video.borrow_mut().as_mut() {
+                        Some(player) if effect == Effect::Pause => player.pause(),
+                        Some(player) => player.play(),
+                        None => continue,
+                    };
+                    self.sign(Msg::Toggled(done.map_err(|e| e.to_string())));
+                }
+                Effect::Stop => drop(self.video.borrow_mut().take()),
+                Effect::Blank => {
+                    if let Some(app) = self.app.upgrade() {
+                        app.global::<SignAdapter>().set_frame(Image::default());
+                    }
+                }
             }
-            Err(problem) => {
-                s.sign.playing = false;
-                s.sign.problem = problem;
+        }
+    }
+
+    /// Opens the clip of `slot` in `language` and starts it.
+    fn open_clip(&self, slot: &str, language: SignLanguage) -> Result<Player, SignProblem> {
+        let path = manifest::clip(&self.sign_clips, slot, language).ok_or(SignProblem::NoClip)?;
+        let mut player = Player::open(&path).map_err(|e| match e {
+            VideoError::NotBuilt => SignProblem::NotAvailable,
+            VideoError::Clip(..) => {
+                tracing::warn!(error = %e, "sign-language clip missing");
+                SignProblem::NoClip
             }
-        }
-    }
-
-    fn play_pause(&self) {
-        let (playing, ended) = {
-            let s = self.state.borrow();
-            (s.sign.playing, s.sign.ended)
-        };
-        if ended {
-            return self.replay_clip();
-        }
-        let done = match self.video.borrow_mut().as_mut() {
-            Some(player) if playing => player.pause(),
-            Some(player) => player.play(),
-            None => return,
-        };
-        match done {
-            Ok(()) => self.state.borrow_mut().sign.playing = !playing,
-            Err(e) => self.clip_failed(&e.to_string()),
-        }
-    }
-
-    /// From the start: the clip is opened afresh, as quick as a seek and never waiting on
-    /// the pipeline.
-    fn replay_clip(&self) {
-        self.load_clip();
-    }
-
-    fn clip_failed(&self, why: &str) {
-        tracing::warn!(problem = why, "sign-language clip failed");
-        self.stop_clip();
-        let mut s = self.state.borrow_mut();
-        s.sign.playing = false;
-        s.sign.problem = SignProblem::Failed;
-    }
-
-    fn stop_clip(&self) {
-        self.video.borrow_mut().take();
-    }
-
-    pub(super) fn close_sign_panel(&self) {
-        self.stop_clip();
-        self.state.borrow_mut().sign = SignState::default();
-        if let Some(app) = self.app.upgrade() {
-            app.global::<SignAdapter>().set_frame(Image::default());
-            app.invoke_focus_root();
-        }
+            VideoError::Gstreamer(_) => {
+                tracing::warn!(error = %e, "sign-language clip cannot be opened");
+                SignProblem::Failed
+            }
+        })?;
+        player.play().map_err(|e| {
+            tracing::warn!(error = %e, "sign-language clip does not play");
+            SignProblem::Failed
+        })?;
+        Ok(player)
     }
 
     /// Shows the newest decoded frame and notes the clip's end (called from the UI timer).
@@ -182,11 +238,78 @@ impl Inner {
             }
         }
         if let Some(why) = progress.failed {
-            self.clip_failed(&why);
+            self.sign(Msg::Failed(why));
         } else if progress.ended {
-            let mut s = self.state.borrow_mut();
-            s.sign.playing = false;
-            s.sign.ended = true;
+            self.sign(Msg::Ended);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cx(lang: &str, has_player: bool) -> Context {
+        Context {
+            screen: Screen::Iin,
+            lang: Lang::from_code(lang).unwrap(),
+            has_player,
+        }
+    }
+
+    #[test]
+    fn the_panel_opens_on_the_screens_clip_in_the_sign_language_of_the_screens_language() {
+        let mut sign = SignState::default();
+        let effects = sign.update(Msg::Open(None), cx("ru", false));
+        assert_eq!(
+            effects,
+            [
+                Effect::FocusRoot,
+                Effect::Load(screen_id(Screen::Iin), SignLanguage::Ru)
+            ]
+        );
+        let kazakh = sign.update(Msg::Open(Some("welcome")), cx("kk", false));
+        assert_eq!(kazakh[1], Effect::Load("welcome", SignLanguage::Kk));
+        let chosen = sign.update(Msg::ChooseLanguage(SignLanguage::Ru), cx("kk", true));
+        assert_eq!(chosen, [Effect::Load("welcome", SignLanguage::Ru)]);
+    }
+
+    #[test]
+    fn a_clip_that_cannot_open_says_why_and_play_does_nothing() {
+        let mut sign = SignState::default();
+        sign.update(Msg::Open(None), cx("kk", false));
+        sign.update(Msg::Loaded(Err(SignProblem::NoClip)), cx("kk", false));
+        assert_eq!((sign.playing, sign.problem), (false, SignProblem::NoClip));
+        assert!(sign.update(Msg::PlayPause, cx("kk", false)).is_empty());
+    }
+
+    #[test]
+    fn play_and_pause_take_turns_and_after_the_end_play_starts_again() {
+        let mut sign = SignState::default();
+        sign.update(Msg::Open(None), cx("kk", false));
+        sign.update(Msg::Loaded(Ok(())), cx("kk", true));
+        assert_eq!(sign.update(Msg::PlayPause, cx("kk", true)), [Effect::Pause]);
+        sign.update(Msg::Toggled(Ok(())), cx("kk", true));
+        assert_eq!(sign.update(Msg::PlayPause, cx("kk", true)), [Effect::Play]);
+        sign.update(Msg::Toggled(Ok(())), cx("kk", true));
+        sign.update(Msg::Ended, cx("kk", true));
+        assert!(sign.ended && !sign.playing);
+        assert!(matches!(
+            sign.update(Msg::PlayPause, cx("kk", true)).as_slice(),
+            [Effect::Load(..)]
+        ));
+        let failed = sign.update(Msg::Failed("decoder".into()), cx("kk", true));
+        assert_eq!(failed, [Effect::Stop]);
+        assert_eq!(sign.problem, SignProblem::Failed);
+    }
+
+    #[test]
+    fn closing_forgets_the_panel_and_blanks_its_last_frame() {
+        let mut sign = SignState::default();
+        sign.update(Msg::Open(Some("welcome")), cx("ru", false));
+        sign.update(Msg::ToggleSize, cx("ru", true));
+        let closed = sign.update(Msg::Close, cx("ru", true));
+        assert_eq!(closed, [Effect::Stop, Effect::Blank, Effect::FocusRoot]);
+        assert_eq!(sign, SignState::default());
     }
 }

@@ -8,7 +8,6 @@ use crate::Screen;
 use komek_domain::{Catalogue, Lang};
 use komek_kiosk_core::core::Visit;
 use komek_kiosk_core::session::Session;
-use komek_kiosk_core::speech::Settings;
 
 /// Types that can hold nothing of a person, so a [`State`] field may have them and outlive a
 /// visit. Everything else the bridge keeps lives in [`VisitState`], which the end of a visit
@@ -85,7 +84,7 @@ pub struct VisitState {
     pub qr: super::qr_login::QrState,
     pub acting: super::acting::ActingState,
     pub offer: super::offer::OfferState,
-    pub speech: SpeechState,
+    pub speech: super::speaking::SpeechState,
     pub sign: super::sign_video::SignState,
     pub report: super::report::ReportState,
     pub account: super::account::AccountState,
@@ -115,7 +114,7 @@ impl VisitState {
             qr: Default::default(),
             acting: Default::default(),
             offer: Default::default(),
-            speech: SpeechState::default(),
+            speech: Default::default(),
             sign: Default::default(),
             report: Default::default(),
             account: Default::default(),
@@ -125,30 +124,6 @@ impl VisitState {
             focused_label: String::new(),
         }
     }
-}
-
-/// Speech mode as the person set it; every visit starts from the default (off, normal speed,
-/// middle volume, screen on).
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
-pub struct SpeechState {
-    pub enabled: bool,
-    /// Help is held down.
-    pub exploring: bool,
-    /// Something was touched while Help was held (so releasing Help does not repeat the prompt).
-    pub explored: bool,
-    pub screen_off: bool,
-    pub settings_open: bool,
-    pub settings: Settings,
-    /// Headphones were plugged in at the last look (None before the first look).
-    pub headphones: Option<bool>,
-    /// When the last screen prompt began (monotonic), so focus announcements wait for it.
-    pub prompt_at: Option<std::time::Duration>,
-    /// The touch hint of Help was given in this visit.
-    pub told_explore: bool,
-    /// The person was told that digits are spoken only in headphones.
-    pub told_digits_private: bool,
-    /// Releasing Help appends the screen's prompt instead of cutting what the press began.
-    pub append_on_release: bool,
 }
 
 impl State {

@@ -11,6 +11,7 @@ use super::keys::Tactile;
 use super::login::Msg;
 use super::report;
 use super::signing;
+use super::speaking;
 use crate::Screen;
 
 impl Inner {
@@ -46,7 +47,7 @@ impl Inner {
 
     fn tactile(&self, function: Tactile, pressed: bool) {
         match (function, pressed) {
-            (Tactile::Help, _) => self.help(pressed),
+            (Tactile::Help, _) => self.speak(speaking::Msg::Help { pressed }),
             // The other functions act on the way down.
             (_, false) => {}
             (Tactile::Up, true) => self.move_focus(false),
@@ -59,14 +60,14 @@ impl Inner {
             }
             (Tactile::Back, true) => {
                 if self.state.borrow().sign.open {
-                    self.close_sign_panel();
+                    self.sign(super::sign_video::Msg::Close);
                 } else if self.state.borrow().speech.settings_open {
-                    self.close_speech_settings();
+                    self.speak(speaking::Msg::CloseSettings);
                 } else {
                     self.back();
                 }
             }
-            (Tactile::Speech, true) => self.toggle_speech(),
+            (Tactile::Speech, true) => self.speak(speaking::Msg::Toggle),
         }
     }
 
