@@ -6,7 +6,8 @@ use std::rc::Rc;
 
 use slint::ComponentHandle;
 
-use super::{Inner, Update, act, login_problem, with};
+use super::login::login_problem;
+use super::{Inner, Update, act, with};
 use crate::{ActingAdapter, AppWindow, LoginProblem, PrincipalRow, Screen};
 use komek_domain::{Principal, Relation};
 use komek_kiosk_core::core::{Core, LoginError, Programme};

@@ -4,7 +4,8 @@
 
 use komek_kiosk_core::core::LoginError;
 
-use super::{login_problem, type_digit};
+use super::login::login_problem;
+use super::type_digit;
 use crate::LoginProblem;
 
 pub struct CodeEntry<C> {
@@ -63,10 +64,12 @@ impl<C: Clone> CodeEntry<C> {
         })
     }
 
-    /// A new code was sent: the digits typed for the old one go.
+    /// A new code was sent: the digits typed for the old one, and its tries left, go (the
+    /// new code's tries are the gateway's to say).
     pub fn sent(&mut self, challenge: C) {
         self.challenge = Some(challenge);
         self.code.clear();
+        self.attempts_left = 0;
     }
 
     /// The gateway refused the code: the digits go, and the tries left are kept to show.
@@ -190,5 +193,9 @@ mod tests {
         entry.type_digit("5");
         entry.sent(2);
         assert_eq!((entry.typed(), entry.challenge), (0, Some(2)));
+        assert_eq!(
+            entry.attempts_left, 0,
+            "the old code's tries are not the new one's"
+        );
     }
 }

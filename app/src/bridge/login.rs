@@ -154,6 +154,19 @@ fn iin_problem(e: IinError) -> LoginProblem {
     }
 }
 
+/// What the person is told of a refusal or a failure on the way to a visit.
+pub(super) fn login_problem(e: &LoginError) -> LoginProblem {
+    match e {
+        LoginError::UnknownParticipant => LoginProblem::UnknownParticipant,
+        LoginError::TooManyRequests => LoginProblem::TooManyRequests,
+        LoginError::Offline => LoginProblem::Offline,
+        LoginError::WrongCode { .. } => LoginProblem::CodeWrong,
+        LoginError::Expired => LoginProblem::CodeExpired,
+        LoginError::AttemptsExhausted => LoginProblem::AttemptsExhausted,
+        LoginError::Failed(_) => LoginProblem::Failed,
+    }
+}
+
 /// The login as the adapter shows it (the IIN in groups, the code as dots).
 pub(super) fn render(app: &AppWindow, login: &LoginState) {
     let adapter = app.global::<LoginAdapter>();

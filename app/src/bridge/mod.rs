@@ -45,10 +45,10 @@ pub use komek_kiosk_core::store::kiosk_reference;
 pub use programme::activity_row;
 use state::State;
 
-use crate::{AppAdapter, AppWindow, LoginProblem, SaveProblem, Screen};
+use crate::{AppAdapter, AppWindow, SaveProblem, Screen};
 use keys::KeyMap;
 use komek_domain::{Catalogue, Lang};
-use komek_kiosk_core::core::{Core, LoginError, Visit};
+use komek_kiosk_core::core::{Core, Visit};
 use komek_kiosk_core::session::{Session, Tick, Timing};
 use komek_kiosk_core::speech::{Speech, SpeechConfig};
 
@@ -406,18 +406,6 @@ fn turn_page(page: &mut usize, forward: bool, rows: usize, per_page: usize) {
     }
 }
 
-fn login_problem(e: &LoginError) -> LoginProblem {
-    match e {
-        LoginError::UnknownParticipant => LoginProblem::UnknownParticipant,
-        LoginError::TooManyRequests => LoginProblem::TooManyRequests,
-        LoginError::Offline => LoginProblem::Offline,
-        LoginError::WrongCode { .. } => LoginProblem::CodeWrong,
-        LoginError::Expired => LoginProblem::CodeExpired,
-        LoginError::AttemptsExhausted => LoginProblem::AttemptsExhausted,
-        LoginError::Failed(_) => LoginProblem::Failed,
-    }
-}
-
 impl Inner {
     fn render(&self) {
         if let Some(app) = self.app.upgrade() {
@@ -702,6 +690,7 @@ impl Inner {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::LoginProblem;
 
     #[test]
     fn keypad_digits_fill_a_field_up_to_its_length_and_nothing_else() {
