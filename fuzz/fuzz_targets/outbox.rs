@@ -1,0 +1,21 @@
+//! The outbox file as a power cut, a bad sector or a stranger with the SD card leaves it: the
+//! kiosk must open it (a damaged file set aside, what is readable carried over) and go on.
+#![no_main]
+
+use komek_kiosk_core::store::{DeviceKey, Outbox};
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(dir) = tempfile::tempdir() else {
+        return;
+    };
+    let path = dir.path().join("outbox.db");
+    if std::fs::write(&path, data).is_err() {
+        return;
+    }
+    let outbox = Outbox::open(&path, DeviceKey::ephemeral());
+    let outbox = outbox.unwrap_or_else(|e| panic!("the kiosk could not go on: {e}"));
+    if let Err(e) = outbox.counts() {
+        panic!("an opened outbox cannot be counted: {e}");
+    }
+});

@@ -1,0 +1,42 @@
+//! What the fuzz targets share: a hostile card, scripted by the fuzzer.
+
+use komek_card::{CardError, Transport};
+
+/// A card session as the fuzzer writes it (and `virtual-card/examples/fuzz-seeds.rs` records
+/// it): the ATR, then the card's answers in the order the kiosk asks, each record a two-byte
+/// big-endian length and its bytes. A record cut short ends the script.
+pub struct CardScript<'a> {
+    pub atr: &'a [u8],
+    answers: std::vec::IntoIter<&'a [u8]>,
+}
+
+impl<'a> CardScript<'a> {
+    pub fn parse(mut data: &'a [u8]) -> Option<CardScript<'a>> {
+        let mut records = Vec::new();
+        while let [high, low, rest @ ..] = data {
+            let len = usize::from(u16::from_be_bytes([*high, *low]));
+            let Some((record, rest)) = rest.split_at_checked(len) else {
+                break;
+            };
+            records.push(record);
+            data = rest;
+        }
+        let mut records = records.into_iter();
+        let atr = records.next()?;
+        Some(CardScript {
+            atr,
+            answers: records.collect::<Vec<_>>().into_iter(),
+        })
+    }
+}
+
+/// Answers each command with the script's next record; once the script is spent the card is
+/// gone, as one pulled out mid-exchange.
+impl Transport for CardScript<'_> {
+    fn transmit(&mut self, _command: &[u8]) -> Result<Vec<u8>, CardError> {
+        self.answers
+            .next()
+            .map(<[u8]>::to_vec)
+            .ok_or(CardError::Removed)
+    }
+}
