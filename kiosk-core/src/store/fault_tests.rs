@@ -171,3 +171,40 @@ fn a_power_cut_at_any_point_of_the_log_keeps_every_completed_commit() {
         }
     }
 }
+
+/// Found by the `outbox` fuzz target: a damaged file whose sequence claims an enormous last
+/// row (salvage walked every number up to it), and one whose index answers row 0 when asked
+/// for the row after 0 (salvage asked again for ever): the kiosk never got past opening its
+/// outbox.
+#[test]
+fn a_damaged_outbox_claiming_a_huge_last_row_is_salvaged_at_once() {
+    opens_in_time(include_bytes!("testdata/outbox-with-a-huge-sequence.bin"));
+}
+
+#[test]
+fn a_damaged_outbox_whose_index_answers_out_of_order_is_salvaged_at_once() {
+    opens_in_time(include_bytes!(
+        "testdata/outbox-whose-index-answers-out-of-order.bin"
+    ));
+}
+
+fn opens_in_time(file: &[u8]) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("outbox.db");
+    std::fs::write(&path, file).unwrap();
+    let (done, opened) = std::sync::mpsc::channel();
+    let opening = path.clone();
+    std::thread::spawn(move || {
+        let outbox = Outbox::open(&opening, DeviceKey::ephemeral());
+        let _ = done.send(outbox.map(|o| o.counts().is_ok()).unwrap_or(false));
+    });
+    let counted = opened
+        .recv_timeout(std::time::Duration::from_secs(10))
+        .expect("opening the outbox hangs");
+    assert!(counted, "the kiosk goes on with a fresh outbox");
+    assert_eq!(
+        damaged_files(dir.path()),
+        1,
+        "the damaged file is kept aside"
+    );
+}

@@ -26,45 +26,52 @@ pub fn move_aside(path: &Path) -> Result<PathBuf, StoreError> {
     Ok(aside)
 }
 
+/// Bad rows in a row after which salvage gives up on the rest: a bad page holds far fewer.
+const MAX_BAD_IN_A_ROW: u32 = 100;
+
 /// Copies every readable outbox row of `damaged` into `into` (a fresh outbox), one row at a
 /// time so one bad page costs only the rows on it. Returns (rows carried, rows lost).
+///
+/// It walks the rows there are (each the next after the last), never the numbers up to the
+/// highest the file claims: a damaged file can claim any (the fuzzer found one near 2^62).
+/// Each step moves past the last: a damaged index can answer a row it already gave, or one
+/// before it (the fuzzer found one answering row 0 to "the next after 0" for ever).
 pub fn carry_rows(damaged: &Path, into: &Connection) -> (u64, u64) {
     let Ok(old) = Connection::open_with_flags(damaged, OpenFlags::SQLITE_OPEN_READ_ONLY) else {
         return (0, 0);
     };
-    let highest: i64 = old
-        .query_row("SELECT MAX(seq) FROM outbox", [], |r| {
-            r.get::<_, Option<i64>>(0)
-        })
-        .ok()
-        .flatten()
-        .or_else(|| {
-            old.query_row(
-                "SELECT seq FROM sqlite_sequence WHERE name = 'outbox'",
-                [],
-                |r| r.get(0),
-            )
-            .ok()
-        })
-        .unwrap_or(0);
     let (mut carried, mut lost) = (0, 0);
-    let select = format!("SELECT {COLUMNS} FROM outbox WHERE seq = ?1");
+    let next = format!("SELECT {COLUMNS} FROM outbox WHERE seq > ?1 ORDER BY seq LIMIT 1");
     let insert = format!(
         "INSERT OR IGNORE INTO outbox ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"
     );
-    for seq in 1..=highest {
-        let row = old.query_row(&select, params![seq], |r| {
+    let (mut after, mut bad_in_a_row) = (0_i64, 0);
+    loop {
+        let row = old.query_row(&next, params![after], |r| {
+            let seq: i64 = r.get(0)?;
             let values: Vec<rusqlite::types::Value> =
                 (0..12).map(|i| r.get(i)).collect::<Result<_, _>>()?;
-            Ok(values)
+            Ok((seq, values))
         });
         match row {
-            Ok(values) => match into.execute(&insert, rusqlite::params_from_iter(values)) {
-                Ok(_) => carried += 1,
-                Err(_) => lost += 1,
-            },
-            Err(rusqlite::Error::QueryReturnedNoRows) => {}
-            Err(_) => lost += 1,
+            Ok((seq, values)) if seq > after => {
+                after = seq;
+                bad_in_a_row = 0;
+                match into.execute(&insert, rusqlite::params_from_iter(values)) {
+                    Ok(_) => carried += 1,
+                    Err(_) => lost += 1,
+                }
+            }
+            Err(rusqlite::Error::QueryReturnedNoRows) => break,
+            // Unreadable, or out of order: step past it, and stop where a whole region is gone.
+            Ok(_) | Err(_) => {
+                lost += 1;
+                bad_in_a_row += 1;
+                if bad_in_a_row > MAX_BAD_IN_A_ROW || after == i64::MAX {
+                    break;
+                }
+                after += 1;
+            }
         }
     }
     (carried, lost)
