@@ -118,7 +118,7 @@ struct Credentials {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FailureRequestView {
     pub reference: String,
-    pub problem: api::FailureProblem,
+    pub problem: komek_domain::FailureProblem,
     pub received_at: DateTime<Utc>,
     pub deadlines: Vec<failure_sla::Deadline>,
     pub closed: bool,
@@ -660,7 +660,7 @@ impl Core {
                 .iter()
                 .map(|ticket| FailureRequestView {
                     reference: ticket.reference.clone(),
-                    problem: ticket.problem,
+                    problem: crate::portal::problem_from_wire(ticket.problem),
                     received_at: ticket.received_at,
                     deadlines: failure_sla::deadlines(
                         &self.calendar,

@@ -6,7 +6,8 @@
 use std::time::Duration;
 
 use chrono::Utc;
-use komek_api::{FailureProblem, OperatorEvent, TicketEvent};
+use komek_api::{OperatorEvent, TicketEvent};
+use komek_domain::FailureProblem;
 use komek_domain::failure_sla::{Step, Verdict};
 use komek_e2e::kiosk::KioskCore;
 use komek_e2e::{GatewayProcess, free_port, wait_until};

@@ -257,7 +257,10 @@ fn a_parent_orders_for_her_child_with_an_assistant_and_the_gateway_records_who_d
     let his_requests = runtime.block_on(core.failure_requests(&visit)).unwrap();
     let references: Vec<&str> = his_requests.iter().map(|v| v.reference.as_str()).collect();
     assert_eq!(references, [tf.as_str()]);
-    assert_eq!(his_requests[0].problem, FailureProblem::WrongDataShown);
+    assert_eq!(
+        his_requests[0].problem,
+        komek_domain::FailureProblem::WrongDataShown
+    );
     let token = Core::session_token(&visit);
     let hers = runtime
         .block_on(core.failure_requests_by_token(&token, None))

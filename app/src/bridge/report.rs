@@ -5,7 +5,7 @@
 
 use std::rc::Rc;
 
-use komek_api as api;
+use komek_domain::FailureProblem;
 use slint::ComponentHandle;
 
 use super::keyboard::TextEntry;
@@ -236,7 +236,7 @@ impl ReportState {
     /// The portal's request for `checked`, with what the person chose to attach.
     fn to_send(&self, checked: Checked) -> FailureReport<'_> {
         FailureReport {
-            problem: problem_to_wire(checked.problem),
+            problem: problem_to_domain(checked.problem),
             description: self.description.clone(),
             contact_phone: checked.contact_phone,
             screenshot_png: self.screenshot.as_deref().filter(|_| self.attach_screen),
@@ -357,27 +357,28 @@ fn screen_picture(app: &AppWindow) -> Option<Vec<u8>> {
     Some(png)
 }
 
-fn problem_to_wire(p: Problem) -> api::FailureProblem {
+/// The screen's problem buttons and the domain's problems, one for one.
+fn problem_to_domain(p: Problem) -> FailureProblem {
     match p {
-        Problem::CodeNotReceived => api::FailureProblem::CodeNotReceived,
-        Problem::CannotLogIn => api::FailureProblem::CannotLogIn,
-        Problem::ProgrammeNotShown => api::FailureProblem::ProgrammeNotShown,
-        Problem::ApplicationNotAccepted => api::FailureProblem::ApplicationNotAccepted,
-        Problem::WrongDataShown => api::FailureProblem::WrongDataShown,
-        Problem::KioskNotWorking => api::FailureProblem::KioskNotWorking,
-        Problem::Other => api::FailureProblem::Other,
+        Problem::CodeNotReceived => FailureProblem::CodeNotReceived,
+        Problem::CannotLogIn => FailureProblem::CannotLogIn,
+        Problem::ProgrammeNotShown => FailureProblem::ProgrammeNotShown,
+        Problem::ApplicationNotAccepted => FailureProblem::ApplicationNotAccepted,
+        Problem::WrongDataShown => FailureProblem::WrongDataShown,
+        Problem::KioskNotWorking => FailureProblem::KioskNotWorking,
+        Problem::Other => FailureProblem::Other,
     }
 }
 
-pub(super) fn problem_from_wire(p: api::FailureProblem) -> Problem {
+fn problem_on_screen(p: FailureProblem) -> Problem {
     match p {
-        api::FailureProblem::CodeNotReceived => Problem::CodeNotReceived,
-        api::FailureProblem::CannotLogIn => Problem::CannotLogIn,
-        api::FailureProblem::ProgrammeNotShown => Problem::ProgrammeNotShown,
-        api::FailureProblem::ApplicationNotAccepted => Problem::ApplicationNotAccepted,
-        api::FailureProblem::WrongDataShown => Problem::WrongDataShown,
-        api::FailureProblem::KioskNotWorking => Problem::KioskNotWorking,
-        api::FailureProblem::Other => Problem::Other,
+        FailureProblem::CodeNotReceived => Problem::CodeNotReceived,
+        FailureProblem::CannotLogIn => Problem::CannotLogIn,
+        FailureProblem::ProgrammeNotShown => Problem::ProgrammeNotShown,
+        FailureProblem::ApplicationNotAccepted => Problem::ApplicationNotAccepted,
+        FailureProblem::WrongDataShown => Problem::WrongDataShown,
+        FailureProblem::KioskNotWorking => Problem::KioskNotWorking,
+        FailureProblem::Other => Problem::Other,
     }
 }
 
@@ -423,7 +424,7 @@ pub(super) fn render(app: &AppWindow, state: &State, now: DateTime<Utc>) {
         .take(per_page)
         .map(|view| RequestRow {
             reference: view.reference.clone().into(),
-            problem: problem_from_wire(view.problem),
+            problem: problem_on_screen(view.problem),
             received: komek_domain::astana::time_text(view.received_at).into(),
             closed: view.closed,
             deadlines: models::fixed(

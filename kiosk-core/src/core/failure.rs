@@ -10,7 +10,7 @@ use super::{AnonymousReportError, Core, Visit};
 
 /// What the person chose to send.
 pub struct FailureReport<'a> {
-    pub problem: api::FailureProblem,
+    pub problem: komek_domain::FailureProblem,
     /// In their own words; may be empty.
     pub description: String,
     /// `+7` and ten digits, to be called back on.
@@ -30,7 +30,7 @@ impl Core {
         now: DateTime<Utc>,
     ) -> Result<Uuid, AnonymousReportError> {
         let request = api::FailureRequest {
-            problem: report.problem,
+            problem: crate::portal::problem_to_wire(report.problem),
             description: report.description,
             contact_phone: report.contact_phone,
             screenshot_png_base64: report

@@ -6,8 +6,8 @@ use komek_domain::announcements::Announcements;
 use komek_domain::failure_sla::{Finding, Timeline};
 use komek_domain::offer::{BankAccount, OfferStatus, ProactiveOffer};
 use komek_domain::{
-    Activity, ActivityStatus, Catalogue, Category, IdDocument, Iin, Item, ParticipantCategory,
-    PersonName, Principal, Profile, Relation, Sex, Supplier, Text,
+    Activity, ActivityStatus, Catalogue, Category, FailureProblem, IdDocument, Iin, Item,
+    ParticipantCategory, PersonName, Principal, Profile, Relation, Sex, Supplier, Text,
 };
 
 fn text(t: &api::LocalizedText) -> Text {
@@ -203,6 +203,31 @@ pub fn catalogue_from_wire(c: &api::Catalogue) -> Catalogue {
 
 /// A ticket's events as the SLA clock's timeline: it runs from the moment the contact centre
 /// received the request; confirmation by the analysis and escalation are separate steps.
+/// A failure report's problem, as the gateway names it.
+pub fn problem_to_wire(p: FailureProblem) -> api::FailureProblem {
+    match p {
+        FailureProblem::CodeNotReceived => api::FailureProblem::CodeNotReceived,
+        FailureProblem::CannotLogIn => api::FailureProblem::CannotLogIn,
+        FailureProblem::ProgrammeNotShown => api::FailureProblem::ProgrammeNotShown,
+        FailureProblem::ApplicationNotAccepted => api::FailureProblem::ApplicationNotAccepted,
+        FailureProblem::WrongDataShown => api::FailureProblem::WrongDataShown,
+        FailureProblem::KioskNotWorking => api::FailureProblem::KioskNotWorking,
+        FailureProblem::Other => api::FailureProblem::Other,
+    }
+}
+
+pub fn problem_from_wire(p: api::FailureProblem) -> FailureProblem {
+    match p {
+        api::FailureProblem::CodeNotReceived => FailureProblem::CodeNotReceived,
+        api::FailureProblem::CannotLogIn => FailureProblem::CannotLogIn,
+        api::FailureProblem::ProgrammeNotShown => FailureProblem::ProgrammeNotShown,
+        api::FailureProblem::ApplicationNotAccepted => FailureProblem::ApplicationNotAccepted,
+        api::FailureProblem::WrongDataShown => FailureProblem::WrongDataShown,
+        api::FailureProblem::KioskNotWorking => FailureProblem::KioskNotWorking,
+        api::FailureProblem::Other => FailureProblem::Other,
+    }
+}
+
 pub fn ticket_timeline(ticket: &api::Ticket) -> Timeline {
     let mut t = Timeline {
         submitted: Some(ticket.received_at),

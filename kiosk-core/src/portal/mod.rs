@@ -12,7 +12,7 @@ use uuid::Uuid;
 
 pub use convert::{
     activity_from_wire, announcements_from_wire, catalogue_from_wire, offer_from_wire,
-    principal_from_wire, profile_from_wire, ticket_timeline,
+    principal_from_wire, problem_from_wire, problem_to_wire, profile_from_wire, ticket_timeline,
 };
 
 #[derive(Debug, thiserror::Error)]
