@@ -399,3 +399,45 @@ fn the_kiosk_window_sees_a_card_put_in_a_real_reader_and_logs_in_with_its_pin() 
     );
     assert!(kiosk.has_visit());
 }
+
+/// A card that answers the reference profile's commands but whose certificates are garbage:
+/// a DER header claiming more than there is, then noise (what a stranger's programmable card
+/// can hold).
+struct HostileKeys {
+    certificate: Vec<u8>,
+}
+
+impl komek_card::applet::CardKeys for HostileKeys {
+    fn certificate(&self, _role: komek_card::KeyRole) -> &[u8] {
+        &self.certificate
+    }
+
+    fn sign_digest(
+        &self,
+        _role: komek_card::KeyRole,
+        _algorithm: komek_api::SignatureAlgorithm,
+        _digest: &[u8; 32],
+    ) -> Option<Vec<u8>> {
+        Some(vec![0xFF; 4096])
+    }
+}
+
+#[test]
+fn a_hostile_card_is_refused_like_a_broken_one_costs_no_try_and_the_visit_goes_on() {
+    let pcscd = Pcscd::shared().unwrap();
+    let rig = rig(&[]);
+    let mut certificate = vec![0x30, 0x84, 0x7F, 0xFF, 0xFF, 0xFF];
+    certificate.extend((0..700u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8));
+    let hostile = Applet::new(Box::new(HostileKeys { certificate }), PIN);
+    let (inserted, card) = insert(&pcscd, hostile);
+    let (mut card, outcome) = card_login(&rig, card, PIN);
+    // The same answer as a card whose certificate cannot be read for any other reason.
+    assert_eq!(outcome.err(), Some(CardLoginError::Unreadable));
+    assert_eq!(card.pin_tries_left(), Ok(3), "no PIN was tried");
+    drop(card);
+    inserted.remove().unwrap();
+    // The person goes on with a one-time code.
+    let visit = rig.kiosk.log_in(IIN).unwrap();
+    assert!(session_works(&rig, &visit));
+    assert!(rig.kiosk.core.status().online);
+}

@@ -74,8 +74,10 @@ impl Drop for InsertedCard {
     }
 }
 
-/// Answers vpcd until the connection closes; gives the applet back.
-fn serve(mut stream: TcpStream, mut applet: Applet, atr: &[u8]) -> io::Result<Applet> {
+/// Answers vpcd (or whatever sits on the connection) until the connection closes; gives the
+/// applet back. Any framing the other side sends is answered or ends the connection, never a
+/// panic (the `vpcd` fuzz target feeds it arbitrary bytes).
+pub fn serve<S: Read + Write>(mut stream: S, mut applet: Applet, atr: &[u8]) -> io::Result<Applet> {
     loop {
         let Some(message) = receive(&mut stream)? else {
             return Ok(applet);
@@ -91,7 +93,7 @@ fn serve(mut stream: TcpStream, mut applet: Applet, atr: &[u8]) -> io::Result<Ap
 }
 
 /// One message; `None` when the connection is closed.
-fn receive(stream: &mut TcpStream) -> io::Result<Option<Vec<u8>>> {
+fn receive(stream: &mut impl Read) -> io::Result<Option<Vec<u8>>> {
     let mut length = [0u8; 2];
     match stream.read_exact(&mut length) {
         Ok(()) => {}
@@ -114,7 +116,7 @@ fn closed(error: &io::Error) -> bool {
 }
 
 /// One message, length and bytes in a single write.
-fn send(stream: &mut TcpStream, payload: &[u8]) -> io::Result<()> {
+fn send(stream: &mut impl Write, payload: &[u8]) -> io::Result<()> {
     let length = u16::try_from(payload.len())
         .map_err(|_| io::Error::new(io::ErrorKind::InvalidInput, "message over 64 KiB"))?;
     let mut framed = Vec::with_capacity(payload.len() + 2);

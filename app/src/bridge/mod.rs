@@ -20,7 +20,6 @@ pub mod out_of_service;
 mod programme;
 pub mod qr;
 mod qr_login;
-mod receipt;
 mod render;
 mod report;
 pub mod screens;

@@ -251,9 +251,9 @@ fn render_receipt(app: &AppWindow, state: &State, core: &Core, lang: Lang) {
     receipt.set_item_name(item.as_str().into());
     receipt.set_supplier_name(supplier.as_str().into());
     let text = if state.receipt.is_some() {
-        super::super::receipt::qr_text(
+        komek_kiosk_core::receipt::qr_text(
             lang,
-            &super::super::receipt::ReceiptFacts {
+            &komek_kiosk_core::receipt::ReceiptFacts {
                 kiosk_reference: &kiosk,
                 portal_reference: &portal_reference,
                 item: &item,

@@ -1,9 +1,11 @@
 //! Writes the card fuzz targets' seeds from a real exchange: the kiosk's Komek profile talking
 //! to the virtual card (P-256 and RSA), recorded answer by answer, and the certificates read.
-//! `cargo run -p komek-virtual-card --example fuzz-seeds -- fuzz/seeds`
+//! `cargo run -p komek-virtual-card --example card-fuzz-seeds -- fuzz/seeds`
 //!
 //! A card session seed is the ATR, then each answer in the order the kiosk asked, each as a
-//! two-byte big-endian length and its bytes (`fuzz/src/lib.rs` reads it back).
+//! two-byte big-endian length and its bytes (`fuzz/src/lib.rs` reads it back). A vpcd seed is
+//! what pcscd's virtual reader sends the card for the same exchange: power on, the ATR asked
+//! for, then each command, framed the same way.
 
 use std::path::{Path, PathBuf};
 
@@ -18,23 +20,33 @@ use komek_virtual_card::{Authority, KeyKind};
 const IIN: &str = "810314304128";
 const PIN: &str = "1234";
 
-/// The virtual card, with every answer it gives written down.
+/// The virtual card, with every command and answer written down.
 struct Recorded {
     applet: Applet,
+    commands: Vec<Vec<u8>>,
     answers: Vec<Vec<u8>>,
 }
 
 impl Transport for Recorded {
     fn transmit(&mut self, command: &[u8]) -> Result<Vec<u8>, CardError> {
+        self.commands.push(command.to_vec());
         let answer = self.applet.process(command);
         self.answers.push(answer.clone());
         Ok(answer)
     }
 }
 
-fn session(atr: &[u8], answers: &[Vec<u8>]) -> Vec<u8> {
+/// vpcd's controls: power on, and send the ATR.
+const POWER_ON: [u8; 1] = [1];
+const GET_ATR: [u8; 1] = [4];
+
+fn session(first: &[u8], records: &[Vec<u8>]) -> Vec<u8> {
+    framed([first].into_iter().chain(records.iter().map(Vec::as_slice)))
+}
+
+fn framed<'a>(records: impl Iterator<Item = &'a [u8]>) -> Vec<u8> {
     let mut seed = Vec::new();
-    for record in std::iter::once(atr).chain(answers.iter().map(Vec::as_slice)) {
+    for record in records {
         let len = u16::try_from(record.len()).unwrap_or(u16::MAX);
         seed.extend_from_slice(&len.to_be_bytes());
         seed.extend_from_slice(&record[..usize::from(len)]);
@@ -54,6 +66,12 @@ fn main() -> Result<()> {
             .unwrap_or_else(|| "fuzz/seeds".into()),
     );
     let authority = Authority::new("Komek Test Root")?;
+    // The root the cards are issued under: what the gateway's fuzz target trusts.
+    write(
+        &corpus.join("card_certificate"),
+        "root.der",
+        authority.root_der(),
+    )?;
     let now = Utc::now();
     for (kind, algorithm, name) in [
         (KeyKind::P256, SignatureAlgorithm::EcdsaP256Sha256, "p256"),
@@ -72,6 +90,7 @@ fn main() -> Result<()> {
 
         let mut recorded = Recorded {
             applet: card.applet(PIN),
+            commands: Vec::new(),
             answers: Vec::new(),
         };
         let profile = KomekProfile;
@@ -88,6 +107,13 @@ fn main() -> Result<()> {
             &format!("{name}-login.bin"),
             &seed,
         )?;
+        let controls = [POWER_ON.as_slice(), GET_ATR.as_slice()];
+        let reader = framed(
+            controls
+                .into_iter()
+                .chain(recorded.commands.iter().map(Vec::as_slice)),
+        );
+        write(&corpus.join("vpcd"), &format!("{name}-login.bin"), &reader)?;
     }
     println!("seeds written under {}", corpus.display());
     Ok(())

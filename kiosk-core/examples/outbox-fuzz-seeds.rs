@@ -1,5 +1,5 @@
 //! Writes the outbox fuzz target's seed: a real outbox file holding a few queued actions.
-//! `cargo run -p komek-kiosk-core --example fuzz-seeds -- fuzz/seeds`
+//! `cargo run -p komek-kiosk-core --example outbox-fuzz-seeds -- fuzz/seeds`
 
 use std::path::PathBuf;
 

@@ -1,0 +1,183 @@
+//! The gateway, as every kiosk and whatever pretends to be one reaches it: any request to any of
+//! its routes, through the real router in-process, over a database with the demo data. A
+//! participant is logged in once, so the fuzzer gets past authentication: `$SESSION` and
+//! `$GRANT` in an input stand for that login's session token and grant.
+//!
+//! An input (see `fuzz/seeds/gateway_requests`) is
+//!   route number, then lines: the path's parameter, `Authorization`, `Idempotency-Key`,
+//!   `Acting-For`, `Content-Type` (an empty line: no such header), then the body.
+//! No answer may be a server failure (5xx other than 503, "not available here") or take down
+//! the process.
+#![no_main]
+
+use std::sync::OnceLock;
+
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode};
+use komek_gateway::GatewayConfig;
+use libfuzzer_sys::fuzz_target;
+use tower::ServiceExt;
+
+const ROUTES: &[(Method, &str)] = &[
+    (Method::GET, "/healthz"),
+    (Method::POST, "/v1/auth/otp"),
+    (Method::POST, "/v1/auth/otp/verify"),
+    (Method::POST, "/v1/auth/logout"),
+    (Method::POST, "/v1/auth/card/challenge"),
+    (Method::POST, "/v1/auth/card/verify"),
+    (Method::POST, "/v1/auth/qr"),
+    (Method::GET, "/v1/auth/qr/{}"),
+    (Method::POST, "/v1/egov/qr/{}/approve"),
+    (Method::GET, "/v1/me"),
+    (Method::GET, "/v1/me/activities"),
+    (Method::GET, "/v1/me/principals"),
+    (Method::GET, "/v1/me/offers"),
+    (Method::POST, "/v1/me/phone/otp"),
+    (Method::POST, "/v1/me/phone/otp/verify"),
+    (Method::POST, "/v1/me/application/sign/otp"),
+    (Method::POST, "/v1/me/application/sign/otp/verify"),
+    (Method::GET, "/v1/catalogue"),
+    (Method::GET, "/v1/announcements"),
+    (Method::POST, "/v1/actions"),
+    (Method::GET, "/v1/me/failure-requests"),
+    (Method::POST, "/v1/operator/tickets/{}/events"),
+    (Method::POST, "/v1/operator/activities/{}/reopen"),
+];
+
+struct Gateway {
+    runtime: tokio::runtime::Runtime,
+    router: axum::Router,
+    session: String,
+    grant: String,
+    _data: tempfile::TempDir,
+}
+
+fn gateway() -> &'static Gateway {
+    static GATEWAY: OnceLock<Gateway> = OnceLock::new();
+    GATEWAY.get_or_init(|| {
+        let data = tempfile::tempdir().expect("a temporary folder");
+        let demo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../assets/demo");
+        let config = GatewayConfig {
+            db_path: data.path().join("gateway.db"),
+            demo_data: Some(demo),
+            dev_endpoints: true,
+            grant_lifetime: chrono::Duration::hours(72),
+            operator_token: Some("operator-token".into()),
+            card_roots: vec![include_bytes!("../seeds/card_certificate/root.der").to_vec()],
+            egov_token: Some("egov-token".into()),
+            qr_lifetime: chrono::Duration::minutes(5),
+        };
+        let router = komek_gateway::build(config).expect("the gateway over the demo data");
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("a runtime");
+        let (session, grant) = runtime.block_on(log_in(&router));
+        Gateway {
+            runtime,
+            router,
+            session,
+            grant,
+            _data: data,
+        }
+    })
+}
+
+async fn call(
+    router: &axum::Router,
+    method: Method,
+    path: &str,
+    body: String,
+) -> serde_json::Value {
+    let request = Request::builder()
+        .method(method)
+        .uri(path)
+        .header("content-type", "application/json")
+        .body(Body::from(body))
+        .expect("a request");
+    let answer = router.clone().oneshot(request).await.expect("an answer");
+    let bytes = axum::body::to_bytes(answer.into_body(), 1 << 20)
+        .await
+        .expect("a body");
+    serde_json::from_slice(&bytes).expect("JSON")
+}
+
+/// A demo participant's login, through the one-time code the dev endpoint reads back.
+async fn log_in(router: &axum::Router) -> (String, String) {
+    let challenge = call(
+        router,
+        Method::POST,
+        "/v1/auth/otp",
+        r#"{"iin":"810314304128","device_id":"fuzz"}"#.into(),
+    )
+    .await;
+    let id = challenge["challenge_id"].as_str().expect("a challenge");
+    let code = call(
+        router,
+        Method::GET,
+        &format!("/dev/otp/{id}"),
+        String::new(),
+    )
+    .await;
+    let code = code["code"].as_str().expect("the code");
+    let login = call(
+        router,
+        Method::POST,
+        "/v1/auth/otp/verify",
+        format!(r#"{{"challenge_id":"{id}","code":"{code}"}}"#),
+    )
+    .await;
+    let field = |name: &str| login[name].as_str().expect("a login").to_owned();
+    (field("session_token"), field("grant"))
+}
+
+/// The next line of `data`, or all of it.
+fn line<'a>(data: &mut &'a [u8]) -> &'a [u8] {
+    let end = data.iter().position(|&b| b == b'\n').unwrap_or(data.len());
+    let (line, rest) = data.split_at(end);
+    *data = rest.get(1..).unwrap_or_default();
+    line
+}
+
+fn request(gateway: &Gateway, mut data: &[u8]) -> Option<Request<Body>> {
+    let (&route, rest) = data.split_first()?;
+    data = rest;
+    let (method, path) = &ROUTES[usize::from(route) % ROUTES.len()];
+    let fill = |bytes: &[u8]| {
+        String::from_utf8_lossy(bytes)
+            .replace("$SESSION", &gateway.session)
+            .replace("$GRANT", &gateway.grant)
+    };
+    let parameter = fill(line(&mut data));
+    let uri = path.replace("{}", &parameter);
+    let mut builder = Request::builder().method(method.clone()).uri(uri);
+    for name in [
+        "authorization",
+        "idempotency-key",
+        "acting-for",
+        "content-type",
+    ] {
+        let value = fill(line(&mut data));
+        if !value.is_empty() {
+            builder = builder.header(name, value);
+        }
+    }
+    // An invalid URI or header value is refused by the HTTP layer before the gateway sees it.
+    builder.body(Body::from(fill(data))).ok()
+}
+
+fuzz_target!(|data: &[u8]| {
+    let gateway = gateway();
+    let Some(request) = request(gateway, data) else {
+        return;
+    };
+    let answer = gateway
+        .runtime
+        .block_on(gateway.router.clone().oneshot(request))
+        .expect("the router always answers");
+    let status = answer.status();
+    assert!(
+        !status.is_server_error() || status == StatusCode::SERVICE_UNAVAILABLE,
+        "{status}"
+    );
+});
