@@ -81,6 +81,7 @@ pub fn run_tour(
     let core = Arc::new(Core::open(CoreConfig {
         data_dir: scratch.path().join("kiosk"),
         gateway_url: gateway.url(),
+        gateway_ca: None,
         device_id: "kiosk-tour".into(),
         demo: true,
         request_timeout: komek_kiosk_core::portal::DEFAULT_REQUEST_TIMEOUT,

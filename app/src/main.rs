@@ -14,6 +14,7 @@ use komek_kiosk::bridge::out_of_service::{self, OutOfService};
 use komek_kiosk::bridge::{Aids, Kiosk, SystemClock};
 use komek_kiosk_core::cards::CardReaders;
 use komek_kiosk_core::core::{Core, CoreConfig};
+use komek_kiosk_core::portal::{Endpoint, EndpointError};
 use komek_kiosk_core::session::Timing;
 use komek_kiosk_core::speech::{
     HeadphonePolicy, Speech, SpeechConfig, check as speech_check, prompts,
@@ -37,6 +38,10 @@ struct Cli {
     /// service"; with it, `--demo` is ignored.
     #[arg(long, env = "KOMEK_GATEWAY_URL")]
     gateway_url: Option<String>,
+    /// The CA certificate(s) (PEM) the gateway's certificate must chain to; required for an
+    /// `https://` gateway. Nothing else is trusted. Plain `http://` only to this machine.
+    #[arg(long, env = "KOMEK_GATEWAY_CA")]
+    gateway_ca: Option<PathBuf>,
     /// Run on the embedded demo: the demo gateway in-process on loopback with fictional data,
     /// and the demo ID card (builds with the `demo` feature only).
     #[arg(long)]
@@ -201,7 +206,13 @@ fn main() -> anyhow::Result<()> {
         );
     }
     let gateway = match (&cli.gateway_url, cli.demo) {
-        (Some(url), _) => Gateway::Configured(url.clone()),
+        (Some(url), _) => match configured_gateway(&cli, url) {
+            Ok(gateway) => gateway,
+            Err(why) => {
+                tracing::error!(reason = %why, "gateway not usable: out of service");
+                return show_out_of_service(&cli, OutOfService::Gateway(why));
+            }
+        },
         (None, true) => demo_gateway(&cli, &runtime)?,
         (None, false) => {
             tracing::error!("no gateway URL configured: out of service");
@@ -211,9 +222,13 @@ fn main() -> anyhow::Result<()> {
     run_kiosk(&cli, &runtime, gateway)
 }
 
-/// Where the kiosk's actions go: the configured gateway, or on a demo the one in-process.
+/// Where the kiosk's actions go: the configured gateway (and the CA its certificate chains
+/// to), or on a demo the one in-process.
 enum Gateway {
-    Configured(String),
+    Configured {
+        url: String,
+        ca: Option<Vec<u8>>,
+    },
     #[cfg(feature = "demo")]
     Demo(Box<demo::DemoGateway>),
 }
@@ -222,13 +237,33 @@ enum Gateway {
 /// service.
 fn gateway_line(cli: &Cli) -> String {
     match (&cli.gateway_url, cli.demo) {
-        (Some(url), _) => format!("gateway: {url}"),
+        (Some(url), _) => match configured_gateway(cli, url) {
+            Ok(_) => format!("gateway: {url}"),
+            Err(why) => format!("out of service: {why}"),
+        },
         (None, true) => "gateway: the embedded demo (fictional data)".to_string(),
         (None, false) => format!(
             "out of service: {} (set --gateway-url or KOMEK_GATEWAY_URL)",
             OutOfService::NoGateway.reason()
         ),
     }
+}
+
+/// The configured gateway, if the kiosk may use it: HTTPS with its CA, or plain HTTP to this
+/// machine.
+fn configured_gateway(cli: &Cli, url: &str) -> Result<Gateway, EndpointError> {
+    let ca = match &cli.gateway_ca {
+        Some(path) => Some(
+            std::fs::read(path)
+                .map_err(|e| EndpointError::UnreadableCa(format!("{}: {e}", path.display())))?,
+        ),
+        None => None,
+    };
+    Endpoint::new(url, ca.as_deref())?;
+    Ok(Gateway::Configured {
+        url: url.to_string(),
+        ca,
+    })
 }
 
 #[cfg(feature = "demo")]
@@ -294,14 +329,15 @@ fn run_kiosk(
     std::fs::create_dir_all(&data_dir)
         .with_context(|| format!("creating {}", data_dir.display()))?;
     let device_id = device_id(&data_dir)?;
-    let (gateway_url, demo) = match &gateway {
-        Gateway::Configured(url) => (url.clone(), false),
+    let (gateway_url, gateway_ca, demo) = match &gateway {
+        Gateway::Configured { url, ca } => (url.clone(), ca.clone(), false),
         #[cfg(feature = "demo")]
-        Gateway::Demo(demo) => (demo.url(), true),
+        Gateway::Demo(demo) => (demo.url(), None, true),
     };
     let core = Arc::new(Core::open(CoreConfig {
         data_dir: data_dir.clone(),
         gateway_url,
+        gateway_ca,
         device_id,
         demo,
         request_timeout: komek_kiosk_core::portal::DEFAULT_REQUEST_TIMEOUT,
@@ -320,7 +356,7 @@ fn run_kiosk(
     let speech = Speech::start(speech_config(cli, &data_dir));
     komek_kiosk_core::sign::init();
     let cards = match &mut gateway {
-        Gateway::Configured(_) => CardReaders::new(true),
+        Gateway::Configured { .. } => CardReaders::new(true),
         #[cfg(feature = "demo")]
         Gateway::Demo(demo) => demo.card_readers(),
     };

@@ -21,6 +21,8 @@ pub enum GatewayError {
     CardRoots(String),
     #[error("io: {0}")]
     Io(#[from] std::io::Error),
+    #[error("TLS: {0}")]
+    Tls(String),
 }
 
 /// An answer refusing a request, with the stable code the kiosk translates.

@@ -20,6 +20,7 @@ mod proof;
 mod representation;
 mod signing;
 mod tickets;
+pub mod tls;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -175,13 +176,14 @@ pub fn build(config: GatewayConfig) -> Result<Router, GatewayError> {
 /// A gateway serving on a bound address until it is dropped or `shutdown` is called.
 pub struct RunningGateway {
     pub addr: SocketAddr,
+    scheme: &'static str,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     task: tokio::task::JoinHandle<()>,
 }
 
 impl RunningGateway {
     pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
+        format!("{}://{}", self.scheme, self.addr)
     }
 
     /// Stops serving: in-flight requests get five seconds to finish, then the task is ended.
@@ -189,14 +191,14 @@ impl RunningGateway {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }
-        if tokio::time::timeout(std::time::Duration::from_secs(5), &mut self.task)
-            .await
-            .is_err()
-        {
+        if tokio::time::timeout(GRACE, &mut self.task).await.is_err() {
             self.task.abort();
         }
     }
 }
+
+/// How long requests in flight may take to finish when the gateway stops.
+const GRACE: std::time::Duration = std::time::Duration::from_secs(5);
 
 impl Drop for RunningGateway {
     fn drop(&mut self) {
@@ -229,6 +231,39 @@ pub async fn spawn(
     tracing::info!(%addr, "gateway listening");
     Ok(RunningGateway {
         addr,
+        scheme: "http",
+        shutdown: Some(tx),
+        task,
+    })
+}
+
+/// Binds `listen` and serves HTTPS with `tls` in a task on the current tokio runtime.
+pub async fn spawn_tls(
+    config: GatewayConfig,
+    listen: SocketAddr,
+    tls: rustls::ServerConfig,
+) -> Result<RunningGateway, GatewayError> {
+    let router = build(config)?;
+    let listener = std::net::TcpListener::bind(listen)?;
+    let addr = listener.local_addr()?;
+    let handle = axum_server::Handle::new();
+    let tls = axum_server::tls_rustls::RustlsConfig::from_config(Arc::new(tls));
+    let server = axum_server::from_tcp_rustls(listener, tls)?.handle(handle.clone());
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let task = tokio::spawn(async move {
+        tokio::spawn(async move {
+            // Sent, or the gateway dropped: either way it stops.
+            let _ = rx.await;
+            handle.graceful_shutdown(Some(GRACE));
+        });
+        if let Err(e) = server.serve(router.into_make_service()).await {
+            tracing::error!(error = %e, "gateway stopped serving");
+        }
+    });
+    tracing::info!(%addr, "gateway listening (HTTPS)");
+    Ok(RunningGateway {
+        addr,
+        scheme: "https",
         shutdown: Some(tx),
         task,
     })

@@ -40,6 +40,13 @@ struct Cli {
     /// approval endpoint refuses every request.
     #[arg(long, env = "KOMEK_GATEWAY_EGOV_TOKEN", hide_env_values = true)]
     egov_token: Option<String>,
+    /// Serve HTTPS with this certificate chain (PEM: the gateway's certificate, then any
+    /// intermediates). Kiosks refuse plain HTTP to any address but their own.
+    #[arg(long, env = "KOMEK_GATEWAY_TLS_CERT", requires = "tls_key")]
+    tls_cert: Option<PathBuf>,
+    /// The private key of `--tls-cert` (PEM).
+    #[arg(long, env = "KOMEK_GATEWAY_TLS_KEY", requires = "tls_cert")]
+    tls_key: Option<PathBuf>,
     /// How long a QR code for eGov Mobile may be approved.
     #[arg(long, env = "KOMEK_GATEWAY_QR_LIFETIME_SECS", default_value_t = 120)]
     qr_lifetime_secs: i64,
@@ -73,9 +80,18 @@ async fn main() -> anyhow::Result<()> {
         egov_token: cli.egov_token,
         qr_lifetime: chrono::Duration::seconds(cli.qr_lifetime_secs),
     };
-    let gateway = komek_gateway::spawn(config, cli.listen)
-        .await
-        .context("starting the gateway")?;
+    let gateway = match (&cli.tls_cert, &cli.tls_key) {
+        (Some(cert), Some(key)) => {
+            let read = |path: &PathBuf| {
+                std::fs::read(path).with_context(|| format!("reading {}", path.display()))
+            };
+            let tls = komek_gateway::tls::server_config(&read(cert)?, &read(key)?)
+                .context("the gateway's TLS certificate")?;
+            komek_gateway::spawn_tls(config, cli.listen, tls).await
+        }
+        _ => komek_gateway::spawn(config, cli.listen).await,
+    }
+    .context("starting the gateway")?;
     // Printed on stdout so a parent process (tests, scripts) can read the bound address.
     println!("listening on {}", gateway.url());
     shutdown_signal().await;

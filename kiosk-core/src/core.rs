@@ -41,6 +41,8 @@ pub struct CoreConfig {
     /// Where the outbox and cache live.
     pub data_dir: PathBuf,
     pub gateway_url: String,
+    /// The CA (PEM) the gateway's certificate must chain to; required for `https://`.
+    pub gateway_ca: Option<Vec<u8>>,
     /// This kiosk's identity, bound into every grant.
     pub device_id: String,
     /// The gateway is a development one (the embedded demo): one-time codes can be shown.
@@ -58,6 +60,8 @@ pub enum CoreError {
     Store(#[from] StoreError),
     #[error("gateway client: {0}")]
     Portal(#[from] PortalError),
+    #[error("{0}")]
+    Gateway(#[from] crate::portal::EndpointError),
     #[error("working-day calendar: {0}")]
     Calendar(#[from] CalendarError),
 }
@@ -248,7 +252,9 @@ pub struct Core {
 impl Core {
     pub fn open(config: CoreConfig) -> Result<Self, CoreError> {
         let (outbox, cache) = store::open(&config.data_dir)?;
-        let portal = PortalClient::new(&config.gateway_url, config.request_timeout)?;
+        let endpoint =
+            crate::portal::Endpoint::new(&config.gateway_url, config.gateway_ca.as_deref())?;
+        let portal = PortalClient::new(&endpoint, config.request_timeout)?;
         Ok(Core {
             shared: SyncShared::new(outbox, cache, portal),
             config,

@@ -122,6 +122,7 @@ fn main() -> anyhow::Result<()> {
     let core = Arc::new(Core::open(CoreConfig {
         data_dir: dir.path().join("kiosk"),
         gateway_url: gateway.url(),
+        gateway_ca: None,
         device_id: DEVICE.into(),
         demo: false,
         request_timeout: komek_kiosk_core::portal::DEFAULT_REQUEST_TIMEOUT,

@@ -30,6 +30,16 @@ impl KioskCore {
 
     /// Opens the kiosk's data with no delivery worker yet: what is queued stays queued.
     pub fn without_worker(gateway_url: String, data_dir: &Path) -> anyhow::Result<Self> {
+        Self::trusting(gateway_url, None, data_dir)
+    }
+
+    /// Opens the kiosk's data with no delivery worker, trusting the gateway's certificate by
+    /// `gateway_ca` (PEM).
+    pub fn trusting(
+        gateway_url: String,
+        gateway_ca: Option<Vec<u8>>,
+        data_dir: &Path,
+    ) -> anyhow::Result<Self> {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
@@ -37,6 +47,7 @@ impl KioskCore {
         let core = Arc::new(Core::open(CoreConfig {
             data_dir: data_dir.to_path_buf(),
             gateway_url,
+            gateway_ca,
             device_id: "kiosk-e2e".into(),
             demo: true,
             request_timeout: komek_kiosk_core::portal::DEFAULT_REQUEST_TIMEOUT,

@@ -11,6 +11,7 @@ use anyhow::{Context, bail};
 
 pub mod kiosk;
 pub mod proxy;
+pub mod tls;
 
 /// The `komek-gateway` binary built beside this test (cargo builds every workspace binary
 /// before running the tests of a workspace).
@@ -50,6 +51,7 @@ pub fn free_port() -> anyhow::Result<u16> {
 pub struct GatewayProcess {
     child: Child,
     pub addr: SocketAddr,
+    https: bool,
 }
 
 impl GatewayProcess {
@@ -57,6 +59,19 @@ impl GatewayProcess {
     /// and waits until it says it listens.
     pub fn start(db: &Path, port: u16) -> anyhow::Result<Self> {
         Self::start_with(db, port, &[])
+    }
+
+    /// The same, serving HTTPS with `tls`'s certificate and key.
+    pub fn start_tls(db: &Path, port: u16, tls: &tls::ServerFiles) -> anyhow::Result<Self> {
+        let (cert, key) = (tls.certificate.display(), tls.key.display());
+        let (cert, key) = (cert.to_string(), key.to_string());
+        let mut gateway = Self::start_with(
+            db,
+            port,
+            &["--tls-cert", cert.as_str(), "--tls-key", key.as_str()],
+        )?;
+        gateway.https = true;
+        Ok(gateway)
     }
 
     /// The same, with extra command-line flags.
@@ -88,7 +103,11 @@ impl GatewayProcess {
         let deadline = Instant::now() + Duration::from_secs(20);
         loop {
             if rx.recv_timeout(Duration::from_millis(100)).is_ok() {
-                return Ok(GatewayProcess { child, addr });
+                return Ok(GatewayProcess {
+                    child,
+                    addr,
+                    https: false,
+                });
             }
             if let Some(status) = child.try_wait()? {
                 bail!("komek-gateway exited before listening: {status}");
@@ -100,8 +119,14 @@ impl GatewayProcess {
         }
     }
 
+    /// Its address: `http://127.0.0.1:PORT`, or with TLS `https://localhost:PORT` (the name
+    /// its certificate is for).
     pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
+        if self.https {
+            format!("https://localhost:{}", self.addr.port())
+        } else {
+            format!("http://{}", self.addr)
+        }
     }
 
     /// Stops the process at once (as a crash or a power cut would).

@@ -90,6 +90,41 @@ fn diagnose_says_why_it_is_out_of_service() {
     );
 }
 
+#[test]
+fn a_gateway_it_must_not_use_puts_it_out_of_service_with_the_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let diagnose = |args: &[&str]| {
+        let out = kiosk(dir.path())
+            .args(args)
+            .arg("--diagnose")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .to_string()
+    };
+    // Nothing is sent to these addresses: the URL is refused before any connection.
+    let plain = diagnose(&["--gateway-url", "http://gateway.example.kz:8480"]);
+    assert!(
+        plain.starts_with("out of service: the gateway URL must be https://"),
+        "{plain}"
+    );
+    let no_ca = diagnose(&["--gateway-url", "https://gateway.example.kz"]);
+    assert!(
+        no_ca.starts_with("out of service: no CA is configured"),
+        "{no_ca}"
+    );
+    let local = diagnose(&["--gateway-url", "http://127.0.0.1:8480"]);
+    assert_eq!(local, "gateway: http://127.0.0.1:8480");
+}
+
 /// An X server of its own for the window (software rendering, no GPU).
 struct Xvfb {
     child: Child,

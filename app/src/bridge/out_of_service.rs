@@ -6,20 +6,25 @@ use slint::ComponentHandle;
 
 use crate::{AppAdapter, AppWindow};
 use komek_domain::{Lang, Word};
+use komek_kiosk_core::portal::EndpointError;
 use komek_kiosk_core::speech::{Speech, Utterance};
 
 /// Why the kiosk cannot serve anyone.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum OutOfService {
     /// No gateway URL was configured (and no demo asked for).
     NoGateway,
+    /// The gateway configured is one the kiosk must not use (plain HTTP to another machine,
+    /// no CA for its certificate).
+    Gateway(EndpointError),
 }
 
 impl OutOfService {
     /// For staff: technical, in English like the logs, nothing personal.
-    pub fn reason(&self) -> &'static str {
+    pub fn reason(&self) -> String {
         match self {
-            OutOfService::NoGateway => "no gateway URL is configured",
+            OutOfService::NoGateway => "no gateway URL is configured".into(),
+            OutOfService::Gateway(why) => why.to_string(),
         }
     }
 }

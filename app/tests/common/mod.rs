@@ -103,6 +103,7 @@ fn build_rig(
             } else {
                 "http://127.0.0.1:1".into()
             },
+            gateway_ca: None,
             device_id: "kiosk-ui-test".into(),
             demo: true,
             request_timeout: komek_kiosk_core::portal::DEFAULT_REQUEST_TIMEOUT,

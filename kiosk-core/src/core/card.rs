@@ -350,6 +350,7 @@ mod tests {
         Core::open(CoreConfig {
             data_dir: dir.path().to_path_buf(),
             gateway_url: "http://127.0.0.1:9".into(),
+            gateway_ca: None,
             device_id: "kiosk-test".into(),
             demo: false,
             request_timeout: std::time::Duration::from_secs(2),

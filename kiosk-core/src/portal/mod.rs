@@ -2,6 +2,7 @@
 //! format; it hands the rest of the kiosk domain types and classified errors.
 
 mod convert;
+mod endpoint;
 
 use std::time::Duration;
 
@@ -14,6 +15,7 @@ pub use convert::{
     activity_from_wire, announcements_from_wire, catalogue_from_wire, offer_from_wire,
     principal_from_wire, problem_from_wire, problem_to_wire, profile_from_wire, ticket_timeline,
 };
+pub use endpoint::{Endpoint, EndpointError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum PortalError {
@@ -65,8 +67,9 @@ pub struct PortalClient {
 }
 
 impl PortalClient {
-    pub fn new(base_url: &str, timeout: Duration) -> Result<Self, PortalError> {
+    pub fn new(endpoint: &Endpoint, timeout: Duration) -> Result<Self, PortalError> {
         let http = reqwest::Client::builder()
+            .tls_certs_only(endpoint.roots())
             .connect_timeout(Duration::from_secs(3).min(timeout))
             .timeout(timeout)
             // An idle connection is closed soon: its buffers hold the last answers (a profile,
@@ -77,7 +80,7 @@ impl PortalClient {
             .map_err(|e| PortalError::Unreachable(e.to_string()))?;
         Ok(PortalClient {
             http,
-            base: base_url.trim_end_matches('/').to_string(),
+            base: endpoint.base_url().to_string(),
         })
     }
 

@@ -30,6 +30,7 @@ fn main() -> anyhow::Result<()> {
     let core = Arc::new(Core::open(CoreConfig {
         data_dir: arg("--data-dir")?.into(),
         gateway_url: arg("--gateway-url")?,
+        gateway_ca: None,
         device_id: arg("--device-id")?,
         demo: false,
         request_timeout: arg("--timeout-ms")
