@@ -329,6 +329,12 @@ fn run_kiosk(
     std::fs::create_dir_all(&data_dir)
         .with_context(|| format!("creating {}", data_dir.display()))?;
     let device_id = device_id(&data_dir)?;
+    // Made at the first start; enrolment will hand its public key to the gateway. Nothing
+    // uses it yet, so a damaged one is logged and the kiosk serves on.
+    let identity_file = data_dir.join(komek_kiosk_core::identity::IDENTITY_FILE);
+    if let Err(e) = komek_kiosk_core::identity::DeviceIdentity::load_or_create(&identity_file) {
+        tracing::error!(error = %e, "device identity not available");
+    }
     let (gateway_url, gateway_ca, demo) = match &gateway {
         Gateway::Configured { url, ca } => (url.clone(), ca.clone(), false),
         #[cfg(feature = "demo")]

@@ -19,6 +19,17 @@ pub fn report(data_dir: &Path) -> Result<String, StoreError> {
     if let Ok(id) = std::fs::read_to_string(data_dir.join("device-id")) {
         let _ = writeln!(out, "device: {}", id.trim());
     }
+    let identity = data_dir.join(crate::identity::IDENTITY_FILE);
+    let _ = match identity.exists() {
+        false => writeln!(
+            out,
+            "device identity: none yet (made at the kiosk's first start)"
+        ),
+        true => match crate::identity::DeviceIdentity::load_or_create(&identity) {
+            Ok(key) => writeln!(out, "device identity: {}", key.fingerprint()),
+            Err(e) => writeln!(out, "device identity: damaged ({e})"),
+        },
+    };
     let _ = writeln!(
         out,
         "queue: {} pending, {} delivered, {} parked",
