@@ -52,7 +52,7 @@ impl ActionState {
         }
     }
 
-    fn parse(s: &str) -> Result<Self, StoreError> {
+    pub(super) fn parse(s: &str) -> Result<Self, StoreError> {
         match s {
             "pending" => Ok(ActionState::Pending),
             "delivered" => Ok(ActionState::Delivered),
@@ -137,6 +137,17 @@ impl Outbox {
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         migrations().to_latest(&mut conn)?;
+        // A page can be whole to SQLite and still hold garbage where a state should be.
+        let unknown: i64 = conn.query_row(
+            "SELECT COUNT(*) FROM outbox WHERE state NOT IN ('pending', 'delivered', 'parked')",
+            [],
+            |r| r.get(0),
+        )?;
+        if unknown > 0 {
+            return Err(StoreError::Corrupt(format!(
+                "{unknown} rows in no known state"
+            )));
+        }
         Ok(conn)
     }
 

@@ -57,9 +57,17 @@ pub fn carry_rows(damaged: &Path, into: &Connection) -> (u64, u64) {
             Ok((seq, values)) if seq > after => {
                 after = seq;
                 bad_in_a_row = 0;
-                match into.execute(&insert, rusqlite::params_from_iter(values)) {
-                    Ok(_) => carried += 1,
-                    Err(_) => lost += 1,
+                // A row in no known state is garbage that read as a row: it stays in the
+                // file kept aside.
+                let known = matches!(&values[5], rusqlite::types::Value::Text(state)
+                    if super::outbox::ActionState::parse(state).is_ok());
+                match known
+                    && into
+                        .execute(&insert, rusqlite::params_from_iter(values))
+                        .is_ok()
+                {
+                    true => carried += 1,
+                    false => lost += 1,
                 }
             }
             Err(rusqlite::Error::QueryReturnedNoRows) => break,
