@@ -20,15 +20,15 @@ pub fn report(data_dir: &Path) -> Result<String, StoreError> {
         let _ = writeln!(out, "device: {}", id.trim());
     }
     let identity = data_dir.join(crate::identity::IDENTITY_FILE);
-    let _ = match identity.exists() {
-        false => writeln!(
-            out,
-            "device identity: none yet (made at the kiosk's first start)"
-        ),
-        true => match crate::identity::DeviceIdentity::load_or_create(&identity) {
-            Ok(key) => writeln!(out, "device identity: {}", key.fingerprint()),
-            Err(e) => writeln!(out, "device identity: damaged ({e})"),
-        },
+    let _ = match crate::identity::DeviceIdentity::load(&identity) {
+        Ok(key) => writeln!(out, "device identity: {}", key.fingerprint()),
+        Err(StoreError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => {
+            writeln!(
+                out,
+                "device identity: none yet (made at the kiosk's first start)"
+            )
+        }
+        Err(e) => writeln!(out, "device identity: damaged ({e})"),
     };
     let _ = writeln!(
         out,
@@ -166,5 +166,24 @@ mod tests {
         for secret in ["7011234567", "810314304128", "k1", "k2"] {
             assert!(!report.contains(secret), "{secret} in {report}");
         }
+    }
+
+    #[test]
+    fn the_report_names_the_device_identity_without_making_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(crate::identity::IDENTITY_FILE);
+        let before = report(dir.path()).unwrap();
+        assert!(before.contains("device identity: none yet"), "{before}");
+        assert!(!path.exists(), "reading the report made a key");
+        let identity = crate::identity::DeviceIdentity::load_or_create(&path).unwrap();
+        let after = report(dir.path()).unwrap();
+        let line = format!("device identity: {}", identity.fingerprint());
+        assert!(after.contains(&line), "{after}");
+        std::fs::write(&path, b"x").unwrap();
+        assert!(
+            report(dir.path())
+                .unwrap()
+                .contains("device identity: damaged")
+        );
     }
 }

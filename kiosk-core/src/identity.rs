@@ -3,7 +3,6 @@
 //! its public key once an operator has enrolled it; `--diagnose` shows the key's fingerprint, so
 //! a technician can match the kiosk on the spot to its enrolment.
 
-use std::io::Write;
 use std::path::Path;
 
 use chacha20poly1305::aead::OsRng;
@@ -25,33 +24,27 @@ impl DeviceIdentity {
     /// The key at `path`, made there (PKCS#8, 0600, synced) if there is none. A file that is
     /// not a key is an error, never replaced: a new key would be another kiosk to the gateway.
     pub fn load_or_create(path: &Path) -> Result<Self, StoreError> {
-        match std::fs::read(path) {
-            Ok(der) => SigningKey::from_pkcs8_der(&der)
-                .map(|key| DeviceIdentity { key })
-                .map_err(|e| {
-                    StoreError::Corrupt(format!("device identity {}: {e}", path.display()))
-                }),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+        match Self::load(path) {
+            Err(StoreError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => {
                 let key = SigningKey::random(&mut OsRng);
                 let der = key
                     .to_pkcs8_der()
                     .map_err(|e| StoreError::Corrupt(format!("device identity: {e}")))?;
-                let mut options = std::fs::OpenOptions::new();
-                options.write(true).create_new(true);
-                #[cfg(unix)]
-                {
-                    use std::os::unix::fs::OpenOptionsExt;
-                    options.mode(0o600);
-                }
-                let mut file = options.open(path)?;
-                file.write_all(der.as_bytes())?;
-                file.sync_all()?;
+                crate::store::create_private_file(path, der.as_bytes())?;
                 let identity = DeviceIdentity { key };
                 tracing::info!(fingerprint = %identity.fingerprint(), "device identity created");
                 Ok(identity)
             }
-            Err(e) => Err(e.into()),
+            loaded => loaded,
         }
+    }
+
+    /// The key at `path`, made nowhere when there is none (what `--diagnose` reads).
+    pub fn load(path: &Path) -> Result<Self, StoreError> {
+        let der = std::fs::read(path)?;
+        SigningKey::from_pkcs8_der(&der)
+            .map(|key| DeviceIdentity { key })
+            .map_err(|e| StoreError::Corrupt(format!("device identity {}: {e}", path.display())))
     }
 
     /// The public key (SubjectPublicKeyInfo, DER): what enrolment hands the gateway.

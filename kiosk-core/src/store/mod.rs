@@ -17,6 +17,22 @@ pub use outbox::{ActionState, ActionStatus, Outbox, OutboxCounts, QueuedAction};
 pub use seal::DeviceKey;
 
 /// A short reference a person can read out to staff: the tail of the action's UUIDv7.
+/// Writes a new secret of the kiosk's (`bytes`) to `path`: readable by its owner alone, never
+/// over an existing file, synced before it is used.
+pub fn create_private_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options.open(path)?;
+    file.write_all(bytes)?;
+    file.sync_all()
+}
+
 pub fn kiosk_reference(id: uuid::Uuid) -> String {
     let hex = id.simple().to_string().to_uppercase();
     format!("K-{}", &hex[hex.len() - 8..])

@@ -1,7 +1,6 @@
 //! Personal data at rest is sealed with the device key (XChaCha20-Poly1305): a copied or
 //! stolen outbox file reveals nothing without the key file, which only the kiosk user can read.
 
-use std::io::Write;
 use std::path::Path;
 
 use chacha20poly1305::aead::{Aead, AeadCore, KeyInit, OsRng, Payload};
@@ -28,16 +27,7 @@ impl DeviceKey {
             ))),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 let key = XChaCha20Poly1305::generate_key(&mut OsRng);
-                let mut options = std::fs::OpenOptions::new();
-                options.write(true).create_new(true);
-                #[cfg(unix)]
-                {
-                    use std::os::unix::fs::OpenOptionsExt;
-                    options.mode(0o600);
-                }
-                let mut file = options.open(path)?;
-                file.write_all(&key)?;
-                file.sync_all()?;
+                super::create_private_file(path, &key)?;
                 tracing::info!(path = %path.display(), "device key created");
                 Ok(Self::from_bytes(&key))
             }
