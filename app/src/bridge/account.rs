@@ -9,7 +9,6 @@ use slint::ComponentHandle;
 use uuid::Uuid;
 
 use super::code_entry::CodeEntry;
-use super::keyboard::TextEntry;
 use super::state::State;
 use super::{Inner, Update, act, save_problem, stop_waiting, type_digit, with};
 use crate::{
@@ -17,6 +16,7 @@ use crate::{
 };
 use komek_domain::{EmailError, Lang, MobilePhone, PhoneError, Profile, check_email};
 use komek_kiosk_core::core::{Core, LoginError, PhoneChallenge, ProvenPhone};
+use komek_kiosk_core::text_entry::TextEntry;
 
 /// A number has ten digits after +7.
 const NUMBER_LENGTH: usize = 10;

@@ -7,7 +7,6 @@ use std::rc::Rc;
 use chrono::{DateTime, Utc};
 use slint::ComponentHandle;
 
-use super::keyboard::TextEntry;
 use super::state::{CARD_SLOTS, State, page_count};
 use super::{Inner, act, format, models, turn_page, with};
 use crate::{
@@ -17,6 +16,7 @@ use crate::{
 use komek_domain::{Catalogue, Category, Item, Lang, Word};
 use komek_kiosk_core::core::Visit;
 use komek_kiosk_core::session::Session;
+use komek_kiosk_core::text_entry::TextEntry;
 
 /// Where the person is in the catalogue; reset with every visit (the catalogue itself stays).
 #[derive(Debug, Default)]

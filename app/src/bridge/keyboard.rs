@@ -8,7 +8,7 @@ use slint::{ComponentHandle, Model, ModelRc, SharedString, VecModel};
 use super::{Inner, act, with};
 use crate::{AppWindow, KeyboardAdapter};
 use komek_kiosk_core::text_entry::DIGITS;
-pub use komek_kiosk_core::text_entry::{EntryKind, Layout, TextEntry};
+use komek_kiosk_core::text_entry::{EntryKind, Layout, TextEntry};
 
 pub(super) fn wire(app: &AppWindow, inner: &Rc<Inner>) {
     let keyboard = app.global::<KeyboardAdapter>();

@@ -8,7 +8,6 @@ use std::rc::Rc;
 use komek_domain::FailureProblem;
 use slint::ComponentHandle;
 
-use super::keyboard::TextEntry;
 use super::render::{SHOWN_CHARS, int};
 use super::state::{State, page_count, requests_per_page};
 use super::{Inner, Update, act, format, models, turn_page, type_digit, with};
@@ -19,6 +18,7 @@ use crate::{
 use chrono::{DateTime, Utc};
 use komek_kiosk_core::core::{AnonymousReportError, Core, FailureReport, FailureRequestView};
 use komek_kiosk_core::store::kiosk_reference;
+use komek_kiosk_core::text_entry::TextEntry;
 use uuid::Uuid;
 
 /// A technical-failure report being written, and the person's reports as last fetched.

@@ -93,7 +93,7 @@ pub struct VisitState {
     /// can be a person's name.
     pub focused_label: String,
     /// The field the on-screen keyboard types into (the e-mail, a description).
-    pub entry: super::keyboard::TextEntry,
+    pub entry: komek_kiosk_core::text_entry::TextEntry,
     pub browse: super::catalogue::BrowseState,
 }
 
@@ -118,7 +118,7 @@ impl VisitState {
             sign: Default::default(),
             report: Default::default(),
             account: Default::default(),
-            entry: super::keyboard::TextEntry::free_text("", Lang::default()),
+            entry: komek_kiosk_core::text_entry::TextEntry::free_text("", Lang::default()),
             browse: Default::default(),
             announcements_view: Default::default(),
             focused_label: String::new(),

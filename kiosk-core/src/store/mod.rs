@@ -16,7 +16,6 @@ pub use cache::{Cache, Cached};
 pub use outbox::{ActionState, ActionStatus, Outbox, OutboxCounts, QueuedAction};
 pub use seal::DeviceKey;
 
-/// A short reference a person can read out to staff: the tail of the action's UUIDv7.
 /// Writes a new secret of the kiosk's (`bytes`) to `path`: readable by its owner alone, never
 /// over an existing file, synced before it is used.
 pub fn create_private_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
@@ -33,6 +32,7 @@ pub fn create_private_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     file.sync_all()
 }
 
+/// A short reference a person can read out to staff: the tail of the action's UUIDv7.
 pub fn kiosk_reference(id: uuid::Uuid) -> String {
     let hex = id.simple().to_string().to_uppercase();
     format!("K-{}", &hex[hex.len() - 8..])

@@ -4,6 +4,7 @@
 use std::path::Path;
 
 use chrono::{DateTime, Utc};
+use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, params};
 use rusqlite_migration::{M, Migrations};
 use uuid::Uuid;
@@ -52,7 +53,7 @@ impl ActionState {
         }
     }
 
-    pub(super) fn parse(s: &str) -> Result<Self, StoreError> {
+    fn parse(s: &str) -> Result<Self, StoreError> {
         match s {
             "pending" => Ok(ActionState::Pending),
             "delivered" => Ok(ActionState::Delivered),
@@ -62,6 +63,11 @@ impl ActionState {
             ))),
         }
     }
+}
+
+/// Whether a stored `state` column holds one of the states (a damaged file can hold anything).
+pub(super) fn is_known_state(state: &Value) -> bool {
+    matches!(state, Value::Text(s) if ActionState::parse(s).is_ok())
 }
 
 /// A row of the outbox as the sync worker and the receipt screen see it.
@@ -138,14 +144,13 @@ impl Outbox {
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         migrations().to_latest(&mut conn)?;
         // A page can be whole to SQLite and still hold garbage where a state should be.
-        let unknown: i64 = conn.query_row(
-            "SELECT COUNT(*) FROM outbox WHERE state NOT IN ('pending', 'delivered', 'parked')",
-            [],
-            |r| r.get(0),
-        )?;
-        if unknown > 0 {
+        let states = conn
+            .prepare("SELECT DISTINCT state FROM outbox")?
+            .query_map([], |r| r.get::<_, Value>(0))?
+            .collect::<Result<Vec<_>, _>>()?;
+        if let Some(unknown) = states.iter().find(|s| !is_known_state(s)) {
             return Err(StoreError::Corrupt(format!(
-                "{unknown} rows in no known state"
+                "a row in no known state: {unknown:?}"
             )));
         }
         Ok(conn)

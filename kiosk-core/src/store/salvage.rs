@@ -59,15 +59,14 @@ pub fn carry_rows(damaged: &Path, into: &Connection) -> (u64, u64) {
                 bad_in_a_row = 0;
                 // A row in no known state is garbage that read as a row: it stays in the
                 // file kept aside.
-                let known = matches!(&values[5], rusqlite::types::Value::Text(state)
-                    if super::outbox::ActionState::parse(state).is_ok());
-                match known
+                let saved = super::outbox::is_known_state(&values[5])
                     && into
                         .execute(&insert, rusqlite::params_from_iter(values))
-                        .is_ok()
-                {
-                    true => carried += 1,
-                    false => lost += 1,
+                        .is_ok();
+                if saved {
+                    carried += 1;
+                } else {
+                    lost += 1;
                 }
             }
             Err(rusqlite::Error::QueryReturnedNoRows) => break,
