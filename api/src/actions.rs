@@ -14,7 +14,6 @@ pub struct ActionSubmission {
     /// Empty only for an anonymous [`crate::FailureRequest`] with a `contact_phone` (Rules
     /// item 15: a failure can be reported without logging in).
     pub grant: String,
-    pub device_id: String,
     /// When the person confirmed the action on the kiosk.
     pub confirmed_at: DateTime<Utc>,
     pub action: Action,

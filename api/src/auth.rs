@@ -10,8 +10,6 @@ use uuid::Uuid;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct OtpRequest {
     pub iin: String,
-    /// The kiosk asking; bound into the grant issued at login.
-    pub device_id: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]

@@ -29,13 +29,8 @@ pub struct CardSignature {
     pub signature: String,
 }
 
-/// `POST /v1/auth/card/challenge`: a nonce for the card to sign.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-pub struct CardChallengeRequest {
-    /// The kiosk asking; bound into the grant issued at login.
-    pub device_id: String,
-}
-
+/// `POST /v1/auth/card/challenge` (no body): a nonce for the card to sign, bound to the kiosk
+/// that signed the request.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct CardChallenge {
     pub challenge_id: Uuid,
@@ -67,13 +62,8 @@ pub fn iin_in_serial_number(serial_number: &str) -> Option<&str> {
         .filter(|digits| digits.len() == 12 && digits.bytes().all(|b| b.is_ascii_digit()))
 }
 
-/// `POST /v1/auth/qr`: starts a login with eGov Mobile; the kiosk shows `qr_payload` as a QR
-/// code and asks [`QrLoginState`] until the person approves it on their phone.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-pub struct QrLoginRequest {
-    pub device_id: String,
-}
-
+/// `POST /v1/auth/qr` (no body): starts a login with eGov Mobile; the kiosk shows `qr_payload`
+/// as a QR code and asks [`QrLoginState`] until the person approves it on their phone.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct QrLoginStart {
     /// One-time and unguessable; only the kiosk that asked can read its state.

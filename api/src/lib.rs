@@ -8,6 +8,7 @@ pub mod announcements;
 pub mod auth;
 pub mod card;
 pub mod catalogue;
+pub mod device;
 pub mod failures;
 pub mod offers;
 pub mod participant;
@@ -19,6 +20,7 @@ pub use announcements::*;
 pub use auth::*;
 pub use card::*;
 pub use catalogue::*;
+pub use device::*;
 pub use failures::*;
 pub use offers::*;
 pub use participant::*;
@@ -86,6 +88,13 @@ pub enum ErrorCode {
     /// A card's certificate or signature was not accepted (unknown root, expired, forged,
     /// or its IIN is not a participant); the message says which.
     CardRejected,
+    /// The request is not signed by an enrolled kiosk (no signature, an unknown kiosk id, a
+    /// signature that does not verify, or a time outside the window); the message says which.
+    UnknownDevice,
+    /// The kiosk was enrolled, and an operator has revoked it.
+    DeviceRevoked,
+    /// An enrolment code that is unknown, used or expired.
+    EnrolmentRefused,
     BadRequest,
     NotFound,
     Internal,

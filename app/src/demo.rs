@@ -82,11 +82,13 @@ pub fn run_tour(
         data_dir: scratch.path().join("kiosk"),
         gateway_url: gateway.url(),
         gateway_ca: None,
-        device_id: "kiosk-tour".into(),
         demo: true,
         request_timeout: komek_kiosk_core::portal::DEFAULT_REQUEST_TIMEOUT,
         region: region.to_string(),
     })?);
+    runtime
+        .block_on(core.enrol_on_demo_gateway("kiosk-tour"))
+        .context("enrolling the tour's kiosk on the demo gateway")?;
     let stop_gateway = || runtime.block_on(gateway.shutdown());
     let files = tour::run(
         &window,

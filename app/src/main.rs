@@ -46,7 +46,7 @@ struct Cli {
     /// and the demo ID card (builds with the `demo` feature only).
     #[arg(long)]
     demo: bool,
-    /// Where the outbox, the cache and the device id live.
+    /// Where the outbox, the cache, the kiosk's key and its enrolment live.
     #[arg(long, env = "KOMEK_DATA_DIR")]
     data_dir: Option<PathBuf>,
     /// Demo data for the embedded gateway (default: the copy installed or in the source tree).
@@ -60,6 +60,10 @@ struct Cli {
     /// personal), then exit.
     #[arg(long)]
     diagnose: bool,
+    /// Enrol this kiosk with the one-time code an operator issued for it (twelve digits), on
+    /// the configured gateway, then exit. Until it is enrolled the kiosk is out of service.
+    #[arg(long, value_name = "CODE")]
+    enrol: Option<String>,
     /// Idle seconds before the "are you still there?" warning.
     #[arg(long, env = "KOMEK_IDLE_WARNING_SECS", default_value_t = 120)]
     idle_warning_secs: u64,
@@ -110,20 +114,6 @@ fn default_data_dir() -> PathBuf {
         .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))
         .map(|d| d.join("komek"))
         .unwrap_or_else(|| PathBuf::from("komek-data"))
-}
-
-/// A stable id for this kiosk, made once and kept in the data folder.
-fn device_id(data_dir: &Path) -> anyhow::Result<String> {
-    let path = data_dir.join("device-id");
-    if let Ok(id) = std::fs::read_to_string(&path) {
-        let id = id.trim();
-        if !id.is_empty() {
-            return Ok(id.to_string());
-        }
-    }
-    let id = format!("kiosk-{}", uuid::Uuid::now_v7());
-    std::fs::write(&path, &id).with_context(|| format!("writing {}", path.display()))?;
-    Ok(id)
 }
 
 fn speech_config(cli: &Cli, data_dir: &Path) -> SpeechConfig {
@@ -195,6 +185,9 @@ fn main() -> anyhow::Result<()> {
         println!("card readers: {}", komek_card::reader::CardService::now());
         return Ok(());
     }
+    if let Some(code) = &cli.enrol {
+        return enrol(&cli, &runtime, code);
+    }
     if let Some(dir) = &cli.tour {
         return tour(&cli, &runtime, dir);
     }
@@ -220,6 +213,35 @@ fn main() -> anyhow::Result<()> {
         }
     };
     run_kiosk(&cli, &runtime, gateway)
+}
+
+/// `--enrol CODE`: enrols the kiosk on the configured gateway and says where it stands.
+fn enrol(cli: &Cli, runtime: &tokio::runtime::Runtime, code: &str) -> anyhow::Result<()> {
+    let url = cli
+        .gateway_url
+        .as_deref()
+        .context("--enrol needs the gateway (--gateway-url or KOMEK_GATEWAY_URL)")?;
+    let ca = gateway_ca(cli)?;
+    let data_dir = cli.data_dir.clone().unwrap_or_else(default_data_dir);
+    std::fs::create_dir_all(&data_dir)
+        .with_context(|| format!("creating {}", data_dir.display()))?;
+    let core = Core::open(CoreConfig {
+        data_dir,
+        gateway_url: url.to_string(),
+        gateway_ca: ca,
+        demo: false,
+        request_timeout: komek_kiosk_core::portal::DEFAULT_REQUEST_TIMEOUT,
+        region: cli.region.clone(),
+    })?;
+    let enrolment = runtime.block_on(core.enrol(code))?;
+    println!(
+        "enrolled as {} at {} ({}); key {}",
+        enrolment.kiosk_id,
+        enrolment.site,
+        enrolment.region,
+        core.signer().identity().fingerprint()
+    );
+    Ok(())
 }
 
 /// Where the kiosk's actions go: the configured gateway (and the CA its certificate chains
@@ -249,16 +271,21 @@ fn gateway_line(cli: &Cli) -> String {
     }
 }
 
+/// The CA the gateway's certificate must chain to, if one is configured.
+fn gateway_ca(cli: &Cli) -> Result<Option<Vec<u8>>, EndpointError> {
+    cli.gateway_ca
+        .as_ref()
+        .map(|path| {
+            std::fs::read(path)
+                .map_err(|e| EndpointError::UnreadableCa(format!("{}: {e}", path.display())))
+        })
+        .transpose()
+}
+
 /// The configured gateway, if the kiosk may use it: HTTPS with its CA, or plain HTTP to this
 /// machine.
 fn configured_gateway(cli: &Cli, url: &str) -> Result<Gateway, EndpointError> {
-    let ca = match &cli.gateway_ca {
-        Some(path) => Some(
-            std::fs::read(path)
-                .map_err(|e| EndpointError::UnreadableCa(format!("{}: {e}", path.display())))?,
-        ),
-        None => None,
-    };
+    let ca = gateway_ca(cli)?;
     Endpoint::new(url, ca.as_deref())?;
     Ok(Gateway::Configured {
         url: url.to_string(),
@@ -328,13 +355,6 @@ fn run_kiosk(
     let data_dir = cli.data_dir.clone().unwrap_or_else(default_data_dir);
     std::fs::create_dir_all(&data_dir)
         .with_context(|| format!("creating {}", data_dir.display()))?;
-    let device_id = device_id(&data_dir)?;
-    // Made at the first start; enrolment will hand its public key to the gateway. Nothing
-    // uses it yet, so a damaged one is logged and the kiosk serves on.
-    let identity_file = data_dir.join(komek_kiosk_core::identity::IDENTITY_FILE);
-    if let Err(e) = komek_kiosk_core::identity::DeviceIdentity::load_or_create(&identity_file) {
-        tracing::error!(error = %e, "device identity not available");
-    }
     let (gateway_url, gateway_ca, demo) = match &gateway {
         Gateway::Configured { url, ca } => (url.clone(), ca.clone(), false),
         #[cfg(feature = "demo")]
@@ -344,11 +364,26 @@ fn run_kiosk(
         data_dir: data_dir.clone(),
         gateway_url,
         gateway_ca,
-        device_id,
         demo,
         request_timeout: komek_kiosk_core::portal::DEFAULT_REQUEST_TIMEOUT,
         region: cli.region.clone(),
     })?);
+    if core.enrolment().is_none() {
+        match &gateway {
+            Gateway::Configured { .. } => {
+                let fingerprint = core.signer().identity().fingerprint();
+                tracing::error!(%fingerprint, "not enrolled: out of service");
+                drop(core);
+                return show_out_of_service(cli, OutOfService::NotEnrolled { fingerprint });
+            }
+            #[cfg(feature = "demo")]
+            Gateway::Demo(_) => {
+                runtime
+                    .block_on(core.enrol_on_demo_gateway("kiosk-demo"))
+                    .context("enrolling on the demo gateway")?;
+            }
+        }
+    }
     core.sync()
         .outbox()
         .set_max_bytes(cli.outbox_max_mb.saturating_mul(1024 * 1024))?;

@@ -1,11 +1,14 @@
 //! The gateway, as every kiosk and whatever pretends to be one reaches it: any request to any of
-//! its routes, through the real router in-process, over a database with the demo data. A
-//! participant is logged in once, so the fuzzer gets past authentication: `$SESSION` and
-//! `$GRANT` in an input stand for that login's session token and grant.
+//! its routes, through the real router in-process, over a database with the demo data. A kiosk
+//! is enrolled and a participant logged in on it once, so the fuzzer gets past authentication:
+//! `$SESSION` and `$GRANT` in an input stand for that login's session token and grant, and a
+//! signature line `$SIGN` has the request signed as that kiosk.
 //!
 //! An input (see `fuzz/seeds/gateway_requests`) is
 //!   route number, then lines: the path's parameter, `Authorization`, `Idempotency-Key`,
-//!   `Acting-For`, `Content-Type` (an empty line: no such header), then the body.
+//!   `Acting-For`, `Content-Type` (an empty line: no such header), the signature (`$SIGN`, or
+//!   `kiosk id|signed at|signature` sent as they are), then the body.
+//! Revoking a kiosk is left out: it would revoke the one the run reaches the gateway through.
 //! No answer may be a server failure (5xx other than 503, "not available here") or take down
 //! the process.
 #![no_main]
@@ -14,8 +17,14 @@ use std::sync::OnceLock;
 
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode};
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use komek_api::{DEVICE_HEADER, SIGNATURE_HEADER, SIGNED_AT_HEADER, request_signing_bytes};
 use komek_gateway::GatewayConfig;
 use libfuzzer_sys::fuzz_target;
+use p256::ecdsa::signature::Signer;
+use p256::ecdsa::{DerSignature, SigningKey};
+use p256::pkcs8::EncodePublicKey;
 use tower::ServiceExt;
 
 const ROUTES: &[(Method, &str)] = &[
@@ -42,7 +51,37 @@ const ROUTES: &[(Method, &str)] = &[
     (Method::GET, "/v1/me/failure-requests"),
     (Method::POST, "/v1/operator/tickets/{}/events"),
     (Method::POST, "/v1/operator/activities/{}/reopen"),
+    (Method::POST, "/v1/devices/enrol"),
+    (Method::POST, "/v1/operator/devices/enrolments"),
+    (Method::GET, "/v1/operator/devices"),
 ];
+
+/// The fuzzing kiosk's key: fixed, so a run is repeatable.
+fn kiosk_key() -> SigningKey {
+    SigningKey::from_slice(&[0x4b; 32]).expect("a fixed scalar is a key")
+}
+
+const KIOSK_ID: &str = "fuzz-kiosk";
+
+/// Adds the signature headers of `key` (as `kiosk_id`, when given) over the request.
+fn sign(
+    builder: axum::http::request::Builder,
+    method: &Method,
+    path: &str,
+    body: &[u8],
+    kiosk_id: Option<&str>,
+) -> axum::http::request::Builder {
+    let signed_at = chrono::Utc::now().timestamp();
+    let message = request_signing_bytes(method.as_str(), path, signed_at, body);
+    let signature: DerSignature = kiosk_key().sign(&message);
+    let builder = builder
+        .header(SIGNED_AT_HEADER, signed_at)
+        .header(SIGNATURE_HEADER, STANDARD.encode(signature.as_bytes()));
+    match kiosk_id {
+        Some(id) => builder.header(DEVICE_HEADER, id),
+        None => builder,
+    }
+}
 
 struct Gateway {
     runtime: tokio::runtime::Runtime,
@@ -72,6 +111,7 @@ fn gateway() -> &'static Gateway {
             .enable_all()
             .build()
             .expect("a runtime");
+        runtime.block_on(enrol(&router));
         let (session, grant) = runtime.block_on(log_in(&router));
         Gateway {
             runtime,
@@ -83,16 +123,18 @@ fn gateway() -> &'static Gateway {
     })
 }
 
+/// A request of the setup, signed as the fuzzing kiosk.
 async fn call(
     router: &axum::Router,
     method: Method,
     path: &str,
     body: String,
 ) -> serde_json::Value {
-    let request = Request::builder()
-        .method(method)
+    let builder = Request::builder()
+        .method(method.clone())
         .uri(path)
-        .header("content-type", "application/json")
+        .header("content-type", "application/json");
+    let request = sign(builder, &method, path, body.as_bytes(), Some(KIOSK_ID))
         .body(Body::from(body))
         .expect("a request");
     let answer = router.clone().oneshot(request).await.expect("an answer");
@@ -102,13 +144,40 @@ async fn call(
     serde_json::from_slice(&bytes).expect("JSON")
 }
 
+/// Enrols the fuzzing kiosk with a code from the dev endpoint.
+async fn enrol(router: &axum::Router) {
+    let code = call(
+        router,
+        Method::POST,
+        "/dev/enrolments",
+        format!(r#"{{"kiosk_id":"{KIOSK_ID}","site":"fuzz","region":"KZ-35"}}"#),
+    )
+    .await;
+    let code = code["code"].as_str().expect("an enrolment code");
+    let public_key = kiosk_key()
+        .verifying_key()
+        .to_public_key_der()
+        .expect("SPKI");
+    let enrolled = call(
+        router,
+        Method::POST,
+        "/v1/devices/enrol",
+        format!(
+            r#"{{"code":"{code}","public_key":"{}"}}"#,
+            STANDARD.encode(public_key.as_bytes())
+        ),
+    )
+    .await;
+    assert_eq!(enrolled["kiosk_id"], KIOSK_ID, "{enrolled}");
+}
+
 /// A demo participant's login, through the one-time code the dev endpoint reads back.
 async fn log_in(router: &axum::Router) -> (String, String) {
     let challenge = call(
         router,
         Method::POST,
         "/v1/auth/otp",
-        r#"{"iin":"810314304128","device_id":"fuzz"}"#.into(),
+        r#"{"iin":"810314304128"}"#.into(),
     )
     .await;
     let id = challenge["challenge_id"].as_str().expect("a challenge");
@@ -150,7 +219,7 @@ fn request(gateway: &Gateway, mut data: &[u8]) -> Option<Request<Body>> {
     };
     let parameter = fill(line(&mut data));
     let uri = path.replace("{}", &parameter);
-    let mut builder = Request::builder().method(method.clone()).uri(uri);
+    let mut builder = Request::builder().method(method.clone()).uri(&uri);
     for name in [
         "authorization",
         "idempotency-key",
@@ -162,8 +231,20 @@ fn request(gateway: &Gateway, mut data: &[u8]) -> Option<Request<Body>> {
             builder = builder.header(name, value);
         }
     }
+    let signature = fill(line(&mut data));
+    let body = fill(data);
+    if signature == "$SIGN" {
+        builder = sign(builder, method, &uri, body.as_bytes(), Some(KIOSK_ID));
+    } else if !signature.is_empty() {
+        let mut parts = signature.splitn(3, '|');
+        for name in [DEVICE_HEADER, SIGNED_AT_HEADER, SIGNATURE_HEADER] {
+            if let Some(value) = parts.next() {
+                builder = builder.header(name, value);
+            }
+        }
+    }
     // An invalid URI or header value is refused by the HTTP layer before the gateway sees it.
-    builder.body(Body::from(fill(data))).ok()
+    builder.body(Body::from(body)).ok()
 }
 
 fuzz_target!(|data: &[u8]| {

@@ -17,6 +17,7 @@ use crate::AppState;
 use crate::actor::{Actor, Authority, authority, record_actor};
 use crate::auth::{mask_iin, sha256_hex};
 use crate::card::Roots;
+use crate::devices::KioskDevice;
 use crate::error::Refusal;
 use crate::participant::{load_activity, load_catalogue};
 
@@ -25,8 +26,13 @@ use crate::participant::{load_activity, load_catalogue};
     responses((status = 201, body = ActionReceipt),
               (status = 401, body = komek_api::ApiError), (status = 403, body = komek_api::ApiError),
               (status = 409, body = komek_api::ApiError), (status = 422, body = komek_api::ApiError)))]
-pub async fn submit(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
-    match submit_inner(&state, &headers, &body) {
+pub async fn submit(
+    State(state): State<AppState>,
+    device: KioskDevice,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    match submit_inner(&state, &device, &headers, &body) {
         Ok((status, json)) => json_response(status, json),
         Err(refusal) => refusal.into_response(),
     }
@@ -38,6 +44,7 @@ fn json_response(status: StatusCode, json: String) -> Response {
 
 fn submit_inner(
     state: &AppState,
+    device: &KioskDevice,
     headers: &HeaderMap,
     body: &[u8],
 ) -> Result<(StatusCode, String), Refusal> {
@@ -52,14 +59,19 @@ fn submit_inner(
 
     let mut conn = state.db.lock();
     let tx = conn.transaction()?;
-    let seen: Option<(String, u16, String)> = tx
+    let seen: Option<(String, u16, String, Option<String>)> = tx
         .query_row(
-            "SELECT request_hash, status_code, response FROM actions WHERE idempotency_key = ?1",
+            "SELECT request_hash, status_code, response, kiosk_id FROM actions
+             WHERE idempotency_key = ?1",
             params![key.to_string()],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
         )
         .optional()?;
-    if let Some((seen_hash, status, response)) = seen {
+    if let Some((seen_hash, status, response, delivered_by)) = seen {
+        // Only the kiosk that delivered an action hears its answer again.
+        if delivered_by.is_some_and(|by| by != device.kiosk_id) {
+            return Err(Refusal::unauthorized());
+        }
         if seen_hash != request_hash {
             return Err(Refusal::new(
                 StatusCode::CONFLICT,
@@ -73,7 +85,7 @@ fn submit_inner(
 
     // The authority is checked first and its refusal is not recorded: a person can still
     // confirm the action again under a new login, or with someone they represent.
-    let authority = authority(&tx, &submission)?;
+    let authority = authority(&tx, &submission, device)?;
     let applied = match &authority {
         Authority::Person(who) => apply(&tx, key, &state.card_roots, who, &submission),
         Authority::Anonymous(request) => {
@@ -95,14 +107,16 @@ fn submit_inner(
         Err(internal) => return Err(internal),
     };
     tx.execute(
-        "INSERT INTO actions (idempotency_key, request_hash, status_code, response, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5)",
+        "INSERT INTO actions
+             (idempotency_key, request_hash, status_code, response, created_at, kiosk_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         params![
             key.to_string(),
             request_hash,
             status.as_u16(),
             response,
-            crate::db::ts(Utc::now())
+            crate::db::ts(Utc::now()),
+            device.kiosk_id
         ],
     )?;
     tx.commit()?;

@@ -6,6 +6,7 @@ use rusqlite::{Transaction, params};
 use uuid::Uuid;
 
 use crate::auth::grant_iin;
+use crate::devices::KioskDevice;
 use crate::error::Refusal;
 
 /// Who an action is by and for: the grant's holder, and the person it is applied to (the
@@ -26,6 +27,7 @@ pub enum Authority<'a> {
 pub fn authority<'a>(
     tx: &Transaction<'_>,
     submission: &'a ActionSubmission,
+    device: &KioskDevice,
 ) -> Result<Authority<'a>, Refusal> {
     if let Action::FailureRequest(request) = &submission.action {
         let has_phone = request
@@ -36,7 +38,7 @@ pub fn authority<'a>(
             return Ok(Authority::Anonymous(request));
         }
     }
-    let actor = grant_iin(tx, &submission.grant, &submission.device_id)?;
+    let actor = grant_iin(tx, &submission.grant, &device.kiosk_id)?;
     let principal = match &submission.acting_for {
         Some(principal) => {
             crate::representation::check(tx, &actor, principal)?;

@@ -12,6 +12,7 @@ use uuid::Uuid;
 
 use crate::AppState;
 use crate::challenge::{self, Purpose};
+use crate::devices::KioskDevice;
 use crate::error::Refusal;
 
 /// A code is valid this long.
@@ -59,6 +60,7 @@ fn valid_iin_shape(iin: &str) -> bool {
               (status = 429, body = komek_api::ApiError)))]
 pub async fn request_otp(
     State(state): State<AppState>,
+    device: KioskDevice,
     Json(req): Json<OtpRequest>,
 ) -> Result<Json<OtpChallenge>, Refusal> {
     if !valid_iin_shape(&req.iin) {
@@ -86,7 +88,7 @@ pub async fn request_otp(
     let challenge = challenge::issue(
         &conn,
         &req.iin,
-        &req.device_id,
+        &device.kiosk_id,
         &phone,
         challenge::Binding::Login,
         state.config.dev_endpoints,
@@ -99,11 +101,13 @@ pub async fn request_otp(
               (status = 410, body = komek_api::ApiError)))]
 pub async fn verify_otp(
     State(state): State<AppState>,
+    device: KioskDevice,
     Json(req): Json<OtpVerify>,
 ) -> Result<Json<LoginSession>, Refusal> {
     let now = Utc::now();
     let mut conn = state.db.lock();
     let (who, tx) = challenge::redeem(&mut conn, req.challenge_id, &req.code, Purpose::Login)?;
+    same_kiosk(&who.device_id, &device)?;
     let session = start_session(
         &tx,
         &who.iin,
@@ -114,6 +118,19 @@ pub async fn verify_otp(
     tx.commit()?;
     tracing::info!(iin = %mask_iin(&who.iin), "session started");
     Ok(Json(session))
+}
+
+/// A login begun on one kiosk ends on the same kiosk: its grant is bound to it.
+pub(crate) fn same_kiosk(started_on: &str, device: &KioskDevice) -> Result<(), Refusal> {
+    if started_on == device.kiosk_id {
+        Ok(())
+    } else {
+        Err(Refusal::new(
+            StatusCode::UNAUTHORIZED,
+            ErrorCode::Unauthorized,
+            "this login was started on another kiosk",
+        ))
+    }
 }
 
 /// Starts a session for reads and a grant for queued actions bound to `device_id`: what every

@@ -235,6 +235,35 @@ fn migrations() -> Migrations<'static> {
             handed_over  INTEGER NOT NULL DEFAULT 0
         );",
         ),
+        M::up(
+            "CREATE TABLE devices (
+            kiosk_id    TEXT PRIMARY KEY,
+            site        TEXT NOT NULL,
+            region      TEXT NOT NULL,
+            public_key  BLOB NOT NULL,
+            fingerprint TEXT NOT NULL,
+            enrolled_at TEXT NOT NULL,
+            revoked_at  TEXT
+        );
+        CREATE TABLE enrolment_codes (
+            code_hash  TEXT PRIMARY KEY,
+            kiosk_id   TEXT NOT NULL,
+            site       TEXT NOT NULL,
+            region     TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            expires_at TEXT NOT NULL,
+            used_at    TEXT
+        );
+        CREATE TABLE audit_log (
+            seq      INTEGER PRIMARY KEY AUTOINCREMENT,
+            at       TEXT NOT NULL,
+            actor    TEXT NOT NULL,
+            action   TEXT NOT NULL,
+            kiosk_id TEXT,
+            detail   TEXT NOT NULL DEFAULT ''
+        );
+        ALTER TABLE actions ADD COLUMN kiosk_id TEXT;",
+        ),
     ])
 }
 

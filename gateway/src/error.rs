@@ -15,6 +15,8 @@ pub enum GatewayError {
     DemoData(String),
     #[error("stored time: {0}")]
     StoredTime(String),
+    #[error("a kiosk's stored public key: {0}")]
+    StoredKey(String),
     #[error("stored data: {0}")]
     Json(#[from] serde_json::Error),
     #[error("card roots: {0}")]

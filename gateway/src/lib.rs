@@ -6,12 +6,14 @@
 mod actions;
 mod actor;
 mod announcements;
+mod audit;
 pub mod auth;
 pub mod card;
 mod challenge;
 mod contact;
 mod db;
 mod demo;
+pub mod devices;
 mod error;
 mod offers;
 mod operator;
@@ -95,7 +97,11 @@ pub struct AppState {
         actions::submit,
         tickets::mine,
         tickets::record_event,
-        operator::reopen_activity
+        operator::reopen_activity,
+        devices::enrol,
+        devices::issue_enrolment,
+        devices::revoke,
+        devices::list
     ),
     components(schemas(komek_api::ApiError, komek_api::ErrorCode))
 )]
@@ -128,9 +134,8 @@ pub fn build(config: GatewayConfig) -> Result<Router, GatewayError> {
         config: Arc::new(config),
         card_roots: Arc::new(card_roots),
     };
-    let mut router = Router::new()
-        .route("/healthz", get(health))
-        .route("/openapi.json", get(openapi))
+    // What kiosks ask: every request signed by an enrolled kiosk.
+    let kiosk_routes = Router::new()
         .route("/v1/auth/otp", post(auth::request_otp))
         .route("/v1/auth/otp/verify", post(auth::verify_otp))
         .route("/v1/auth/logout", post(auth::logout))
@@ -138,7 +143,6 @@ pub fn build(config: GatewayConfig) -> Result<Router, GatewayError> {
         .route("/v1/auth/card/verify", post(card::login::verify_login))
         .route("/v1/auth/qr", post(card::qr::start))
         .route("/v1/auth/qr/{session_id}", get(card::qr::login_state))
-        .route("/v1/egov/qr/{code}/approve", post(card::qr::egov_approve))
         .route("/v1/me", get(participant::profile))
         .route("/v1/me/activities", get(participant::activities))
         .route("/v1/me/principals", get(representation::principals))
@@ -157,6 +161,17 @@ pub fn build(config: GatewayConfig) -> Result<Router, GatewayError> {
         .route("/v1/announcements", get(announcements::list))
         .route("/v1/actions", post(actions::submit))
         .route("/v1/me/failure-requests", get(tickets::mine))
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            devices::authenticate,
+        ));
+    // What others ask: each route checks its own credential (an operator's, eGov Mobile's, or
+    // the enrolment code with the key it enrols).
+    let mut router = Router::new()
+        .route("/healthz", get(health))
+        .route("/openapi.json", get(openapi))
+        .route("/v1/devices/enrol", post(devices::enrol))
+        .route("/v1/egov/qr/{code}/approve", post(card::qr::egov_approve))
         .route(
             "/v1/operator/tickets/{reference}/events",
             post(tickets::record_event),
@@ -164,11 +179,22 @@ pub fn build(config: GatewayConfig) -> Result<Router, GatewayError> {
         .route(
             "/v1/operator/activities/{id}/reopen",
             post(operator::reopen_activity),
-        );
+        )
+        .route(
+            "/v1/operator/devices/enrolments",
+            post(devices::issue_enrolment),
+        )
+        .route("/v1/operator/devices", get(devices::list))
+        .route(
+            "/v1/operator/devices/{kiosk_id}/revoke",
+            post(devices::revoke),
+        )
+        .merge(kiosk_routes);
     if dev_endpoints {
         router = router
             .route("/dev/otp/{challenge_id}", get(auth::dev_otp))
-            .route("/dev/qr/{session_id}/approve", post(card::qr::dev_approve));
+            .route("/dev/qr/{session_id}/approve", post(card::qr::dev_approve))
+            .route("/dev/enrolments", post(devices::dev_issue_enrolment));
     }
     Ok(router.with_state(state))
 }

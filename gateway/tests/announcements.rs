@@ -12,7 +12,10 @@ use komek_api::{AnnouncementKind, Announcements};
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn announcements_are_public_newest_first_with_their_times() {
     let gw = start();
-    let answer: Announcements = reqwest::get(format!("{}/v1/announcements", gw.url))
+    let http = Kiosk::enrolled(&gw).await;
+    let answer: Announcements = http
+        .get(format!("{}/v1/announcements", gw.url))
+        .send()
         .await
         .unwrap()
         .json()

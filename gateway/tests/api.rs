@@ -59,7 +59,7 @@ async fn openapi_document_describes_every_endpoint() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn codes_are_rate_limited_per_iin_and_wrong_codes_burn_the_challenge() {
     let gw = start();
-    let http = reqwest::Client::new();
+    let http = Kiosk::enrolled(&gw).await;
 
     let unknown = request_code(&http, &gw, "000101500007").await;
     assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
@@ -118,7 +118,6 @@ fn submission(
 ) -> ActionSubmission {
     ActionSubmission {
         grant: session.grant.clone(),
-        device_id: "kiosk-test".into(),
         confirmed_at: chrono::Utc::now(),
         action: Action::SupplierChoice(SupplierChoice {
             activity_id: activity_id.into(),
@@ -137,7 +136,7 @@ fn submission(
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_action_is_applied_once_per_key_and_a_repeat_gets_the_same_answer() {
     let gw = start();
-    let http = reqwest::Client::new();
+    let http = Kiosk::enrolled(&gw).await;
     let session = login(&http, &gw, IIN).await;
     let activities: Vec<komek_api::Activity> =
         get_as(&http, &gw, &session, "/v1/me/activities").await;
@@ -145,7 +144,7 @@ async fn an_action_is_applied_once_per_key_and_a_repeat_gets_the_same_answer() {
         .iter()
         .find(|a| a.status == komek_api::ActivityStatus::AwaitingChoice)
         .unwrap();
-    let mut choice = first_offer_for(&gw, activity).await;
+    let mut choice = first_offer_for(&http, &gw, activity).await;
     sign(&http, &gw, &session, &mut choice).await;
     let body = common::submission(&session, Action::SupplierChoice(choice));
     let key = Uuid::now_v7();
@@ -208,7 +207,7 @@ async fn an_action_is_applied_once_per_key_and_a_repeat_gets_the_same_answer() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_action_whose_grant_has_expired_is_refused_with_what_to_do() {
     let gw = start_with(&["--grant-lifetime-secs", "1"]);
-    let http = reqwest::Client::new();
+    let http = Kiosk::enrolled(&gw).await;
     let session = login(&http, &gw, IIN).await;
     tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
     let body = submission(&session, "ipr-0001", "po-001", "sup-01", 1);
@@ -227,7 +226,7 @@ async fn an_action_whose_grant_has_expired_is_refused_with_what_to_do() {
 async fn only_a_blocked_choice_can_be_asked_to_be_activated_and_it_then_shows_requested() {
     use komek_api::{Activity, ActivityStatus, ChoiceActivation};
     let gw = start_with(&["--operator-token", "operator-test"]);
-    let http = reqwest::Client::new();
+    let http = Kiosk::enrolled(&gw).await;
     let session = login(&http, &gw, BLIND_PARTICIPANT).await;
     let activities: Vec<Activity> = get_as(&http, &gw, &session, "/v1/me/activities").await;
     let today = chrono::Utc::now().date_naive();
@@ -245,7 +244,6 @@ async fn only_a_blocked_choice_can_be_asked_to_be_activated_and_it_then_shows_re
         .find(|a| a.status == ActivityStatus::AwaitingChoice && !window_passed(a));
     let activate = |id: &str| ActionSubmission {
         grant: session.grant.clone(),
-        device_id: "kiosk-test".into(),
         confirmed_at: chrono::Utc::now(),
         action: Action::ChoiceActivation(ChoiceActivation {
             activity_id: id.into(),

@@ -14,8 +14,8 @@ use base64::engine::general_purpose::STANDARD;
 use chrono::{Duration, Utc};
 use common::*;
 use komek_api::{
-    Action, ActivityStatus, ApiError, ApplicationSignature, CardChallenge, CardChallengeRequest,
-    CardLogin, CardSignature, ErrorCode, LoginSession, Profile, SignatureAlgorithm, SupplierChoice,
+    Action, ActivityStatus, ApiError, ApplicationSignature, CardChallenge, CardLogin,
+    CardSignature, ErrorCode, LoginSession, Profile, SignatureAlgorithm, SupplierChoice,
     card_login_message,
 };
 use komek_virtual_card::{Authority, CardIdentity, CardKey, KeyKind};
@@ -71,18 +71,14 @@ fn start_trusting(root: &Authority) -> Gateway {
     start_with(&["--card-roots", pem.path().to_str().unwrap()])
 }
 
-async fn ask_challenge(http: &reqwest::Client, gw: &Gateway) -> reqwest::Response {
-    let body = CardChallengeRequest {
-        device_id: "kiosk-test".into(),
-    };
+async fn ask_challenge(http: &Kiosk, gw: &Gateway) -> reqwest::Response {
     http.post(format!("{}/v1/auth/card/challenge", gw.url))
-        .json(&body)
         .send()
         .await
         .unwrap()
 }
 
-async fn new_challenge(http: &reqwest::Client, gw: &Gateway) -> CardChallenge {
+async fn new_challenge(http: &Kiosk, gw: &Gateway) -> CardChallenge {
     let response = ask_challenge(http, gw).await;
     assert_eq!(response.status(), StatusCode::OK);
     response.json().await.unwrap()
@@ -103,7 +99,7 @@ fn nonce(challenge: &CardChallenge) -> Vec<u8> {
 }
 
 async fn send_login(
-    http: &reqwest::Client,
+    http: &Kiosk,
     gw: &Gateway,
     challenge_id: Uuid,
     signature: CardSignature,
@@ -121,7 +117,7 @@ async fn send_login(
 
 /// A fresh challenge signed by `key` and sent.
 async fn card_login(
-    http: &reqwest::Client,
+    http: &Kiosk,
     gw: &Gateway,
     key: &CardKey,
     algorithm: SignatureAlgorithm,
@@ -153,7 +149,7 @@ async fn rejected(response: reqwest::Response, words: &str) {
 async fn a_card_logs_in_once_per_challenge_and_its_session_reads_the_profile() {
     let pki = pki();
     let gw = start_trusting(&pki.root);
-    let http = reqwest::Client::new();
+    let http = Kiosk::enrolled(&gw).await;
 
     let challenge = new_challenge(&http, &gw).await;
     assert_eq!(nonce(&challenge).len(), 32);
@@ -188,7 +184,7 @@ async fn an_rsa_card_logs_in_with_pkcs1_and_with_pss() {
         )
         .unwrap();
     let gw = start_trusting(&pki.root);
-    let http = reqwest::Client::new();
+    let http = Kiosk::enrolled(&gw).await;
     for algorithm in [
         SignatureAlgorithm::RsaPkcs1Sha256,
         SignatureAlgorithm::RsaPssSha256,
@@ -215,7 +211,7 @@ async fn an_rsa_card_logs_in_with_pkcs1_and_with_pss() {
 async fn expired_foreign_forged_and_misused_certificates_are_refused_with_the_reason() {
     let pki = pki();
     let gw = start_trusting(&pki.root);
-    let http = reqwest::Client::new();
+    let http = Kiosk::enrolled(&gw).await;
 
     rejected(
         card_login(&http, &gw, &pki.expired.authentication, ECDSA).await,
@@ -271,7 +267,7 @@ async fn expired_foreign_forged_and_misused_certificates_are_refused_with_the_re
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn without_roots_card_login_is_not_configured() {
     let gw = start();
-    let http = reqwest::Client::new();
+    let http = Kiosk::enrolled(&gw).await;
     let response = ask_challenge(&http, &gw).await;
     let error = refused(response, StatusCode::SERVICE_UNAVAILABLE).await;
     assert_eq!(error.code, ErrorCode::CardRejected);
@@ -282,7 +278,7 @@ async fn without_roots_card_login_is_not_configured() {
     );
 }
 
-async fn card_session(http: &reqwest::Client, gw: &Gateway, card: &CardIdentity) -> LoginSession {
+async fn card_session(http: &Kiosk, gw: &Gateway, card: &CardIdentity) -> LoginSession {
     let response = card_login(http, gw, &card.authentication, ECDSA).await;
     assert_eq!(response.status(), StatusCode::OK);
     response.json().await.unwrap()
@@ -299,7 +295,7 @@ fn signed_by(key: &CardKey, choice: &SupplierChoice) -> SupplierChoice {
 }
 
 async fn submit(
-    http: &reqwest::Client,
+    http: &Kiosk,
     gw: &Gateway,
     session: &LoginSession,
     choice: SupplierChoice,
@@ -324,7 +320,7 @@ fn not_signed(answer: (StatusCode, String), words: &str) {
 async fn an_application_signed_with_the_card_is_accepted_only_as_signed_and_kept() {
     let pki = pki();
     let gw = start_trusting(&pki.root);
-    let http = reqwest::Client::new();
+    let http = Kiosk::enrolled(&gw).await;
     let session = card_session(&http, &gw, &pki.card).await;
     let choice = open_order(&http, &gw, &session).await;
     let signed = signed_by(&pki.card.signing, &choice);
@@ -382,7 +378,7 @@ async fn an_application_signed_with_the_card_is_accepted_only_as_signed_and_kept
 async fn an_application_signed_with_an_expired_card_is_refused() {
     let pki = pki();
     let gw = start_trusting(&pki.root);
-    let http = reqwest::Client::new();
+    let http = Kiosk::enrolled(&gw).await;
     let session = login(&http, &gw, IIN).await;
     let choice = open_order(&http, &gw, &session).await;
     let signed = signed_by(&pki.expired.signing, &choice);

@@ -16,7 +16,7 @@ use uuid::Uuid;
 const NEW_PHONE: &str = "+77019998877";
 
 async fn ask_code(
-    http: &reqwest::Client,
+    http: &Kiosk,
     gw: &Gateway,
     session: &LoginSession,
     phone: &str,
@@ -28,7 +28,7 @@ async fn ask_code(
 }
 
 async fn confirm(
-    http: &reqwest::Client,
+    http: &Kiosk,
     gw: &Gateway,
     session: &LoginSession,
     challenge: Uuid,
@@ -48,7 +48,6 @@ async fn confirm(
 fn change(session: &LoginSession, phone: Option<&str>, proof: Option<&str>) -> ActionSubmission {
     ActionSubmission {
         grant: session.grant.clone(),
-        device_id: "kiosk-test".into(),
         confirmed_at: chrono::Utc::now(),
         action: Action::ContactChange(ContactChange {
             phone: phone.map(Into::into),
@@ -62,7 +61,7 @@ fn change(session: &LoginSession, phone: Option<&str>, proof: Option<&str>) -> A
 
 /// Delivers a contact change (a new e-mail, and `phone` with `proof`) as the outbox would.
 async fn submit(
-    http: &reqwest::Client,
+    http: &Kiosk,
     gw: &Gateway,
     session: &LoginSession,
     phone: Option<&str>,
@@ -77,7 +76,7 @@ async fn submit(
     .await
 }
 
-async fn prove(http: &reqwest::Client, gw: &Gateway, session: &LoginSession) -> PhoneProof {
+async fn prove(http: &Kiosk, gw: &Gateway, session: &LoginSession) -> PhoneProof {
     let challenge: OtpChallenge = ask_code(http, gw, session, NEW_PHONE)
         .await
         .json()
@@ -96,7 +95,7 @@ async fn prove(http: &reqwest::Client, gw: &Gateway, session: &LoginSession) -> 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_profile_has_everything_the_rules_list() {
     let gw = start();
-    let http = reqwest::Client::new();
+    let http = Kiosk::enrolled(&gw).await;
     let session = login(&http, &gw, IIN).await;
     let me: Profile = get_as(&http, &gw, &session, "/v1/me").await;
     assert_eq!(me.iin, IIN);
@@ -109,7 +108,7 @@ async fn the_profile_has_everything_the_rules_list() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_new_phone_replaces_the_old_one_only_with_the_code_sent_to_it() {
     let gw = start();
-    let http = reqwest::Client::new();
+    let http = Kiosk::enrolled(&gw).await;
     let session = login(&http, &gw, IIN).await;
     let before: Profile = get_as(&http, &gw, &session, "/v1/me").await;
 
@@ -162,7 +161,7 @@ async fn a_new_phone_replaces_the_old_one_only_with_the_code_sent_to_it() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_proof_holds_for_its_own_number_and_person_only() {
     let gw = start();
-    let http = reqwest::Client::new();
+    let http = Kiosk::enrolled(&gw).await;
     let session = login(&http, &gw, IIN).await;
     let proof = prove(&http, &gw, &session).await;
 

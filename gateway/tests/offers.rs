@@ -14,16 +14,12 @@ use komek_api::{
 use reqwest::StatusCode;
 use uuid::Uuid;
 
-async fn offers(
-    http: &reqwest::Client,
-    gw: &Gateway,
-    session: &LoginSession,
-) -> Vec<ProactiveOffer> {
+async fn offers(http: &Kiosk, gw: &Gateway, session: &LoginSession) -> Vec<ProactiveOffer> {
     get_as(http, gw, session, "/v1/me/offers").await
 }
 
 /// The parent's offer, as listed to her.
-async fn the_offer(http: &reqwest::Client, gw: &Gateway, session: &LoginSession) -> ProactiveOffer {
+async fn the_offer(http: &Kiosk, gw: &Gateway, session: &LoginSession) -> ProactiveOffer {
     let mut listed = offers(http, gw, session).await;
     assert_eq!(listed.len(), 1);
     listed.remove(0)
@@ -47,7 +43,7 @@ fn answer_body(
 
 /// Delivers an answer under a new key.
 async fn answer(
-    http: &reqwest::Client,
+    http: &Kiosk,
     gw: &Gateway,
     session: &LoginSession,
     offer_id: &str,
@@ -65,7 +61,7 @@ fn code_of(text: &str) -> ErrorCode {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_offer_is_listed_to_the_person_it_was_sent_to_only() {
     let gw = start();
-    let http = reqwest::Client::new();
+    let http = Kiosk::enrolled(&gw).await;
     let parent = login(&http, &gw, PARENT).await;
     let offer = the_offer(&http, &gw, &parent).await;
     assert_eq!(offer.status, OfferStatus::AwaitingAnswer);
@@ -118,7 +114,7 @@ async fn the_offer_is_listed_to_the_person_it_was_sent_to_only() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn consent_with_an_account_accepts_the_offer_once() {
     let gw = start();
-    let http = reqwest::Client::new();
+    let http = Kiosk::enrolled(&gw).await;
     let parent = login(&http, &gw, PARENT).await;
     let offer = the_offer(&http, &gw, &parent).await;
     let account = offer.accounts[1].id.clone();
@@ -162,7 +158,7 @@ async fn consent_with_an_account_accepts_the_offer_once() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn consent_without_an_account_awaits_one() {
     let gw = start();
-    let http = reqwest::Client::new();
+    let http = Kiosk::enrolled(&gw).await;
     let parent = login(&http, &gw, PARENT).await;
     let offer = the_offer(&http, &gw, &parent).await;
     let (status, text) = answer(&http, &gw, &parent, &offer.id, true, None).await;
@@ -176,7 +172,7 @@ async fn consent_without_an_account_awaits_one() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_refusal_is_recorded() {
     let gw = start();
-    let http = reqwest::Client::new();
+    let http = Kiosk::enrolled(&gw).await;
     let parent = login(&http, &gw, PARENT).await;
     let offer = the_offer(&http, &gw, &parent).await;
 
@@ -196,7 +192,7 @@ async fn a_refusal_is_recorded() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_unknown_account_another_persons_offer_or_acting_for_someone_are_refused() {
     let gw = start();
-    let http = reqwest::Client::new();
+    let http = Kiosk::enrolled(&gw).await;
     let parent = login(&http, &gw, PARENT).await;
     let offer = the_offer(&http, &gw, &parent).await;
 

@@ -7,20 +7,14 @@
 mod common;
 
 use common::*;
-use komek_api::{
-    ApiError, ErrorCode, Profile, QrApproval, QrLoginRequest, QrLoginStart, QrLoginState,
-};
+use komek_api::{ApiError, ErrorCode, Profile, QrApproval, QrLoginStart, QrLoginState};
 use reqwest::StatusCode;
 use uuid::Uuid;
 
 const TOKEN: &str = "egov-test-token";
 
-async fn start_qr(http: &reqwest::Client, gw: &Gateway) -> QrLoginStart {
-    let body = QrLoginRequest {
-        device_id: "kiosk-test".into(),
-    };
+async fn start_qr(http: &Kiosk, gw: &Gateway) -> QrLoginStart {
     http.post(format!("{}/v1/auth/qr", gw.url))
-        .json(&body)
         .send()
         .await
         .unwrap()
@@ -29,7 +23,7 @@ async fn start_qr(http: &reqwest::Client, gw: &Gateway) -> QrLoginStart {
         .unwrap()
 }
 
-async fn state(http: &reqwest::Client, gw: &Gateway, start: &QrLoginStart) -> QrLoginState {
+async fn state(http: &Kiosk, gw: &Gateway, start: &QrLoginStart) -> QrLoginState {
     let url = format!("{}/v1/auth/qr/{}", gw.url, start.session_id);
     let response = http.get(url).send().await.unwrap();
     assert_eq!(response.status(), StatusCode::OK);
@@ -45,7 +39,7 @@ fn scanned(start: &QrLoginStart) -> Uuid {
 
 /// `POST path` approving for `iin`, with `token` as the bearer when given.
 async fn approve(
-    http: &reqwest::Client,
+    http: &Kiosk,
     gw: &Gateway,
     path: &str,
     token: Option<&str>,
@@ -68,7 +62,7 @@ async fn code_of(response: reqwest::Response, status: StatusCode) -> ErrorCode {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_approved_qr_login_hands_its_session_over_once() {
     let gw = start_with(&["--egov-token", TOKEN]);
-    let http = reqwest::Client::new();
+    let http = Kiosk::enrolled(&gw).await;
     let start = start_qr(&http, &gw).await;
     assert!(start.expires_at > chrono::Utc::now());
     // Whoever photographs the screen learns the code, never the session id it is read by.
@@ -119,7 +113,7 @@ async fn an_approved_qr_login_hands_its_session_over_once() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_expired_qr_code_cannot_be_approved() {
     let gw = start_with(&["--egov-token", TOKEN, "--qr-lifetime-secs", "1"]);
-    let http = reqwest::Client::new();
+    let http = Kiosk::enrolled(&gw).await;
     let start = start_qr(&http, &gw).await;
     tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
     let path = format!("/v1/egov/qr/{}/approve", scanned(&start));
@@ -133,9 +127,8 @@ async fn an_expired_qr_code_cannot_be_approved() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_demo_approves_only_with_dev_endpoints_and_egov_only_with_a_token() {
-    let http = reqwest::Client::new();
-
     let demo = start();
+    let http = Kiosk::enrolled(&demo).await;
     let start = start_qr(&http, &demo).await;
     let path = format!("/v1/egov/qr/{}/approve", scanned(&start));
     // No eGov token configured: nobody's is right.
@@ -149,7 +142,8 @@ async fn the_demo_approves_only_with_dev_endpoints_and_egov_only_with_a_token() 
         QrLoginState::Approved { .. }
     ));
 
-    let production = start_without_dev_endpoints(&[]);
+    let production = start_without_dev_endpoints(&["--operator-token", OPERATOR_TOKEN]);
+    let http = Kiosk::enrolled_by_operator(&production, OPERATOR_TOKEN, "kiosk-test").await;
     let start = start_qr(&http, &production).await;
     let dev = format!("/dev/qr/{}/approve", start.session_id);
     let absent = approve(&http, &production, &dev, None, IIN).await;

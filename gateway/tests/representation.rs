@@ -17,7 +17,7 @@ use uuid::Uuid;
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_representative_lists_the_people_they_act_for() {
     let gw = start();
-    let http = reqwest::Client::new();
+    let http = Kiosk::enrolled(&gw).await;
 
     let parent = login(&http, &gw, PARENT).await;
     let principals: Vec<Principal> = get_as(&http, &gw, &parent, "/v1/me/principals").await;
@@ -56,7 +56,7 @@ async fn a_representative_lists_the_people_they_act_for() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_representative_reads_the_principals_data_and_no_one_elses() {
     let gw = start();
-    let http = reqwest::Client::new();
+    let http = Kiosk::enrolled(&gw).await;
     let parent = login(&http, &gw, PARENT).await;
 
     let own: Vec<Activity> = get_as(&http, &gw, &parent, "/v1/me/activities").await;
@@ -94,7 +94,7 @@ async fn a_representative_reads_the_principals_data_and_no_one_elses() {
 
 /// The child's open supplier choice, and an order for it at a supplier's price.
 async fn order_for_child(
-    http: &reqwest::Client,
+    http: &Kiosk,
     gw: &Gateway,
     session: &komek_api::LoginSession,
 ) -> (String, SupplierChoice) {
@@ -107,13 +107,16 @@ async fn order_for_child(
         .iter()
         .find(|a| a.status == ActivityStatus::AwaitingChoice)
         .expect("the demo child has a supplier to choose");
-    (activity.id.clone(), first_offer_for(gw, activity).await)
+    (
+        activity.id.clone(),
+        first_offer_for(http, gw, activity).await,
+    )
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_action_for_a_principal_is_applied_to_them_and_records_who_did_it() {
     let gw = start();
-    let http = reqwest::Client::new();
+    let http = Kiosk::enrolled(&gw).await;
     let parent = login(&http, &gw, PARENT).await;
     let (activity_id, mut choice) = order_for_child(&http, &gw, &parent).await;
     // The representative signs: the code goes to her own phone.
@@ -188,7 +191,7 @@ async fn an_action_for_a_principal_is_applied_to_them_and_records_who_did_it() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_trustee_changes_the_principals_contacts_not_their_own() {
     let gw = start();
-    let http = reqwest::Client::new();
+    let http = Kiosk::enrolled(&gw).await;
     let trustee = login(&http, &gw, TRUSTEE).await;
     let mut body = submission(
         &trustee,

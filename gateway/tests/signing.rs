@@ -18,7 +18,7 @@ fn submission(session: &LoginSession, choice: SupplierChoice) -> ActionSubmissio
     common::submission(session, Action::SupplierChoice(choice))
 }
 
-async fn refusal(http: &reqwest::Client, gw: &Gateway, body: &ActionSubmission) -> ApiError {
+async fn refusal(http: &Kiosk, gw: &Gateway, body: &ActionSubmission) -> ApiError {
     let (status, text) = post_action(http, &gw.url, Uuid::now_v7(), body).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{text}");
     serde_json::from_str(&text).unwrap()
@@ -27,7 +27,7 @@ async fn refusal(http: &reqwest::Client, gw: &Gateway, body: &ActionSubmission) 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_choice_is_accepted_only_with_a_signature_of_exactly_its_fields() {
     let gw = start();
-    let http = reqwest::Client::new();
+    let http = Kiosk::enrolled(&gw).await;
     let session = login(&http, &gw, IIN).await;
     let choice = open_order(&http, &gw, &session).await;
 
@@ -74,7 +74,7 @@ async fn a_choice_is_accepted_only_with_a_signature_of_exactly_its_fields() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_signing_code_signs_only_for_its_person_and_never_logs_in() {
     let gw = start();
-    let http = reqwest::Client::new();
+    let http = Kiosk::enrolled(&gw).await;
     let session = login(&http, &gw, IIN).await;
     let other = login(&http, &gw, BLIND_PARTICIPANT).await;
     let choice = open_order(&http, &gw, &session).await;

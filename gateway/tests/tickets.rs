@@ -18,7 +18,7 @@ const OTHER_IIN: &str = BLIND_PARTICIPANT;
 const OPERATOR_TOKEN: &str = "operator-secret-for-tests";
 
 async fn submit(
-    http: &reqwest::Client,
+    http: &Kiosk,
     gw: &Gateway,
     session: &LoginSession,
     request: FailureRequest,
@@ -27,7 +27,6 @@ async fn submit(
         .header("Idempotency-Key", Uuid::now_v7().to_string())
         .json(&ActionSubmission {
             grant: session.grant.clone(),
-            device_id: "kiosk-test".into(),
             confirmed_at: chrono::Utc::now(),
             action: Action::FailureRequest(request),
             acting_for: None,
@@ -38,12 +37,12 @@ async fn submit(
         .unwrap()
 }
 
-async fn my_tickets(http: &reqwest::Client, gw: &Gateway, session: &LoginSession) -> Vec<Ticket> {
+async fn my_tickets(http: &Kiosk, gw: &Gateway, session: &LoginSession) -> Vec<Ticket> {
     get_as(http, gw, session, "/v1/me/failure-requests").await
 }
 
 async fn operator(
-    http: &reqwest::Client,
+    http: &Kiosk,
     gw: &Gateway,
     token: Option<&str>,
     reference: &str,
@@ -61,7 +60,7 @@ async fn operator(
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_failure_request_becomes_a_ticket_that_operators_move_on_in_order() {
     let gw = start_with(&["--operator-token", OPERATOR_TOKEN]);
-    let http = reqwest::Client::new();
+    let http = Kiosk::enrolled(&gw).await;
     let session = login(&http, &gw, IIN).await;
 
     // "Other" needs words; a too-short phone is refused; nothing is stored for either.
@@ -186,7 +185,6 @@ async fn a_failure_request_becomes_a_ticket_that_operators_move_on_in_order() {
 fn anonymous(phone: Option<&str>) -> ActionSubmission {
     ActionSubmission {
         grant: String::new(),
-        device_id: "kiosk-test".into(),
         confirmed_at: chrono::Utc::now(),
         action: Action::FailureRequest(FailureRequest {
             problem: FailureProblem::CannotLogIn,
@@ -203,7 +201,7 @@ fn anonymous(phone: Option<&str>) -> ActionSubmission {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_failure_can_be_reported_without_logging_in_with_a_phone_to_call_back() {
     let gw = start_with(&["--operator-token", OPERATOR_TOKEN]);
-    let http = reqwest::Client::new();
+    let http = Kiosk::enrolled(&gw).await;
 
     // Without a phone there is no one to answer: refused like any action without authority.
     let (status, text) = post_action(&http, &gw.url, Uuid::now_v7(), &anonymous(None)).await;

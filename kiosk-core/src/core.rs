@@ -24,9 +24,11 @@ use sha2::{Digest, Sha256};
 use uuid::Uuid;
 use zeroize::{Zeroize, ZeroizeOnDrop};
 
+use crate::enrolment::Enrolment;
+use crate::identity::{DeviceIdentity, IDENTITY_FILE};
 use crate::portal::{
-    PortalClient, PortalError, activity_from_wire, announcements_from_wire, catalogue_from_wire,
-    offer_from_wire, principal_from_wire, profile_from_wire,
+    DeviceSigner, PortalClient, PortalError, activity_from_wire, announcements_from_wire,
+    catalogue_from_wire, offer_from_wire, principal_from_wire, profile_from_wire,
 };
 use crate::store::{self, ActionStatus, QueuedAction, StoreError};
 use crate::sync::{ANNOUNCEMENTS_KEY, CATALOGUE_KEY, SyncShared, SyncStatus};
@@ -43,8 +45,6 @@ pub struct CoreConfig {
     pub gateway_url: String,
     /// The CA (PEM) the gateway's certificate must chain to; required for `https://`.
     pub gateway_ca: Option<Vec<u8>>,
-    /// This kiosk's identity, bound into every grant.
-    pub device_id: String,
     /// The gateway is a development one (the embedded demo): one-time codes can be shown.
     pub demo: bool,
     /// How long one request may take (`portal::DEFAULT_REQUEST_TIMEOUT` normally).
@@ -64,6 +64,29 @@ pub enum CoreError {
     Gateway(#[from] crate::portal::EndpointError),
     #[error("working-day calendar: {0}")]
     Calendar(#[from] CalendarError),
+}
+
+/// Why the kiosk could not be enrolled.
+#[derive(Debug, thiserror::Error)]
+pub enum EnrolError {
+    /// The gateway refused the code (unknown, used or expired) or the kiosk's key.
+    #[error("the gateway refused the enrolment: {0}")]
+    Refused(PortalError),
+    /// No answer, or not one that can be read: trying again may work.
+    #[error("the gateway could not be asked: {0}")]
+    Offline(PortalError),
+    #[error("the enrolment could not be kept: {0}")]
+    Store(#[from] StoreError),
+}
+
+impl From<PortalError> for EnrolError {
+    fn from(e: PortalError) -> Self {
+        if matches!(e, PortalError::Refused { .. }) {
+            EnrolError::Refused(e)
+        } else {
+            EnrolError::Offline(e)
+        }
+    }
 }
 
 /// Why a login step failed, in terms a screen can explain.
@@ -205,10 +228,10 @@ impl std::fmt::Debug for Visit {
 }
 
 /// The key that keeps one participant's actions in order in the outbox without storing the
-/// IIN: a hash salted with the device id.
-pub fn participant_key(iin: &Iin, device_id: &str) -> String {
+/// IIN: a hash salted with the kiosk's own (its key's fingerprint).
+pub fn participant_key(iin: &Iin, kiosk_salt: &str) -> String {
     let mut h = Sha256::new();
-    h.update(device_id.as_bytes());
+    h.update(kiosk_salt.as_bytes());
     h.update(iin.digits().as_bytes());
     hex::encode(&h.finalize()[..12])
 }
@@ -245,21 +268,90 @@ pub enum AnonymousReportError {
 pub struct Core {
     shared: Arc<SyncShared>,
     config: CoreConfig,
+    /// Where an operator enrolled this kiosk; `None` until then.
+    enrolment: std::sync::RwLock<Option<Enrolment>>,
     /// Astana working days, for the deadlines of technical-failure requests.
     calendar: WorkCalendar,
 }
 
 impl Core {
+    /// Opens the kiosk's data: its outbox and cache, its key (made at the first start) and its
+    /// enrolment. A damaged enrolment counts as none, so a technician can enrol it again; a
+    /// damaged key is an error (a new key would be another kiosk).
     pub fn open(config: CoreConfig) -> Result<Self, CoreError> {
         let (outbox, cache) = store::open(&config.data_dir)?;
         let endpoint =
             crate::portal::Endpoint::new(&config.gateway_url, config.gateway_ca.as_deref())?;
-        let portal = PortalClient::new(&endpoint, config.request_timeout)?;
+        let identity = DeviceIdentity::load_or_create(&config.data_dir.join(IDENTITY_FILE))?;
+        let enrolment = Enrolment::load(&config.data_dir).unwrap_or_else(|e| {
+            tracing::error!(error = %e, "the enrolment cannot be read: not enrolled");
+            None
+        });
+        let signer = DeviceSigner::new(
+            Arc::new(identity),
+            enrolment.as_ref().map(|e| e.kiosk_id.clone()),
+        );
+        let portal = PortalClient::new(&endpoint, config.request_timeout, signer)?;
         Ok(Core {
             shared: SyncShared::new(outbox, cache, portal),
             config,
+            enrolment: std::sync::RwLock::new(enrolment),
             calendar: WorkCalendar::kazakhstan()?,
         })
+    }
+
+    /// Where an operator enrolled this kiosk, if one has.
+    pub fn enrolment(&self) -> Option<Enrolment> {
+        self.enrolment
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone()
+    }
+
+    /// The kiosk's key and its view of the gateway's clock.
+    pub fn signer(&self) -> &DeviceSigner {
+        self.portal().signer()
+    }
+
+    /// Enrols the kiosk with an operator's one-time `code`: from the answer on, every request
+    /// is made as the kiosk the gateway recorded.
+    pub async fn enrol(&self, code: &str) -> Result<Enrolment, EnrolError> {
+        let place = self.portal().enrol(code).await?;
+        let enrolment = Enrolment {
+            kiosk_id: place.kiosk_id,
+            site: place.site,
+            region: place.region,
+            enrolled_at: Utc::now(),
+        };
+        enrolment.save(&self.config.data_dir)?;
+        self.signer().set_kiosk_id(enrolment.kiosk_id.clone());
+        *self
+            .enrolment
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(enrolment.clone());
+        tracing::info!(kiosk = %enrolment.kiosk_id, site = %enrolment.site, "enrolled");
+        // What waited for the kiosk to be known goes now.
+        self.shared.outbox().bring_forward(Utc::now())?;
+        self.shared.wake();
+        Ok(enrolment)
+    }
+
+    #[cfg(feature = "demo")]
+    /// A development gateway only: enrols this kiosk as `kiosk_id` with a code from the
+    /// gateway's development endpoint (the embedded demo and the tests).
+    pub async fn enrol_on_demo_gateway(&self, kiosk_id: &str) -> Result<Enrolment, EnrolError> {
+        let place = api::DevicePlace {
+            kiosk_id: kiosk_id.to_string(),
+            site: "Demo service centre".into(),
+            region: self.config.region.clone(),
+        };
+        let code = self.portal().dev_enrolment_code(&place).await?;
+        self.enrol(&code.code).await
+    }
+
+    /// What salts the outbox's participant keys: the kiosk's key, stable for its life.
+    fn kiosk_salt(&self) -> String {
+        self.signer().identity().fingerprint()
     }
 
     /// Astana's working days: the deadlines of failure requests and of proactive offers.
@@ -284,10 +376,7 @@ impl Core {
     }
 
     pub async fn request_code(&self, iin: &Iin) -> Result<Challenge, LoginError> {
-        let answer = self
-            .portal()
-            .request_code(&iin.digits(), &self.config.device_id)
-            .await;
+        let answer = self.portal().request_code(&iin.digits()).await;
         self.shared.report_outcome(&answer);
         let c = answer?;
         tracing::info!(iin = %iin, "one-time code requested");
@@ -419,6 +508,13 @@ impl Core {
         if let Err(e) = self.portal().logout(&session_token).await {
             tracing::info!(error = %e, "logout not confirmed by the gateway; its session expires by itself");
         }
+    }
+
+    #[cfg(feature = "demo")]
+    /// The visit's grant, for harnesses that queue actions with [`Core::queue_action`] from
+    /// another process (the queue agent, the queue benchmark).
+    pub fn grant_of(visit: &Visit) -> String {
+        visit.credentials.grant.clone()
     }
 
     /// The token to end a visit's session with, taken before the visit is dropped.
@@ -557,7 +653,7 @@ impl Core {
         action: api::Action,
         now: DateTime<Utc>,
     ) -> Result<Uuid, StoreError> {
-        let key = participant_key(participant, &self.config.device_id);
+        let key = participant_key(participant, &self.kiosk_salt());
         self.enqueue(
             QueueKey::Participant(&key),
             self.submission(grant, action, now),
@@ -584,7 +680,7 @@ impl Core {
         submission.assistant_present = visit.assistant_present;
         // One queue per person the actions apply to, so they arrive in the order confirmed.
         let applies_to = acting_for.map_or(&visit.iin, |p| &p.iin);
-        let key = participant_key(applies_to, &self.config.device_id);
+        let key = participant_key(applies_to, &self.kiosk_salt());
         self.enqueue(QueueKey::Participant(&key), submission)
     }
 
@@ -596,7 +692,6 @@ impl Core {
     ) -> api::ActionSubmission {
         api::ActionSubmission {
             grant: grant.to_string(),
-            device_id: self.config.device_id.clone(),
             confirmed_at: now,
             action,
             acting_for: None,

@@ -16,9 +16,21 @@ pub fn report(data_dir: &Path) -> Result<String, StoreError> {
     let counts = outbox.counts()?;
     let mut out = String::new();
     let _ = writeln!(out, "Komek kiosk diagnostics — {}", data_dir.display());
-    if let Ok(id) = std::fs::read_to_string(data_dir.join("device-id")) {
-        let _ = writeln!(out, "device: {}", id.trim());
-    }
+    let _ = match crate::enrolment::Enrolment::load(data_dir) {
+        Ok(Some(e)) => writeln!(
+            out,
+            "enrolled as {} at {} ({}), {}",
+            e.kiosk_id,
+            e.site,
+            e.region,
+            time_text(e.enrolled_at)
+        ),
+        Ok(None) => writeln!(
+            out,
+            "not enrolled: out of service until an operator's code is typed"
+        ),
+        Err(e) => writeln!(out, "enrolment: damaged ({e}); enrol again"),
+    };
     let identity = data_dir.join(crate::identity::IDENTITY_FILE);
     let _ = match crate::identity::DeviceIdentity::load(&identity) {
         Ok(key) => writeln!(out, "device identity: {}", key.fingerprint()),

@@ -9,7 +9,6 @@ use chacha20poly1305::aead::OsRng;
 use p256::ecdsa::signature::Signer;
 use p256::ecdsa::{DerSignature, SigningKey};
 use p256::pkcs8::{DecodePrivateKey, EncodePrivateKey, EncodePublicKey};
-use sha2::{Digest, Sha256};
 
 use crate::store::StoreError;
 
@@ -56,15 +55,9 @@ impl DeviceIdentity {
             .unwrap_or_default()
     }
 
-    /// The first 16 bytes of the public key's SHA-256, in groups of four hex digits: short
-    /// enough to read aloud and compare with the gateway's record.
+    /// The public key's fingerprint, as the gateway's device list shows it.
     pub fn fingerprint(&self) -> String {
-        let digest = Sha256::digest(self.public_key_der());
-        digest[..16]
-            .chunks(2)
-            .map(hex::encode)
-            .collect::<Vec<_>>()
-            .join(" ")
+        komek_api::key_fingerprint(&self.public_key_der())
     }
 
     /// `message` signed with the kiosk's key (ECDSA P-256 with SHA-256, DER).

@@ -7,6 +7,7 @@ pub mod assets;
 pub mod cards;
 pub mod core;
 pub mod diagnostics;
+pub mod enrolment;
 pub mod identity;
 pub mod portal;
 pub mod qr;

@@ -8,7 +8,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use komek_api::{Action, ActionSubmission, ContactChange, IDEMPOTENCY_KEY_HEADER};
+use komek_api::{Action, ActionSubmission, ContactChange};
 use komek_domain::Iin;
 use komek_e2e::{GatewayProcess, free_port, login_grant};
 use komek_kiosk_core::core::{Core, CoreConfig};
@@ -16,7 +16,6 @@ use komek_kiosk_core::store::{DeviceKey, Outbox};
 use uuid::Uuid;
 
 const IIN: &str = "880209422641";
-const DEVICE: &str = "kiosk-bench";
 const ENQUEUES: usize = 2_000;
 const DRAIN: usize = 10_000;
 
@@ -85,30 +84,36 @@ fn main() -> anyhow::Result<()> {
 
     // 2. Drain to a local gateway, and the gateway's own accept rate beside it.
     let gateway = GatewayProcess::start(&dir.path().join("gateway.db"), free_port()?)?;
-    let grant = login_grant(&gateway.url(), IIN, DEVICE)?;
+    let kiosk_dir = dir.path().join("kiosk");
+    let grant = login_grant(&gateway.url(), &kiosk_dir, IIN)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()?;
+    let core = Arc::new(Core::open(CoreConfig {
+        data_dir: kiosk_dir,
+        gateway_url: gateway.url(),
+        gateway_ca: None,
+        demo: false,
+        request_timeout: komek_kiosk_core::portal::DEFAULT_REQUEST_TIMEOUT,
+        region: "KZ-35".into(),
+    })?);
 
-    let http = reqwest::Client::new();
+    // Signed as the kiosk, as every request is, by the kiosk's own client.
     let start = Instant::now();
     runtime.block_on(async {
         for i in 0..DRAIN {
             let submission = ActionSubmission {
                 grant: grant.clone(),
-                device_id: DEVICE.into(),
                 confirmed_at: chrono::Utc::now(),
                 action: contact(i),
                 acting_for: None,
                 assistant_present: false,
             };
-            http.post(format!("{}/v1/actions", gateway.url()))
-                .header(IDEMPOTENCY_KEY_HEADER, Uuid::now_v7().to_string())
-                .json(&submission)
-                .send()
-                .await?
-                .error_for_status()?;
+            core.sync()
+                .portal
+                .submit_action(Uuid::now_v7(), &serde_json::to_string(&submission)?)
+                .await?;
         }
         anyhow::Ok(())
     })?;
@@ -119,15 +124,6 @@ fn main() -> anyhow::Result<()> {
         None,
     );
 
-    let core = Arc::new(Core::open(CoreConfig {
-        data_dir: dir.path().join("kiosk"),
-        gateway_url: gateway.url(),
-        gateway_ca: None,
-        device_id: DEVICE.into(),
-        demo: false,
-        request_timeout: komek_kiosk_core::portal::DEFAULT_REQUEST_TIMEOUT,
-        region: "KZ-35".into(),
-    })?);
     let iin = Iin::parse(IIN).map_err(|e| anyhow::anyhow!("{e}"))?;
     for i in 0..DRAIN {
         core.queue_action(&iin, &grant, contact(i), chrono::Utc::now())?;

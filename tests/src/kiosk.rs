@@ -8,7 +8,7 @@ use anyhow::Context;
 use komek_domain::{Iin, Order};
 use komek_kiosk::AppWindow;
 use komek_kiosk::bridge::{Aids, Kiosk, SystemClock};
-use komek_kiosk_core::core::{Core, CoreConfig, SignedApplication, Visit};
+use komek_kiosk_core::core::{Core, CoreConfig, EnrolError, SignedApplication, Visit};
 
 pub struct KioskCore {
     pub core: Arc<Core>,
@@ -34,8 +34,31 @@ impl KioskCore {
     }
 
     /// Opens the kiosk's data with no delivery worker, trusting the gateway's certificate by
-    /// `gateway_ca` (PEM).
+    /// `gateway_ca` (PEM), enrolled on the demo gateway (through its development endpoint).
     pub fn trusting(
+        gateway_url: String,
+        gateway_ca: Option<Vec<u8>>,
+        data_dir: &Path,
+    ) -> anyhow::Result<Self> {
+        let kiosk = Self::unenrolled(gateway_url, gateway_ca, data_dir)?;
+        if kiosk.core.enrolment().is_none() {
+            let id = test_kiosk_id(&kiosk.core);
+            // A kiosk that cannot reach its gateway (another CA, a dead network) stays
+            // unenrolled: what it tries is refused before the gateway sees it anyway.
+            match kiosk
+                .runtime
+                .block_on(kiosk.core.enrol_on_demo_gateway(&id))
+            {
+                Ok(_) | Err(EnrolError::Offline(_)) => {}
+                Err(e) => anyhow::bail!("enrolling the test kiosk: {e}"),
+            }
+        }
+        Ok(kiosk)
+    }
+
+    /// Opens the kiosk's data with no delivery worker and enrols it nowhere: as a kiosk is
+    /// before a technician types the operator's code (or as it was left).
+    pub fn unenrolled(
         gateway_url: String,
         gateway_ca: Option<Vec<u8>>,
         data_dir: &Path,
@@ -48,7 +71,6 @@ impl KioskCore {
             data_dir: data_dir.to_path_buf(),
             gateway_url,
             gateway_ca,
-            device_id: "kiosk-e2e".into(),
             demo: true,
             request_timeout: komek_kiosk_core::portal::DEFAULT_REQUEST_TIMEOUT,
             region: "KZ-35".into(),
@@ -65,6 +87,12 @@ impl KioskCore {
     pub fn window(&self) -> anyhow::Result<(AppWindow, Kiosk)> {
         window(&self.core, &self.runtime)
     }
+}
+
+/// An id of the kiosk's own, from its key, so kiosks of one test never take each other's.
+fn test_kiosk_id(core: &Core) -> String {
+    let fingerprint = core.signer().identity().fingerprint().replace(' ', "");
+    format!("kiosk-e2e-{}", &fingerprint[..12])
 }
 
 /// The kiosk's window over `core`, on Slint's headless testing backend, with the system clock

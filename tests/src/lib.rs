@@ -63,13 +63,21 @@ impl GatewayProcess {
 
     /// The same, serving HTTPS with `tls`'s certificate and key.
     pub fn start_tls(db: &Path, port: u16, tls: &tls::ServerFiles) -> anyhow::Result<Self> {
+        Self::start_tls_with(db, port, tls, &[])
+    }
+
+    /// HTTPS with `tls`'s certificate and key, and extra command-line flags.
+    pub fn start_tls_with(
+        db: &Path,
+        port: u16,
+        tls: &tls::ServerFiles,
+        extra: &[&str],
+    ) -> anyhow::Result<Self> {
         let (cert, key) = (tls.certificate.display(), tls.key.display());
         let (cert, key) = (cert.to_string(), key.to_string());
-        let mut gateway = Self::start_with(
-            db,
-            port,
-            &["--tls-cert", cert.as_str(), "--tls-key", key.as_str()],
-        )?;
+        let mut args = vec!["--tls-cert", cert.as_str(), "--tls-key", key.as_str()];
+        args.extend_from_slice(extra);
+        let mut gateway = Self::start_with(db, port, &args)?;
         gateway.https = true;
         Ok(gateway)
     }
@@ -157,6 +165,19 @@ pub fn applied_contact_changes(gateway_db: &Path) -> anyhow::Result<Vec<String>>
     Ok(keys)
 }
 
+/// The kiosk built without the demo feature, which `scripts/test` builds on its own and names
+/// in `KOMEK_PRODUCTION_KIOSK`.
+pub fn production_kiosk() -> anyhow::Result<PathBuf> {
+    let path = std::env::var_os("KOMEK_PRODUCTION_KIOSK")
+        .map(PathBuf::from)
+        .context(
+            "KOMEK_PRODUCTION_KIOSK names the kiosk built without the demo feature; \
+             scripts/test sets it",
+        )?;
+    anyhow::ensure!(path.is_file(), "{} is not there", path.display());
+    Ok(path)
+}
+
 /// (id, state, attempts) of every row of a kiosk's outbox.
 pub fn outbox_rows(data_dir: &Path) -> anyhow::Result<Vec<(String, String, i64)>> {
     let conn = rusqlite::Connection::open(data_dir.join("outbox.db"))?;
@@ -179,45 +200,13 @@ pub fn wait_until(limit: Duration, mut done: impl FnMut() -> bool) -> bool {
     done()
 }
 
-/// Logs a demo participant in through the development endpoint and returns the grant, bound
-/// to `device_id`, that queued actions carry.
-pub fn login_grant(gateway_url: &str, iin: &str, device_id: &str) -> anyhow::Result<String> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
-    runtime.block_on(async {
-        let http = reqwest::Client::new();
-        let challenge: komek_api::OtpChallenge = http
-            .post(format!("{gateway_url}/v1/auth/otp"))
-            .json(&komek_api::OtpRequest {
-                iin: iin.into(),
-                device_id: device_id.into(),
-            })
-            .send()
-            .await?
-            .error_for_status()?
-            .json()
-            .await?;
-        let code: komek_api::DevOtp = http
-            .get(format!("{gateway_url}/dev/otp/{}", challenge.challenge_id))
-            .send()
-            .await?
-            .error_for_status()?
-            .json()
-            .await?;
-        let session: komek_api::LoginSession = http
-            .post(format!("{gateway_url}/v1/auth/otp/verify"))
-            .json(&komek_api::OtpVerify {
-                challenge_id: challenge.challenge_id,
-                code: code.code,
-            })
-            .send()
-            .await?
-            .error_for_status()?
-            .json()
-            .await?;
-        Ok(session.grant)
-    })
+/// Enrols the kiosk whose data are in `data_dir` on the demo gateway at `gateway_url` (if it is
+/// not yet), logs `iin` in on it and returns the grant, bound to that kiosk, that its queued
+/// actions carry: for harnesses that queue from another process over the same data folder.
+pub fn login_grant(gateway_url: &str, data_dir: &Path, iin: &str) -> anyhow::Result<String> {
+    let kiosk = kiosk::KioskCore::without_worker(gateway_url.to_string(), data_dir)?;
+    let visit = kiosk.log_in(iin)?;
+    Ok(komek_kiosk_core::core::Core::grant_of(&visit))
 }
 
 /// A small deterministic generator for fault schedules: the seed is printed, so a failing run

@@ -17,22 +17,12 @@ use komek_e2e::{
 };
 
 const IIN: &str = "960822408713";
-const DEVICE: &str = "kiosk-crash-loop";
 
 fn agent(data: &std::path::Path, url: &str, grant: &str, enqueue: u64) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_queue-agent"));
     cmd.arg("--data-dir")
         .arg(data)
-        .args([
-            "--gateway-url",
-            url,
-            "--device-id",
-            DEVICE,
-            "--iin",
-            IIN,
-            "--grant",
-            grant,
-        ])
+        .args(["--gateway-url", url, "--iin", IIN, "--grant", grant])
         .args(["--enqueue", &enqueue.to_string()])
         .env("RUST_LOG", "off")
         .stdout(Stdio::piped())
@@ -58,8 +48,8 @@ fn killed_at_random_moments_the_queue_still_delivers_every_action_exactly_once()
     let dir = tempfile::tempdir().unwrap();
     let gateway_db = dir.path().join("gateway.db");
     let gateway = GatewayProcess::start(&gateway_db, free_port().unwrap()).unwrap();
-    let grant = login_grant(&gateway.url(), IIN, DEVICE).unwrap();
     let data = dir.path().join("kiosk");
+    let grant = login_grant(&gateway.url(), &data, IIN).unwrap();
 
     let mut printed: BTreeSet<String> = BTreeSet::new();
     let started = Instant::now();

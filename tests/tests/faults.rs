@@ -15,14 +15,14 @@ use komek_e2e::{
 };
 
 const IIN: &str = "170912500976";
-const DEVICE: &str = "kiosk-faults";
 
 #[test]
 fn through_every_kind_of_network_fault_each_action_arrives_exactly_once() {
     let dir = tempfile::tempdir().unwrap();
     let gateway_db = dir.path().join("gateway.db");
     let gateway = GatewayProcess::start(&gateway_db, free_port().unwrap()).unwrap();
-    let grant = login_grant(&gateway.url(), IIN, DEVICE).unwrap();
+    let data = dir.path().join("kiosk");
+    let grant = login_grant(&gateway.url(), &data, IIN).unwrap();
     let faults = [
         Fault::Hangup,
         Fault::Stall,
@@ -37,19 +37,11 @@ fn through_every_kind_of_network_fault_each_action_arrives_exactly_once() {
     let schedule: Vec<Fault> = faults.iter().flat_map(|f| [*f, Fault::PassOnce]).collect();
     let proxy = FaultProxy::start(gateway.addr, schedule).unwrap();
 
-    let data = dir.path().join("kiosk");
     let started = Instant::now();
     let mut agent = Command::new(env!("CARGO_BIN_EXE_queue-agent"))
         .arg("--data-dir")
         .arg(&data)
-        .args([
-            "--gateway-url",
-            &proxy.url(),
-            "--device-id",
-            DEVICE,
-            "--iin",
-            IIN,
-        ])
+        .args(["--gateway-url", &proxy.url(), "--iin", IIN])
         .args(["--grant", &grant, "--enqueue", "8", "--timeout-ms", "1500"])
         .env("RUST_LOG", "off")
         .stdout(Stdio::null())

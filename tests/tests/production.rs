@@ -14,11 +14,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 fn production_kiosk() -> PathBuf {
-    let path = std::env::var_os("KOMEK_PRODUCTION_KIOSK").map(PathBuf::from).expect(
-        "KOMEK_PRODUCTION_KIOSK names the kiosk built without the demo feature; scripts/test sets it",
-    );
-    assert!(path.is_file(), "{} is not there", path.display());
-    path
+    komek_e2e::production_kiosk().unwrap()
 }
 
 fn kiosk(data_dir: &std::path::Path) -> Command {
@@ -38,6 +34,7 @@ fn the_binary_holds_no_demo_gateway_no_development_endpoint_no_test_pki_and_no_p
     for marker in [
         "/dev/otp/",
         "/dev/qr/",
+        "/dev/enrolments",
         "Komek demo root",
         "demo-gateway.db",
         "embedded demo gateway started",

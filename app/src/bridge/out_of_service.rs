@@ -17,6 +17,9 @@ pub enum OutOfService {
     /// The gateway configured is one the kiosk must not use (plain HTTP to another machine,
     /// no CA for its certificate).
     Gateway(EndpointError),
+    /// No operator has enrolled this kiosk (or its enrolment was lost): the gateway would
+    /// refuse it. `fingerprint` is its key's, to match with the operator's record.
+    NotEnrolled { fingerprint: String },
 }
 
 impl OutOfService {
@@ -25,6 +28,10 @@ impl OutOfService {
         match self {
             OutOfService::NoGateway => "no gateway URL is configured".into(),
             OutOfService::Gateway(why) => why.to_string(),
+            OutOfService::NotEnrolled { fingerprint } => format!(
+                "this kiosk is not enrolled (key {fingerprint}); a technician enrols it with \
+                 the operator's code: komek-kiosk --enrol CODE"
+            ),
         }
     }
 }

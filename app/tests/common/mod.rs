@@ -104,13 +104,17 @@ fn build_rig(
                 "http://127.0.0.1:1".into()
             },
             gateway_ca: None,
-            device_id: "kiosk-ui-test".into(),
             demo: true,
             request_timeout: komek_kiosk_core::portal::DEFAULT_REQUEST_TIMEOUT,
             region: "KZ-35".into(),
         })
         .unwrap(),
     );
+    if reachable {
+        runtime
+            .block_on(core.enrol_on_demo_gateway("kiosk-ui-test"))
+            .unwrap();
+    }
     sync::spawn_supervised(core.sync().clone(), runtime.handle());
     let app = AppWindow::new().unwrap();
     let clock = TestClock(Rc::new(Cell::new(Duration::ZERO)));

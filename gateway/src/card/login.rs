@@ -8,9 +8,7 @@ use axum::http::StatusCode;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use chrono::Utc;
-use komek_api::{
-    CardChallenge, CardChallengeRequest, CardLogin, ErrorCode, LoginSession, card_login_message,
-};
+use komek_api::{CardChallenge, CardLogin, ErrorCode, LoginSession, card_login_message};
 use rand::RngExt;
 use rusqlite::{OptionalExtension, params};
 use uuid::Uuid;
@@ -18,6 +16,7 @@ use uuid::Uuid;
 use super::{CardError, Purpose, verify};
 use crate::AppState;
 use crate::auth::{CODE_LIFETIME, is_participant, mask_iin, start_session};
+use crate::devices::KioskDevice;
 use crate::error::Refusal;
 
 /// Refused unless roots are configured: a gateway that trusts no root can verify no card.
@@ -40,11 +39,11 @@ fn rejected(e: &CardError) -> Refusal {
     )
 }
 
-#[utoipa::path(post, path = "/v1/auth/card/challenge", request_body = CardChallengeRequest,
+#[utoipa::path(post, path = "/v1/auth/card/challenge",
     responses((status = 200, body = CardChallenge), (status = 503, body = komek_api::ApiError)))]
 pub async fn challenge(
     State(state): State<AppState>,
-    Json(req): Json<CardChallengeRequest>,
+    device: KioskDevice,
 ) -> Result<Json<CardChallenge>, Refusal> {
     configured(&state)?;
     let nonce: [u8; 32] = rand::rng().random();
@@ -57,7 +56,7 @@ pub async fn challenge(
         params![
             challenge_id.to_string(),
             nonce.as_slice(),
-            req.device_id,
+            device.kiosk_id,
             crate::db::ts(now),
             crate::db::ts(expires_at)
         ],
@@ -75,6 +74,7 @@ pub async fn challenge(
               (status = 503, body = komek_api::ApiError)))]
 pub async fn verify_login(
     State(state): State<AppState>,
+    device: KioskDevice,
     Json(req): Json<CardLogin>,
 ) -> Result<Json<LoginSession>, Refusal> {
     configured(&state)?;
@@ -92,6 +92,7 @@ pub async fn verify_login(
     let Some((nonce, device_id, expires_at, used)) = row else {
         return Err(expired("unknown challenge"));
     };
+    crate::auth::same_kiosk(&device_id, &device)?;
     if used || expires_at < crate::db::ts(now) {
         return Err(expired(
             "the challenge has expired or was used, ask for a new one",

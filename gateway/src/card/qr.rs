@@ -9,13 +9,14 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use chrono::{Duration, Utc};
-use komek_api::{ErrorCode, QrApproval, QrLoginRequest, QrLoginStart, QrLoginState};
+use komek_api::{ErrorCode, QrApproval, QrLoginStart, QrLoginState};
 use rand::RngExt;
 use rusqlite::{OptionalExtension, params};
 use uuid::Uuid;
 
 use crate::AppState;
 use crate::auth::{check_token, is_participant, mask_iin, sha256_hex, start_session};
+use crate::devices::KioskDevice;
 use crate::error::Refusal;
 
 /// How long a QR code may be scanned and approved, unless configured otherwise.
@@ -39,11 +40,11 @@ fn not_found() -> Refusal {
     )
 }
 
-#[utoipa::path(post, path = "/v1/auth/qr", request_body = QrLoginRequest,
+#[utoipa::path(post, path = "/v1/auth/qr",
     responses((status = 200, body = QrLoginStart)))]
 pub async fn start(
     State(state): State<AppState>,
-    Json(req): Json<QrLoginRequest>,
+    device: KioskDevice,
 ) -> Result<Json<QrLoginStart>, Refusal> {
     let session_id = random_uuid();
     let code = random_uuid();
@@ -55,7 +56,7 @@ pub async fn start(
         params![
             session_hash(session_id),
             code.to_string(),
-            req.device_id,
+            device.kiosk_id,
             crate::db::ts(now),
             crate::db::ts(expires_at)
         ],
@@ -72,6 +73,7 @@ pub async fn start(
     responses((status = 200, body = QrLoginState), (status = 404, body = komek_api::ApiError)))]
 pub async fn login_state(
     State(state): State<AppState>,
+    device: KioskDevice,
     Path(session_id): Path<Uuid>,
 ) -> Result<Json<QrLoginState>, Refusal> {
     let now = Utc::now();
@@ -89,6 +91,9 @@ pub async fn login_state(
     let Some((device_id, expires_at, approved_iin, handed_over)) = row else {
         return Err(not_found());
     };
+    if device_id != device.kiosk_id {
+        return Err(not_found());
+    }
     if handed_over || expires_at < crate::db::ts(now) {
         return Ok(Json(QrLoginState::Expired));
     }

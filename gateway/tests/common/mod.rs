@@ -12,6 +12,13 @@ use komek_api::{
     Action, ActionSubmission, DevOtp, LoginSession, OtpChallenge, OtpRequest, OtpVerify,
 };
 use reqwest::StatusCode;
+
+mod kiosk;
+#[allow(unused_imports)]
+pub use kiosk::{Kiosk, dev_enrolment_code, place};
+
+/// The operator token the tests' production gateways are started with.
+pub const OPERATOR_TOKEN: &str = "operator-test-token";
 use uuid::Uuid;
 
 pub const IIN: &str = "810314304128";
@@ -86,11 +93,8 @@ pub fn start_without_dev_endpoints(extra: &[&str]) -> Gateway {
     Gateway { child, url, dir }
 }
 
-pub async fn request_code(http: &reqwest::Client, gw: &Gateway, iin: &str) -> reqwest::Response {
-    let body = OtpRequest {
-        iin: iin.into(),
-        device_id: "kiosk-test".into(),
-    };
+pub async fn request_code(http: &Kiosk, gw: &Gateway, iin: &str) -> reqwest::Response {
+    let body = OtpRequest { iin: iin.into() };
     http.post(format!("{}/v1/auth/otp", gw.url))
         .json(&body)
         .send()
@@ -98,12 +102,7 @@ pub async fn request_code(http: &reqwest::Client, gw: &Gateway, iin: &str) -> re
         .unwrap()
 }
 
-pub async fn verify(
-    http: &reqwest::Client,
-    gw: &Gateway,
-    challenge: Uuid,
-    code: &str,
-) -> reqwest::Response {
+pub async fn verify(http: &Kiosk, gw: &Gateway, challenge: Uuid, code: &str) -> reqwest::Response {
     let body = OtpVerify {
         challenge_id: challenge,
         code: code.into(),
@@ -116,13 +115,13 @@ pub async fn verify(
 }
 
 /// The code the demo "SMS" carried, from the development endpoint.
-pub async fn dev_code(http: &reqwest::Client, gw: &Gateway, challenge: Uuid) -> String {
+pub async fn dev_code(http: &Kiosk, gw: &Gateway, challenge: Uuid) -> String {
     let url = format!("{}/dev/otp/{challenge}", gw.url);
     let otp: DevOtp = http.get(url).send().await.unwrap().json().await.unwrap();
     otp.code
 }
 
-pub async fn login(http: &reqwest::Client, gw: &Gateway, iin: &str) -> LoginSession {
+pub async fn login(http: &Kiosk, gw: &Gateway, iin: &str) -> LoginSession {
     let challenge: OtpChallenge = request_code(http, gw, iin).await.json().await.unwrap();
     let code = dev_code(http, gw, challenge.challenge_id).await;
     verify(http, gw, challenge.challenge_id, &code)
@@ -133,7 +132,7 @@ pub async fn login(http: &reqwest::Client, gw: &Gateway, iin: &str) -> LoginSess
 }
 
 pub async fn post_action(
-    http: &reqwest::Client,
+    http: &Kiosk,
     url: &str,
     key: Uuid,
     body: &ActionSubmission,
@@ -152,7 +151,6 @@ pub async fn post_action(
 pub fn submission(session: &LoginSession, action: Action) -> ActionSubmission {
     ActionSubmission {
         grant: session.grant.clone(),
-        device_id: "kiosk-test".into(),
         confirmed_at: chrono::Utc::now(),
         action,
         acting_for: None,
@@ -162,7 +160,7 @@ pub fn submission(session: &LoginSession, action: Action) -> ActionSubmission {
 
 /// `GET path` as the logged-in person, read as JSON.
 pub async fn get_as<T: serde::de::DeserializeOwned>(
-    http: &reqwest::Client,
+    http: &Kiosk,
     gw: &Gateway,
     session: &LoginSession,
     path: &str,
@@ -179,7 +177,7 @@ pub async fn get_as<T: serde::de::DeserializeOwned>(
 
 /// `POST path` with a JSON body as the logged-in person.
 pub async fn post_as<B: serde::Serialize>(
-    http: &reqwest::Client,
+    http: &Kiosk,
     gw: &Gateway,
     session: &LoginSession,
     path: &str,
@@ -195,7 +193,7 @@ pub async fn post_as<B: serde::Serialize>(
 
 /// `POST /v1/me/application/sign/otp` for `digest`.
 pub async fn ask_signing_code(
-    http: &reqwest::Client,
+    http: &Kiosk,
     gw: &Gateway,
     session: &LoginSession,
     digest: &str,
@@ -208,7 +206,7 @@ pub async fn ask_signing_code(
 
 /// `GET path` as the logged-in person acting for `principal` (the `Acting-For` header).
 pub async fn get_for(
-    http: &reqwest::Client,
+    http: &Kiosk,
     gw: &Gateway,
     session: &LoginSession,
     principal: &str,
@@ -224,7 +222,7 @@ pub async fn get_for(
 
 /// `POST path` with a code typed for `challenge` (the verify endpoints).
 pub async fn confirm_code(
-    http: &reqwest::Client,
+    http: &Kiosk,
     gw: &Gateway,
     session: &LoginSession,
     path: &str,
@@ -240,7 +238,7 @@ pub async fn confirm_code(
 
 /// `POST /v1/me/application/sign/otp/verify`.
 pub async fn confirm_signing_code(
-    http: &reqwest::Client,
+    http: &Kiosk,
     gw: &Gateway,
     session: &LoginSession,
     challenge: Uuid,
@@ -252,7 +250,7 @@ pub async fn confirm_signing_code(
 
 /// An unsigned order for the first of the person's activities that awaits a choice.
 pub async fn open_order(
-    http: &reqwest::Client,
+    http: &Kiosk,
     gw: &Gateway,
     session: &LoginSession,
 ) -> komek_api::SupplierChoice {
@@ -261,16 +259,19 @@ pub async fn open_order(
         .iter()
         .find(|a| a.status == komek_api::ActivityStatus::AwaitingChoice)
         .unwrap();
-    first_offer_for(gw, activity).await
+    first_offer_for(http, gw, activity).await
 }
 
 /// An unsigned order for `activity` from the first supplier in the public catalogue that
 /// offers an item matching it, at that supplier's price.
 pub async fn first_offer_for(
+    http: &Kiosk,
     gw: &Gateway,
     activity: &komek_api::Activity,
 ) -> komek_api::SupplierChoice {
-    let catalogue: komek_api::Catalogue = reqwest::get(format!("{}/v1/catalogue", gw.url))
+    let catalogue: komek_api::Catalogue = http
+        .get(format!("{}/v1/catalogue", gw.url))
+        .send()
         .await
         .unwrap()
         .json()
@@ -295,7 +296,7 @@ pub async fn first_offer_for(
 
 /// Signs `choice` as the logged-in person with the demo code.
 pub async fn sign(
-    http: &reqwest::Client,
+    http: &Kiosk,
     gw: &Gateway,
     session: &LoginSession,
     choice: &mut komek_api::SupplierChoice,
@@ -318,7 +319,7 @@ pub async fn sign(
 
 /// The status the portal now gives the person's activity `id`.
 pub async fn activity_status(
-    http: &reqwest::Client,
+    http: &Kiosk,
     gw: &Gateway,
     session: &LoginSession,
     id: &str,

@@ -245,7 +245,7 @@ impl Core {
         })
         .await?;
         let iin = key.iin.clone();
-        let answer = self.portal().card_challenge(&self.config.device_id).await;
+        let answer = self.portal().card_challenge().await;
         self.shared.report_outcome(&answer);
         let challenge = answer?;
         let nonce = STANDARD.decode(&challenge.nonce).map_err(|_| {
@@ -351,7 +351,6 @@ mod tests {
             data_dir: dir.path().to_path_buf(),
             gateway_url: "http://127.0.0.1:9".into(),
             gateway_ca: None,
-            device_id: "kiosk-test".into(),
             demo: false,
             request_timeout: std::time::Duration::from_secs(2),
             region: "KZ-35".into(),

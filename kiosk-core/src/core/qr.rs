@@ -49,7 +49,7 @@ pub enum QrProgress {
 
 impl Core {
     pub async fn start_qr_login(&self) -> Result<QrLogin, LoginError> {
-        let answer = self.portal().qr_start(&self.config.device_id).await;
+        let answer = self.portal().qr_start().await;
         self.shared.report_outcome(&answer);
         let start = answer?;
         tracing::info!("QR login started");

@@ -3,9 +3,12 @@
 
 mod convert;
 mod endpoint;
+mod signer;
 
 use std::time::Duration;
 
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
 use komek_api as api;
 use reqwest::{Response, StatusCode, header};
 use serde::de::DeserializeOwned;
@@ -16,6 +19,7 @@ pub use convert::{
     principal_from_wire, problem_from_wire, problem_to_wire, profile_from_wire, ticket_timeline,
 };
 pub use endpoint::{Endpoint, EndpointError};
+pub use signer::DeviceSigner;
 
 #[derive(Debug, thiserror::Error)]
 pub enum PortalError {
@@ -48,9 +52,19 @@ impl PortalError {
         }
     }
 
-    /// True when trying the same request again can never succeed.
+    /// True when trying the same request again can never succeed. A refusal of the kiosk
+    /// itself (not enrolled, revoked, its clock far off) is not: it is mended on the kiosk or by
+    /// an operator, and what was queued must wait for that, not be set aside.
     pub fn is_permanent(&self) -> bool {
-        matches!(self, PortalError::Refused { .. })
+        matches!(self, PortalError::Refused { .. }) && !self.refuses_the_kiosk()
+    }
+
+    /// True when the gateway refused this kiosk rather than the request.
+    pub fn refuses_the_kiosk(&self) -> bool {
+        matches!(
+            self.code(),
+            Some(api::ErrorCode::UnknownDevice | api::ErrorCode::DeviceRevoked)
+        )
     }
 }
 
@@ -64,10 +78,16 @@ pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(15);
 pub struct PortalClient {
     http: reqwest::Client,
     base: String,
+    signer: DeviceSigner,
 }
 
 impl PortalClient {
-    pub fn new(endpoint: &Endpoint, timeout: Duration) -> Result<Self, PortalError> {
+    /// A client of the gateway at `endpoint`, signing every request with `signer`.
+    pub fn new(
+        endpoint: &Endpoint,
+        timeout: Duration,
+        signer: DeviceSigner,
+    ) -> Result<Self, PortalError> {
         let http = reqwest::Client::builder()
             .tls_certs_only(endpoint.roots())
             .connect_timeout(Duration::from_secs(3).min(timeout))
@@ -81,7 +101,22 @@ impl PortalClient {
         Ok(PortalClient {
             http,
             base: endpoint.base_url().to_string(),
+            signer,
         })
+    }
+
+    /// Who the kiosk speaks as, and its view of the gateway's clock.
+    pub fn signer(&self) -> &DeviceSigner {
+        &self.signer
+    }
+
+    /// Sends `request` signed as this kiosk, and learns the gateway's time from the answer.
+    async fn send(&self, request: reqwest::RequestBuilder) -> Result<Response, reqwest::Error> {
+        let mut request = request.build()?;
+        self.signer.sign(&mut request, chrono::Utc::now());
+        let response = self.http.execute(request).await?;
+        self.signer.heard(response.headers(), chrono::Utc::now());
+        Ok(response)
     }
 
     pub fn base_url(&self) -> &str {
@@ -93,23 +128,15 @@ impl PortalClient {
     }
 
     pub async fn health(&self) -> Result<api::Health, PortalError> {
-        read(self.http.get(self.url("/healthz")).send().await).await
+        read(self.send(self.http.get(self.url("/healthz"))).await).await
     }
 
-    pub async fn request_code(
-        &self,
-        iin: &str,
-        device_id: &str,
-    ) -> Result<api::OtpChallenge, PortalError> {
+    pub async fn request_code(&self, iin: &str) -> Result<api::OtpChallenge, PortalError> {
         let body = api::OtpRequest {
             iin: iin.to_string(),
-            device_id: device_id.to_string(),
         };
         read(
-            self.http
-                .post(self.url("/v1/auth/otp"))
-                .json(&body)
-                .send()
+            self.send(self.http.post(self.url("/v1/auth/otp")).json(&body))
                 .await,
         )
         .await
@@ -125,10 +152,7 @@ impl PortalClient {
             code: code.to_string(),
         };
         read(
-            self.http
-                .post(self.url("/v1/auth/otp/verify"))
-                .json(&body)
-                .send()
+            self.send(self.http.post(self.url("/v1/auth/otp/verify")).json(&body))
                 .await,
         )
         .await
@@ -199,31 +223,23 @@ impl PortalClient {
             .post(self.url(path))
             .bearer_auth(session_token)
             .json(body);
-        read(req.send().await).await
+        read(self.send(req).await).await
     }
 
     #[cfg(feature = "demo")]
     /// Development gateways only: the code the demo "SMS" carried.
     pub async fn dev_code(&self, challenge_id: Uuid) -> Result<api::DevOtp, PortalError> {
         read(
-            self.http
-                .get(self.url(&format!("/dev/otp/{challenge_id}")))
-                .send()
+            self.send(self.http.get(self.url(&format!("/dev/otp/{challenge_id}"))))
                 .await,
         )
         .await
     }
 
     /// A nonce for the card to sign, bound to this kiosk.
-    pub async fn card_challenge(&self, device_id: &str) -> Result<api::CardChallenge, PortalError> {
-        let body = api::CardChallengeRequest {
-            device_id: device_id.to_string(),
-        };
+    pub async fn card_challenge(&self) -> Result<api::CardChallenge, PortalError> {
         read(
-            self.http
-                .post(self.url("/v1/auth/card/challenge"))
-                .json(&body)
-                .send()
+            self.send(self.http.post(self.url("/v1/auth/card/challenge")))
                 .await,
         )
         .await
@@ -235,37 +251,25 @@ impl PortalClient {
         login: &api::CardLogin,
     ) -> Result<api::LoginSession, PortalError> {
         read(
-            self.http
-                .post(self.url("/v1/auth/card/verify"))
-                .json(login)
-                .send()
+            self.send(self.http.post(self.url("/v1/auth/card/verify")).json(login))
                 .await,
         )
         .await
     }
 
     /// Starts a login with eGov Mobile: the QR code to show.
-    pub async fn qr_start(&self, device_id: &str) -> Result<api::QrLoginStart, PortalError> {
-        let body = api::QrLoginRequest {
-            device_id: device_id.to_string(),
-        };
-        read(
-            self.http
-                .post(self.url("/v1/auth/qr"))
-                .json(&body)
-                .send()
-                .await,
-        )
-        .await
+    pub async fn qr_start(&self) -> Result<api::QrLoginStart, PortalError> {
+        read(self.send(self.http.post(self.url("/v1/auth/qr"))).await).await
     }
 
     /// Whether the person approved the QR login; the session comes once.
     pub async fn qr_state(&self, session_id: Uuid) -> Result<api::QrLoginState, PortalError> {
         read(
-            self.http
-                .get(self.url(&format!("/v1/auth/qr/{session_id}")))
-                .send()
-                .await,
+            self.send(
+                self.http
+                    .get(self.url(&format!("/v1/auth/qr/{session_id}"))),
+            )
+            .await,
         )
         .await
     }
@@ -277,13 +281,42 @@ impl PortalClient {
             iin: iin.to_string(),
         };
         let response = self
-            .http
-            .post(self.url(&format!("/dev/qr/{session_id}/approve")))
-            .json(&body)
-            .send()
+            .send(
+                self.http
+                    .post(self.url(&format!("/dev/qr/{session_id}/approve")))
+                    .json(&body),
+            )
             .await
             .map_err(unreachable)?;
         check_status(response).await.map(|_| ())
+    }
+
+    /// Enrols this kiosk with an operator's one-time `code`: the gateway records its public key
+    /// and answers where it stands. The request is signed by the key it carries.
+    pub async fn enrol(&self, code: &str) -> Result<api::DevicePlace, PortalError> {
+        let body = api::EnrolmentRequest {
+            code: code.to_string(),
+            public_key: STANDARD.encode(self.signer.identity().public_key_der()),
+        };
+        read(
+            self.send(self.http.post(self.url("/v1/devices/enrol")).json(&body))
+                .await,
+        )
+        .await
+    }
+
+    #[cfg(feature = "demo")]
+    /// Development gateways only: an enrolment code for `place` (the embedded demo and the
+    /// tests enrol themselves).
+    pub async fn dev_enrolment_code(
+        &self,
+        place: &api::DevicePlace,
+    ) -> Result<api::EnrolmentCode, PortalError> {
+        read(
+            self.send(self.http.post(self.url("/dev/enrolments")).json(place))
+                .await,
+        )
+        .await
     }
 
     /// The profile of the person logged in, or of the one they act for.
@@ -341,7 +374,7 @@ impl PortalClient {
         if let Some(iin) = acting_for {
             req = req.header(api::ACTING_FOR_HEADER, iin);
         }
-        read(req.send().await).await
+        read(self.send(req).await).await
     }
 
     pub async fn logout(&self, session_token: &str) -> Result<(), PortalError> {
@@ -349,7 +382,7 @@ impl PortalClient {
             .http
             .post(self.url("/v1/auth/logout"))
             .bearer_auth(session_token);
-        let response = req.send().await.map_err(unreachable)?;
+        let response = self.send(req).await.map_err(unreachable)?;
         check_status(response).await.map(|_| ())
     }
 
@@ -359,7 +392,7 @@ impl PortalClient {
         &self,
         path: &str,
     ) -> Result<(T, String), PortalError> {
-        let response = self.http.get(self.url(path)).send().await;
+        let response = self.send(self.http.get(self.url(path))).await;
         let response = check_status(response.map_err(unreachable)?).await?;
         let text = response.text().await.map_err(unreachable)?;
         let document =
@@ -388,7 +421,7 @@ impl PortalClient {
             .header(api::IDEMPOTENCY_KEY_HEADER, key.to_string())
             .header(header::CONTENT_TYPE, "application/json")
             .body(body.to_string());
-        read(req.send().await).await
+        read(self.send(req).await).await
     }
 }
 

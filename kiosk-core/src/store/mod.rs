@@ -32,6 +32,23 @@ pub fn create_private_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     file.sync_all()
 }
 
+/// Replaces `path` with `bytes` as one step: written beside it, synced, then renamed over it,
+/// so a power cut leaves the old file or the new one, never half of either.
+pub fn replace_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut partial = path.as_os_str().to_owned();
+    partial.push(".partial");
+    let partial = std::path::PathBuf::from(partial);
+    let mut file = std::fs::File::create(&partial)?;
+    file.write_all(bytes)?;
+    file.sync_all()?;
+    std::fs::rename(&partial, path)?;
+    if let Some(dir) = path.parent() {
+        std::fs::File::open(dir)?.sync_all()?;
+    }
+    Ok(())
+}
+
 /// A short reference a person can read out to staff: the tail of the action's UUIDv7.
 pub fn kiosk_reference(id: uuid::Uuid) -> String {
     let hex = id.simple().to_string().to_uppercase();

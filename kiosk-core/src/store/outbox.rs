@@ -335,6 +335,17 @@ impl Outbox {
         Ok(())
     }
 
+    /// Every pending action waiting for a later attempt is due at `now`: what held them all
+    /// back (the kiosk not enrolled, say) has been mended. Returns how many were waiting.
+    pub fn bring_forward(&self, now: DateTime<Utc>) -> Result<usize, StoreError> {
+        let changed = self.conn.execute(
+            "UPDATE outbox SET next_attempt_at = ?1
+             WHERE state = 'pending' AND next_attempt_at > ?1",
+            params![ts(now)],
+        )?;
+        Ok(changed)
+    }
+
     /// The most recently parked actions, newest first, for the technician.
     pub fn parked(&self, limit: usize) -> Result<Vec<QueuedAction>, StoreError> {
         self.actions(
@@ -542,6 +553,31 @@ mod tests {
             "b1 is parked"
         );
         assert_eq!(ids(outbox.due(at(101), 10).unwrap()), vec![a2]);
+    }
+
+    #[test]
+    fn bringing_forward_makes_every_waiting_pending_action_due_and_nothing_else() {
+        let (_dir, outbox) = outbox();
+        let (waiting, parked, fresh) = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
+        outbox.enqueue(waiting, "a", "k", "1", at(0)).unwrap();
+        outbox.enqueue(parked, "b", "k", "2", at(0)).unwrap();
+        outbox.enqueue(fresh, "c", "k", "3", at(5)).unwrap();
+        outbox
+            .mark_retry(waiting, at(300), "kiosk not enrolled")
+            .unwrap();
+        outbox.mark_parked(parked, "refused", at(1)).unwrap();
+        assert_eq!(outbox.bring_forward(at(10)).unwrap(), 1);
+        let due: Vec<Uuid> = outbox
+            .due(at(10), 10)
+            .unwrap()
+            .iter()
+            .map(|q| q.id)
+            .collect();
+        assert_eq!(due, [waiting, fresh]);
+        assert_eq!(
+            outbox.get(parked).unwrap().unwrap().state,
+            ActionState::Parked
+        );
     }
 
     #[test]

@@ -154,6 +154,21 @@ mod tests {
     }
 
     #[test]
+    fn a_refusal_of_the_kiosk_itself_waits_rather_than_sets_the_action_aside() {
+        // Not enrolled yet, or revoked until an operator enrols it again: the action is not at
+        // fault and must be delivered once the kiosk is known.
+        for refusal in [
+            refused(401, ErrorCode::UnknownDevice),
+            refused(403, ErrorCode::DeviceRevoked),
+        ] {
+            assert!(matches!(
+                decide(&refusal, 2, HALF),
+                Decision::RetryAfter { .. }
+            ));
+        }
+    }
+
+    #[test]
     fn retry_after_is_honoured() {
         let throttled = Err(PortalError::Throttled {
             retry_after: Some(Duration::from_secs(42)),

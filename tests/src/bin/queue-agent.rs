@@ -1,6 +1,7 @@
 //! The kiosk's queue and sync worker in a headless process, for the crash-loop harness: it
 //! opens the outbox, says `ready`, queues `--enqueue` contact changes (printing `queued <id>`
-//! after each commit), and runs the sync worker until nothing is pending.
+//! after each commit), and runs the sync worker until nothing is pending. The kiosk it runs as is
+//! the one enrolled in the data folder (`komek_e2e::login_grant` enrols it).
 
 use std::io::Write;
 use std::sync::Arc;
@@ -31,7 +32,6 @@ fn main() -> anyhow::Result<()> {
         data_dir: arg("--data-dir")?.into(),
         gateway_url: arg("--gateway-url")?,
         gateway_ca: None,
-        device_id: arg("--device-id")?,
         demo: false,
         request_timeout: arg("--timeout-ms")
             .ok()
