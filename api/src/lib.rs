@@ -11,6 +11,7 @@ pub mod catalogue;
 pub mod device;
 pub mod failures;
 pub mod offers;
+pub mod operators;
 pub mod participant;
 pub mod representation;
 pub mod signing;
@@ -23,6 +24,7 @@ pub use catalogue::*;
 pub use device::*;
 pub use failures::*;
 pub use offers::*;
+pub use operators::*;
 pub use participant::*;
 pub use representation::*;
 pub use signing::*;
@@ -95,6 +97,8 @@ pub enum ErrorCode {
     DeviceRevoked,
     /// An enrolment code that is unknown, used or expired.
     EnrolmentRefused,
+    /// The operator is logged in but their roles do not include this action.
+    NotPermitted,
     BadRequest,
     NotFound,
     Internal,

@@ -25,7 +25,6 @@ pub async fn start(
         demo_data: Some(demo_data.to_path_buf()),
         dev_endpoints: true,
         grant_lifetime: komek_gateway::auth::GRANT_LIFETIME,
-        operator_token: None,
         card_roots,
         egov_token: None,
         qr_lifetime: komek_gateway::card::QR_LIFETIME,

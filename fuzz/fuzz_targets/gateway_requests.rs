@@ -1,8 +1,9 @@
 //! The gateway, as every kiosk and whatever pretends to be one reaches it: any request to any of
 //! its routes, through the real router in-process, over a database with the demo data. A kiosk
 //! is enrolled and a participant logged in on it once, so the fuzzer gets past authentication:
-//! `$SESSION` and `$GRANT` in an input stand for that login's session token and grant, and a
-//! signature line `$SIGN` has the request signed as that kiosk.
+//! `$SESSION` and `$GRANT` in an input stand for that login's session token and grant, a
+//! signature line `$SIGN` has the request signed as that kiosk, and `$OPERATOR` stands for the
+//! session of an operator with every role.
 //!
 //! An input (see `fuzz/seeds/gateway_requests`) is
 //!   route number, then lines: the path's parameter, `Authorization`, `Idempotency-Key`,
@@ -19,12 +20,15 @@ use axum::body::Body;
 use axum::http::{Method, Request, StatusCode};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
-use komek_api::{DEVICE_HEADER, SIGNATURE_HEADER, SIGNED_AT_HEADER, request_signing_bytes};
+use komek_api::{
+    DEVICE_HEADER, OperatorRole, SIGNATURE_HEADER, SIGNED_AT_HEADER, request_signing_bytes,
+};
 use komek_gateway::GatewayConfig;
 use libfuzzer_sys::fuzz_target;
 use p256::ecdsa::signature::Signer;
 use p256::ecdsa::{DerSignature, SigningKey};
 use p256::pkcs8::EncodePublicKey;
+use totp_rs::{Algorithm, Secret, TOTP};
 use tower::ServiceExt;
 
 const ROUTES: &[(Method, &str)] = &[
@@ -54,6 +58,7 @@ const ROUTES: &[(Method, &str)] = &[
     (Method::POST, "/v1/devices/enrol"),
     (Method::POST, "/v1/operator/devices/enrolments"),
     (Method::GET, "/v1/operator/devices"),
+    (Method::POST, "/v1/operator/login"),
 ];
 
 /// The fuzzing kiosk's key: fixed, so a run is repeatable.
@@ -88,6 +93,7 @@ struct Gateway {
     router: axum::Router,
     session: String,
     grant: String,
+    operator: String,
     _data: tempfile::TempDir,
 }
 
@@ -101,11 +107,11 @@ fn gateway() -> &'static Gateway {
             demo_data: Some(demo),
             dev_endpoints: true,
             grant_lifetime: chrono::Duration::hours(72),
-            operator_token: Some("operator-token".into()),
             card_roots: vec![include_bytes!("../seeds/card_certificate/root.der").to_vec()],
             egov_token: Some("egov-token".into()),
             qr_lifetime: chrono::Duration::minutes(5),
         };
+        let totp = add_operator(&config.db_path);
         let router = komek_gateway::build(config).expect("the gateway over the demo data");
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
@@ -113,11 +119,13 @@ fn gateway() -> &'static Gateway {
             .expect("a runtime");
         runtime.block_on(enrol(&router));
         let (session, grant) = runtime.block_on(log_in(&router));
+        let operator = runtime.block_on(operator_login(&router, &totp));
         Gateway {
             runtime,
             router,
             session,
             grant,
+            operator,
             _data: data,
         }
     })
@@ -142,6 +150,42 @@ async fn call(
         .await
         .expect("a body");
     serde_json::from_slice(&bytes).expect("JSON")
+}
+
+const OPERATOR_PASSWORD: &str = "the fuzzing operator's passphrase";
+
+/// An operator with every role in the database at `db`: their TOTP.
+fn add_operator(db: &std::path::Path) -> TOTP {
+    let db = komek_gateway::Db::open(db).expect("the gateway's database");
+    let added = komek_gateway::operators::add_operator(
+        &db,
+        "fuzz",
+        OPERATOR_PASSWORD,
+        &[
+            OperatorRole::ContactCentre,
+            OperatorRole::Programme,
+            OperatorRole::Fleet,
+        ],
+        chrono::Utc::now(),
+    )
+    .expect("an operator");
+    let secret = Secret::Encoded(added.totp_secret_base32)
+        .to_bytes()
+        .expect("base32");
+    TOTP::new(Algorithm::SHA1, 6, 1, 30, secret).expect("a TOTP")
+}
+
+/// The operator's session token.
+async fn operator_login(router: &axum::Router, totp: &TOTP) -> String {
+    let code = totp.generate_current().expect("the clock");
+    let session = call(
+        router,
+        Method::POST,
+        "/v1/operator/login",
+        format!(r#"{{"username":"fuzz","password":"{OPERATOR_PASSWORD}","code":"{code}"}}"#),
+    )
+    .await;
+    session["token"].as_str().expect("an operator session").to_owned()
 }
 
 /// Enrols the fuzzing kiosk with a code from the dev endpoint.
@@ -216,6 +260,7 @@ fn request(gateway: &Gateway, mut data: &[u8]) -> Option<Request<Body>> {
         String::from_utf8_lossy(bytes)
             .replace("$SESSION", &gateway.session)
             .replace("$GRANT", &gateway.grant)
+            .replace("$OPERATOR", &gateway.operator)
     };
     let parameter = fill(line(&mut data));
     let uri = path.replace("{}", &parameter);

@@ -4,10 +4,12 @@
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, params};
 
-/// Who acted: an operator (today the holder of the operator token) or a kiosk.
+/// Who acted: an operator by name, a kiosk, or the administrator at the gateway's console.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Actor {
-    Operator,
+    Operator(String),
+    /// `komek-gateway add-operator`, run on the gateway's machine.
+    Administrator,
     Kiosk(String),
     /// A development gateway's own endpoints (never on a production gateway).
     Development,
@@ -16,7 +18,8 @@ pub enum Actor {
 impl Actor {
     fn as_text(&self) -> String {
         match self {
-            Actor::Operator => "operator".into(),
+            Actor::Operator(name) => format!("operator:{name}"),
+            Actor::Administrator => "administrator".into(),
             Actor::Kiosk(id) => format!("kiosk:{id}"),
             Actor::Development => "development".into(),
         }

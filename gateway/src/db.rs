@@ -264,6 +264,24 @@ fn migrations() -> Migrations<'static> {
         );
         ALTER TABLE actions ADD COLUMN kiosk_id TEXT;",
         ),
+        M::up(
+            "CREATE TABLE operators (
+            username       TEXT PRIMARY KEY,
+            password_hash  TEXT NOT NULL,
+            totp_secret    BLOB NOT NULL,
+            roles          TEXT NOT NULL,
+            last_totp_step INTEGER NOT NULL DEFAULT 0,
+            failed_logins  INTEGER NOT NULL DEFAULT 0,
+            locked_until   TEXT,
+            created_at     TEXT NOT NULL
+        );
+        CREATE TABLE operator_sessions (
+            token_hash   TEXT PRIMARY KEY,
+            username     TEXT NOT NULL REFERENCES operators (username),
+            expires_at   TEXT NOT NULL,
+            last_used_at TEXT NOT NULL
+        );",
+        ),
     ])
 }
 
@@ -280,6 +298,8 @@ impl Db {
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
+        // `komek-gateway add-operator` writes while a gateway may be serving.
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
         migrations().to_latest(&mut conn)?;
         Ok(Db {
             conn: Arc::new(Mutex::new(conn)),

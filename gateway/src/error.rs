@@ -25,6 +25,8 @@ pub enum GatewayError {
     Io(#[from] std::io::Error),
     #[error("TLS: {0}")]
     Tls(String),
+    #[error("operator account: {0}")]
+    Operator(String),
 }
 
 /// An answer refusing a request, with the stable code the kiosk translates.

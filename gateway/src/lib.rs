@@ -16,7 +16,7 @@ mod demo;
 pub mod devices;
 mod error;
 mod offers;
-mod operator;
+pub mod operators;
 mod participant;
 mod proof;
 mod representation;
@@ -46,9 +46,6 @@ pub struct GatewayConfig {
     pub dev_endpoints: bool,
     /// How long after login a queued action may still be delivered.
     pub grant_lifetime: chrono::Duration,
-    /// The contact centre's operators present this as `Authorization: Bearer`; without it the
-    /// operator API refuses everyone.
-    pub operator_token: Option<String>,
     /// Certificates (DER) the national ID card's certificates must be issued by; without any,
     /// card login and card-signed applications are refused.
     pub card_roots: Vec<Vec<u8>>,
@@ -97,7 +94,8 @@ pub struct AppState {
         actions::submit,
         tickets::mine,
         tickets::record_event,
-        operator::reopen_activity,
+        operators::activities::reopen_activity,
+        operators::session::login,
         devices::enrol,
         devices::issue_enrolment,
         devices::revoke,
@@ -178,8 +176,9 @@ pub fn build(config: GatewayConfig) -> Result<Router, GatewayError> {
         )
         .route(
             "/v1/operator/activities/{id}/reopen",
-            post(operator::reopen_activity),
+            post(operators::activities::reopen_activity),
         )
+        .route("/v1/operator/login", post(operators::login))
         .route(
             "/v1/operator/devices/enrolments",
             post(devices::issue_enrolment),

@@ -28,10 +28,6 @@ struct Cli {
     /// How long after login a kiosk may still deliver a person's queued actions.
     #[arg(long, env = "KOMEK_GATEWAY_GRANT_LIFETIME_SECS", default_value_t = 72 * 3600)]
     grant_lifetime_secs: i64,
-    /// The bearer token of the contact centre's operator API (technical-failure tickets).
-    /// Without it the operator API refuses every request.
-    #[arg(long, env = "KOMEK_GATEWAY_OPERATOR_TOKEN", hide_env_values = true)]
-    operator_token: Option<String>,
     /// A PEM file with the certificates of the CAs that issue national ID cards. Without it,
     /// card login and card-signed applications are refused.
     #[arg(long, env = "KOMEK_GATEWAY_CARD_ROOTS")]
@@ -50,6 +46,51 @@ struct Cli {
     /// How long a QR code for eGov Mobile may be approved.
     #[arg(long, env = "KOMEK_GATEWAY_QR_LIFETIME_SECS", default_value_t = 120)]
     qr_lifetime_secs: i64,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(clap::Subcommand, Debug)]
+enum Command {
+    /// Add an operator to the gateway's database (`--db`): reads the password from the first
+    /// line of standard input, prints the TOTP secret for their authenticator app, and exits.
+    AddOperator {
+        #[arg(long)]
+        username: String,
+        /// Comma-separated: contact_centre, programme, fleet.
+        #[arg(long, value_delimiter = ',', required = true)]
+        roles: Vec<String>,
+    },
+}
+
+/// `add-operator`: the password comes on standard input, never on the command line, where
+/// other users of the machine could read it.
+fn add_operator(db: &std::path::Path, username: &str, roles: &[String]) -> anyhow::Result<()> {
+    let roles = roles
+        .iter()
+        .map(|r| {
+            serde_json::from_value::<komek_api::OperatorRole>(serde_json::Value::String(
+                r.trim().to_string(),
+            ))
+            .with_context(|| format!("{r} is not a role (contact_centre, programme, fleet)"))
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let mut password = String::new();
+    std::io::stdin()
+        .read_line(&mut password)
+        .context("reading the password from standard input")?;
+    let db = komek_gateway::Db::open(db).context("opening the gateway's database")?;
+    let added = komek_gateway::operators::add_operator(
+        &db,
+        username,
+        password.trim_end_matches(['\r', '\n']),
+        &roles,
+        chrono::Utc::now(),
+    )?;
+    println!("operator {username} added");
+    println!("TOTP secret: {}", added.totp_secret_base32);
+    println!("{}", added.otpauth_uri);
+    Ok(())
 }
 
 #[tokio::main]
@@ -61,6 +102,9 @@ async fn main() -> anyhow::Result<()> {
         )
         .init();
     let cli = Cli::parse();
+    if let Some(Command::AddOperator { username, roles }) = &cli.command {
+        return add_operator(&cli.db, username, roles);
+    }
     let card_roots = match &cli.card_roots {
         Some(path) => {
             let pem = std::fs::read(path)
@@ -75,7 +119,6 @@ async fn main() -> anyhow::Result<()> {
         demo_data: cli.demo_data,
         dev_endpoints: cli.dev_endpoints,
         grant_lifetime: chrono::Duration::seconds(cli.grant_lifetime_secs),
-        operator_token: cli.operator_token,
         card_roots,
         egov_token: cli.egov_token,
         qr_lifetime: chrono::Duration::seconds(cli.qr_lifetime_secs),

@@ -7,8 +7,8 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use chrono::{DateTime, Utc};
 use komek_api::{
-    ActionReceipt, ErrorCode, FailureProblem, FailureRequest, OperatorEvent, Ticket, TicketEvent,
-    TicketRecord,
+    ActionReceipt, ErrorCode, FailureProblem, FailureRequest, OperatorEvent, OperatorRole, Ticket,
+    TicketEvent, TicketRecord,
 };
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use uuid::Uuid;
@@ -164,7 +164,7 @@ pub async fn record_event(
     Path(reference): Path<String>,
     Json(request): Json<OperatorEvent>,
 ) -> Result<Json<Vec<TicketRecord>>, Refusal> {
-    crate::operator::check_operator(&state, &headers)?;
+    let operator = crate::operators::require(&state, &headers, OperatorRole::ContactCentre)?;
     let mut conn = state.db.lock();
     let tx = conn.transaction()?;
     let known: Option<i64> = tx
@@ -202,6 +202,16 @@ pub async fn record_event(
         ],
     )?;
     let events = events_of(&tx, &reference)?;
+    crate::audit::record(
+        &tx,
+        &crate::audit::Entry {
+            actor: crate::audit::Actor::Operator(operator.0),
+            action: "ticket moved on",
+            kiosk_id: None,
+            detail: &format!("{reference}: {}", crate::db::enum_text(request.event)),
+        },
+        Utc::now(),
+    )?;
     tx.commit()?;
     tracing::info!(%reference, event = ?request.event, "ticket moved on");
     Ok(Json(events))

@@ -225,9 +225,11 @@ async fn an_action_whose_grant_has_expired_is_refused_with_what_to_do() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn only_a_blocked_choice_can_be_asked_to_be_activated_and_it_then_shows_requested() {
     use komek_api::{Activity, ActivityStatus, ChoiceActivation};
-    let gw = start_with(&["--operator-token", "operator-test"]);
+    let gw = start();
     let http = Kiosk::enrolled(&gw).await;
     let session = login(&http, &gw, BLIND_PARTICIPANT).await;
+    let programme = operator_session(&gw, "programme").await;
+    let fleet = operator_session(&gw, "fleet").await;
     let activities: Vec<Activity> = get_as(&http, &gw, &session, "/v1/me/activities").await;
     let today = chrono::Utc::now().date_naive();
     let window_passed = |a: &Activity| {
@@ -279,7 +281,7 @@ async fn only_a_blocked_choice_can_be_asked_to_be_activated_and_it_then_shows_re
     assert_eq!(again, StatusCode::UNPROCESSABLE_ENTITY);
 
     // The portal returns it to the person's queue with a new two-month window: operators only.
-    let reopen = |token: &'static str| {
+    let reopen = |token: &str| {
         http.post(format!(
             "{}/v1/operator/activities/{}/reopen",
             gw.url, blocked.id
@@ -291,7 +293,12 @@ async fn only_a_blocked_choice_can_be_asked_to_be_activated_and_it_then_shows_re
         reopen("wrong").await.unwrap().status(),
         StatusCode::UNAUTHORIZED
     );
-    let reopened: Activity = reopen("operator-test").await.unwrap().json().await.unwrap();
+    // An operator without the programme role may not.
+    assert_eq!(
+        reopen(&fleet).await.unwrap().status(),
+        StatusCode::FORBIDDEN
+    );
+    let reopened: Activity = reopen(&programme).await.unwrap().json().await.unwrap();
     assert_eq!(reopened.status, ActivityStatus::AwaitingChoice);
     assert_eq!(
         reopened.history.last().map(|c| (c.status, c.on)),
@@ -299,7 +306,7 @@ async fn only_a_blocked_choice_can_be_asked_to_be_activated_and_it_then_shows_re
     );
     assert!(!window_passed(&reopened), "a new window from today");
     assert_eq!(
-        reopen("operator-test").await.unwrap().status(),
+        reopen(&programme).await.unwrap().status(),
         StatusCode::CONFLICT,
         "only a requested activation is reopened"
     );

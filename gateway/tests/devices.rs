@@ -24,14 +24,14 @@ async fn catalogue(http: &Kiosk, gw: &Gateway) -> reqwest::Response {
         .unwrap()
 }
 
-fn operator(gw: &Gateway, path: &str) -> reqwest::RequestBuilder {
+fn operator(gw: &Gateway, token: &str, path: &str) -> reqwest::RequestBuilder {
     reqwest::Client::new()
         .post(format!("{}{path}", gw.url))
-        .bearer_auth(OPERATOR_TOKEN)
+        .bearer_auth(token)
 }
 
-async fn issue_code(gw: &Gateway, kiosk_id: &str) -> EnrolmentCode {
-    operator(gw, "/v1/operator/devices/enrolments")
+async fn issue_code(gw: &Gateway, token: &str, kiosk_id: &str) -> EnrolmentCode {
+    operator(gw, token, "/v1/operator/devices/enrolments")
         .json(&place(kiosk_id))
         .send()
         .await
@@ -41,17 +41,24 @@ async fn issue_code(gw: &Gateway, kiosk_id: &str) -> EnrolmentCode {
         .unwrap()
 }
 
-async fn revoke(gw: &Gateway, kiosk_id: &str) -> DeviceRecord {
-    let response = operator(gw, &format!("/v1/operator/devices/{kiosk_id}/revoke"))
-        .send()
-        .await
-        .unwrap();
+async fn revoke(gw: &Gateway, token: &str, kiosk_id: &str) -> DeviceRecord {
+    let response = operator(
+        gw,
+        token,
+        &format!("/v1/operator/devices/{kiosk_id}/revoke"),
+    )
+    .send()
+    .await
+    .unwrap();
     assert_eq!(response.status(), StatusCode::OK);
     response.json().await.unwrap()
 }
 
-fn operated() -> Gateway {
-    start_with(&["--operator-token", OPERATOR_TOKEN])
+/// A gateway and a session of its fleet operator.
+async fn operated() -> (Gateway, String) {
+    let gw = start();
+    let fleet = operator_session(&gw, "fleet").await;
+    (gw, fleet)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -85,8 +92,8 @@ async fn a_request_from_no_kiosk_or_an_unenrolled_one_is_refused_with_the_reason
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_code_enrols_one_kiosk_once_and_the_operator_sees_its_fingerprint() {
-    let gw = operated();
-    let code = issue_code(&gw, "KZ-35-KRG-014").await;
+    let (gw, fleet) = operated().await;
+    let code = issue_code(&gw, &fleet, "KZ-35-KRG-014").await;
     assert_eq!(code.code.len(), 12);
 
     let mut kiosk = Kiosk::unenrolled();
@@ -110,7 +117,7 @@ async fn a_code_enrols_one_kiosk_once_and_the_operator_sees_its_fingerprint() {
 
     let devices: Vec<DeviceRecord> = reqwest::Client::new()
         .get(format!("{}/v1/operator/devices", gw.url))
-        .bearer_auth(OPERATOR_TOKEN)
+        .bearer_auth(&fleet)
         .send()
         .await
         .unwrap()
@@ -130,8 +137,8 @@ async fn a_code_enrols_one_kiosk_once_and_the_operator_sees_its_fingerprint() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn enrolment_needs_the_private_key_of_the_key_it_enrols() {
-    let gw = operated();
-    let code = issue_code(&gw, "kiosk-a").await;
+    let (gw, fleet) = operated().await;
+    let code = issue_code(&gw, &fleet, "kiosk-a").await;
     let holder = Kiosk::unenrolled();
     let thief = Kiosk::unenrolled();
     // The thief sends the holder's public key, signed with its own key.
@@ -155,17 +162,17 @@ async fn enrolment_needs_the_private_key_of_the_key_it_enrols() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_revoked_kiosk_is_refused_on_its_next_request_until_enrolled_again() {
-    let gw = operated();
-    let kiosk = Kiosk::enrolled_by_operator(&gw, OPERATOR_TOKEN, "kiosk-lost").await;
+    let (gw, fleet) = operated().await;
+    let kiosk = Kiosk::enrolled_by_operator(&gw, &fleet, "kiosk-lost").await;
     assert_eq!(catalogue(&kiosk, &gw).await.status(), StatusCode::OK);
 
-    let record = revoke(&gw, "kiosk-lost").await;
+    let record = revoke(&gw, &fleet, "kiosk-lost").await;
     assert!(record.revoked_at.is_some());
     let error = refusal(catalogue(&kiosk, &gw).await, StatusCode::FORBIDDEN).await;
     assert_eq!(error.code, ErrorCode::DeviceRevoked);
 
     // A replacement kiosk takes the id with a new code; the old key stays out.
-    let replacement = Kiosk::enrolled_by_operator(&gw, OPERATOR_TOKEN, "kiosk-lost").await;
+    let replacement = Kiosk::enrolled_by_operator(&gw, &fleet, "kiosk-lost").await;
     assert_eq!(catalogue(&replacement, &gw).await.status(), StatusCode::OK);
     let error = refusal(catalogue(&kiosk, &gw).await, StatusCode::UNAUTHORIZED).await;
     assert_eq!(error.code, ErrorCode::UnknownDevice);
@@ -218,9 +225,9 @@ async fn a_request_signed_far_from_the_gateways_time_is_refused_naming_the_clock
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_audit_log_holds_each_step_with_who_and_which_kiosk() {
-    let gw = operated();
-    let kiosk = Kiosk::enrolled_by_operator(&gw, OPERATOR_TOKEN, "kiosk-audited").await;
-    revoke(&gw, "kiosk-audited").await;
+    let (gw, fleet) = operated().await;
+    let kiosk = Kiosk::enrolled_by_operator(&gw, &fleet, "kiosk-audited").await;
+    revoke(&gw, &fleet, "kiosk-audited").await;
     let db = gw.read_db();
     let rows: Vec<(String, String, Option<String>, String)> = db
         .prepare("SELECT actor, action, kiosk_id, detail FROM audit_log ORDER BY seq")
@@ -229,21 +236,22 @@ async fn the_audit_log_holds_each_step_with_who_and_which_kiosk() {
         .unwrap()
         .collect::<Result<_, _>>()
         .unwrap();
-    let steps: Vec<(&str, &str)> = rows
+    let operator = rows[1].0.clone();
+    assert!(operator.starts_with("operator:operator-"), "{operator}");
+    let steps: Vec<(&str, &str, Option<&str>)> = rows
         .iter()
-        .map(|(actor, action, _, _)| (actor.as_str(), action.as_str()))
+        .map(|(actor, action, kiosk_id, _)| (actor.as_str(), action.as_str(), kiosk_id.as_deref()))
         .collect();
+    let kiosk_id = Some("kiosk-audited");
     assert_eq!(
         steps,
         [
-            ("operator", "enrolment code issued"),
-            ("kiosk:kiosk-audited", "enrolled"),
-            ("operator", "revoked"),
+            ("administrator", "operator added", None),
+            (operator.as_str(), "logged in", None),
+            (operator.as_str(), "enrolment code issued", kiosk_id),
+            ("kiosk:kiosk-audited", "enrolled", kiosk_id),
+            (operator.as_str(), "revoked", kiosk_id),
         ]
     );
-    assert!(
-        rows.iter()
-            .all(|(_, _, kiosk_id, _)| kiosk_id.as_deref() == Some("kiosk-audited"))
-    );
-    assert!(rows[1].3.contains(&kiosk.fingerprint()));
+    assert!(rows[3].3.contains(&kiosk.fingerprint()));
 }

@@ -142,8 +142,9 @@ async fn the_demo_approves_only_with_dev_endpoints_and_egov_only_with_a_token() 
         QrLoginState::Approved { .. }
     ));
 
-    let production = start_without_dev_endpoints(&["--operator-token", OPERATOR_TOKEN]);
-    let http = Kiosk::enrolled_by_operator(&production, OPERATOR_TOKEN, "kiosk-test").await;
+    let production = start_without_dev_endpoints(&[]);
+    let fleet = operator_session(&production, "fleet").await;
+    let http = Kiosk::enrolled_by_operator(&production, &fleet, "kiosk-test").await;
     let start = start_qr(&http, &production).await;
     let dev = format!("/dev/qr/{}/approve", start.session_id);
     let absent = approve(&http, &production, &dev, None, IIN).await;

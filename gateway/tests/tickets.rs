@@ -15,7 +15,6 @@ use reqwest::StatusCode;
 use uuid::Uuid;
 
 const OTHER_IIN: &str = BLIND_PARTICIPANT;
-const OPERATOR_TOKEN: &str = "operator-secret-for-tests";
 
 async fn submit(
     http: &Kiosk,
@@ -59,8 +58,9 @@ async fn operator(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_failure_request_becomes_a_ticket_that_operators_move_on_in_order() {
-    let gw = start_with(&["--operator-token", OPERATOR_TOKEN]);
+    let gw = start();
     let http = Kiosk::enrolled(&gw).await;
+    let operator_token = operator_session(&gw, "contact_centre").await;
     let session = login(&http, &gw, IIN).await;
 
     // "Other" needs words; a too-short phone is refused; nothing is stored for either.
@@ -119,7 +119,7 @@ async fn a_failure_request_becomes_a_ticket_that_operators_move_on_in_order() {
     let early = operator(
         &http,
         &gw,
-        Some(OPERATOR_TOKEN),
+        Some(operator_token.as_str()),
         reference,
         TicketEvent::Confirm,
     )
@@ -131,7 +131,7 @@ async fn a_failure_request_becomes_a_ticket_that_operators_move_on_in_order() {
         operator(
             &http,
             &gw,
-            Some(OPERATOR_TOKEN),
+            Some(operator_token.as_str()),
             "TF-00000000-999999",
             TicketEvent::Register
         )
@@ -146,7 +146,7 @@ async fn a_failure_request_becomes_a_ticket_that_operators_move_on_in_order() {
         TicketEvent::Confirm,
         TicketEvent::Escalate,
     ] {
-        let answer = operator(&http, &gw, Some(OPERATOR_TOKEN), reference, event).await;
+        let answer = operator(&http, &gw, Some(operator_token.as_str()), reference, event).await;
         assert_eq!(answer.status(), StatusCode::OK, "{event:?}");
         events = answer.json::<Vec<TicketRecord>>().await.unwrap();
     }
@@ -155,7 +155,7 @@ async fn a_failure_request_becomes_a_ticket_that_operators_move_on_in_order() {
         operator(
             &http,
             &gw,
-            Some(OPERATOR_TOKEN),
+            Some(operator_token.as_str()),
             reference,
             TicketEvent::Register
         )
@@ -200,8 +200,9 @@ fn anonymous(phone: Option<&str>) -> ActionSubmission {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_failure_can_be_reported_without_logging_in_with_a_phone_to_call_back() {
-    let gw = start_with(&["--operator-token", OPERATOR_TOKEN]);
+    let gw = start();
     let http = Kiosk::enrolled(&gw).await;
+    let operator_token = operator_session(&gw, "contact_centre").await;
 
     // Without a phone there is no one to answer: refused like any action without authority.
     let (status, text) = post_action(&http, &gw.url, Uuid::now_v7(), &anonymous(None)).await;
@@ -260,7 +261,7 @@ async fn a_failure_can_be_reported_without_logging_in_with_a_phone_to_call_back(
     let answer = operator(
         &http,
         &gw,
-        Some(OPERATOR_TOKEN),
+        Some(operator_token.as_str()),
         &receipt.reference,
         TicketEvent::Register,
     )

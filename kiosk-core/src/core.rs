@@ -119,6 +119,12 @@ impl From<PortalError> for LoginError {
             (PortalError::Unreachable(_) | PortalError::ServerFailure { .. }, _) => {
                 LoginError::Offline
             }
+            // The gateway refuses this kiosk (not enrolled, revoked): to the person it is a
+            // portal out of reach; staff read the reason in the log and the technician's report.
+            _ if e.refuses_the_kiosk() => {
+                tracing::error!(error = %e, "the gateway refuses this kiosk");
+                LoginError::Offline
+            }
             _ => LoginError::Failed(e.to_string()),
         }
     }
@@ -796,5 +802,32 @@ impl Core {
     /// Where action `id` stands, for a screen: its payload stays sealed.
     pub fn action_status(&self, id: Uuid) -> Option<ActionStatus> {
         self.shared.outbox().status(id).ok().flatten()
+    }
+}
+
+#[cfg(test)]
+mod login_error_tests {
+    use super::*;
+
+    fn refused(status: u16, code: ErrorCode) -> PortalError {
+        PortalError::Refused {
+            status,
+            error: Some(api::ApiError {
+                code,
+                message: String::new(),
+                attempts_left: None,
+            }),
+        }
+    }
+
+    #[test]
+    fn a_refused_kiosk_is_a_portal_out_of_reach_to_the_person() {
+        for code in [ErrorCode::UnknownDevice, ErrorCode::DeviceRevoked] {
+            assert_eq!(LoginError::from(refused(401, code)), LoginError::Offline);
+        }
+        assert!(matches!(
+            LoginError::from(refused(400, ErrorCode::BadRequest)),
+            LoginError::Failed(_)
+        ));
     }
 }

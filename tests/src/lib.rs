@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, bail};
 
 pub mod kiosk;
+pub mod operator;
 pub mod proxy;
 pub mod tls;
 

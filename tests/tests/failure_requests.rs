@@ -15,15 +15,17 @@ use komek_kiosk_core::core::FailureReport;
 use komek_kiosk_core::store::ActionState;
 
 const IIN: &str = "810314304128";
-const OPERATOR_TOKEN: &str = "operator-e2e";
 
 #[test]
 fn a_request_becomes_a_ticket_and_its_deadlines_come_back_with_verdicts() {
     let dir = tempfile::tempdir().unwrap();
-    let gateway = GatewayProcess::start_with(
+    let gateway =
+        GatewayProcess::start(&dir.path().join("gateway.db"), free_port().unwrap()).unwrap();
+    let contact_centre = komek_e2e::operator::operator_session(
+        &gateway.url(),
         &dir.path().join("gateway.db"),
-        free_port().unwrap(),
-        &["--operator-token", OPERATOR_TOKEN],
+        "contact_centre",
+        None,
     )
     .unwrap();
     let kiosk = KioskCore::start(gateway.url(), &dir.path().join("kiosk")).unwrap();
@@ -89,7 +91,7 @@ fn a_request_becomes_a_ticket_and_its_deadlines_come_back_with_verdicts() {
                         "{}/v1/operator/tickets/{reference}/events",
                         gateway.url()
                     ))
-                    .bearer_auth(OPERATOR_TOKEN)
+                    .bearer_auth(&contact_centre)
                     .json(&OperatorEvent {
                         event,
                         at: Some(at),

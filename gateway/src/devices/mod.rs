@@ -15,7 +15,8 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use chrono::{DateTime, Duration, Utc};
 use komek_api::{
-    DevicePlace, DeviceRecord, EnrolmentCode, EnrolmentRequest, ErrorCode, key_fingerprint,
+    DevicePlace, DeviceRecord, EnrolmentCode, EnrolmentRequest, ErrorCode, OperatorRole,
+    key_fingerprint,
 };
 use p256::ecdsa::VerifyingKey;
 use p256::pkcs8::DecodePublicKey;
@@ -26,7 +27,6 @@ use crate::AppState;
 use crate::audit::{self, Actor, Entry};
 use crate::auth::sha256_hex;
 use crate::error::Refusal;
-use crate::operator::check_operator;
 
 /// How long an enrolment code may be used: a technician's working day and the night after.
 pub const ENROLMENT_CODE_LIFETIME: Duration = Duration::hours(24);
@@ -119,8 +119,8 @@ pub async fn issue_enrolment(
     headers: HeaderMap,
     Json(place): Json<DevicePlace>,
 ) -> Result<Json<EnrolmentCode>, Refusal> {
-    check_operator(&state, &headers)?;
-    issue(&state, &place, Actor::Operator)
+    let operator = crate::operators::require(&state, &headers, OperatorRole::Fleet)?;
+    issue(&state, &place, Actor::Operator(operator.0))
 }
 
 /// Development only: an enrolment code without an operator (the embedded demo enrols itself).
@@ -243,7 +243,7 @@ pub async fn revoke(
     headers: HeaderMap,
     Path(kiosk_id): Path<String>,
 ) -> Result<Json<DeviceRecord>, Refusal> {
-    check_operator(&state, &headers)?;
+    let operator = crate::operators::require(&state, &headers, OperatorRole::Fleet)?;
     let now = Utc::now();
     let mut conn = state.db.lock();
     let tx = conn.transaction()?;
@@ -261,7 +261,7 @@ pub async fn revoke(
     audit::record(
         &tx,
         &Entry {
-            actor: Actor::Operator,
+            actor: Actor::Operator(operator.0),
             action: "revoked",
             kiosk_id: Some(&kiosk_id),
             detail: "",
@@ -283,7 +283,7 @@ pub async fn list(
     State(state): State<AppState>,
     headers: HeaderMap,
 ) -> Result<Json<Vec<DeviceRecord>>, Refusal> {
-    check_operator(&state, &headers)?;
+    crate::operators::require(&state, &headers, OperatorRole::Fleet)?;
     let conn = state.db.lock();
     Ok(Json(device_records(&conn, None)?))
 }

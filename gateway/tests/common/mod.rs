@@ -14,11 +14,11 @@ use komek_api::{
 use reqwest::StatusCode;
 
 mod kiosk;
+mod operator;
 #[allow(unused_imports)]
 pub use kiosk::{Kiosk, dev_enrolment_code, place};
-
-/// The operator token the tests' production gateways are started with.
-pub const OPERATOR_TOKEN: &str = "operator-test-token";
+#[allow(unused_imports)]
+pub use operator::{OPERATOR_PASSWORD, add_operator, operator_login, operator_session};
 use uuid::Uuid;
 
 pub const IIN: &str = "810314304128";

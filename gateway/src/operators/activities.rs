@@ -1,22 +1,16 @@
-//! The contact centre's and the portal's operators: their token, and returning an activity
-//! whose blocked choice was asked to be activated to the person's queue (Rules item 10).
+//! The portal's programme staff return an activity whose blocked choice was asked to be
+//! activated to the person's queue (Rules item 10).
 
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use chrono::Utc;
-use komek_api::{Activity, ActivityStatus, ErrorCode};
+use komek_api::{Activity, ActivityStatus, ErrorCode, OperatorRole};
 use rusqlite::{OptionalExtension, params};
 
 use crate::AppState;
-use crate::auth::check_token;
+use crate::audit::{self, Actor, Entry};
 use crate::error::Refusal;
-
-/// Operators authenticate with the token the gateway was started with; without one configured
-/// the operator API answers nobody.
-pub fn check_operator(state: &AppState, headers: &HeaderMap) -> Result<(), Refusal> {
-    check_token(state.config.operator_token.as_deref(), headers, "operator")
-}
 
 #[utoipa::path(post, path = "/v1/operator/activities/{id}/reopen",
     params(("id" = String, Path, description = "the activity's id")),
@@ -28,7 +22,7 @@ pub async fn reopen_activity(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Result<Json<Activity>, Refusal> {
-    check_operator(&state, &headers)?;
+    let operator = super::require(&state, &headers, OperatorRole::Programme)?;
     let mut conn = state.db.lock();
     let tx = conn.transaction()?;
     let row: Option<(String, String)> = tx
@@ -63,6 +57,16 @@ pub async fn reopen_activity(
     )?;
     crate::db::set_activity_status(&tx, &id, ActivityStatus::AwaitingChoice, today)?;
     activity.history = crate::participant::load_history(&tx, &id)?;
+    audit::record(
+        &tx,
+        &Entry {
+            actor: Actor::Operator(operator.0),
+            action: "activity reopened",
+            kiosk_id: None,
+            detail: &id,
+        },
+        Utc::now(),
+    )?;
     tx.commit()?;
     tracing::info!(activity = %id, "activity returned to the queue");
     Ok(Json(activity))
