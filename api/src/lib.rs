@@ -15,6 +15,7 @@ pub mod operators;
 pub mod participant;
 pub mod representation;
 pub mod signing;
+pub mod technicians;
 
 pub use actions::*;
 pub use announcements::*;
@@ -28,6 +29,7 @@ pub use operators::*;
 pub use participant::*;
 pub use representation::*;
 pub use signing::*;
+pub use technicians::*;
 
 use std::collections::BTreeMap;
 

@@ -59,6 +59,11 @@ const ROUTES: &[(Method, &str)] = &[
     (Method::POST, "/v1/operator/devices/enrolments"),
     (Method::GET, "/v1/operator/devices"),
     (Method::POST, "/v1/operator/login"),
+    (Method::POST, "/v1/operator/technicians"),
+    (Method::POST, "/v1/operator/technicians/{}/revoke"),
+    (Method::POST, "/v1/technician/login/card"),
+    (Method::POST, "/v1/technician/login/code"),
+    (Method::POST, "/v1/technician/audit"),
 ];
 
 /// The fuzzing kiosk's key: fixed, so a run is repeatable.

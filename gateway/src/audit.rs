@@ -11,6 +11,8 @@ pub enum Actor {
     /// `komek-gateway add-operator`, run on the gateway's machine.
     Administrator,
     Kiosk(String),
+    /// A field technician, by the operator's id for them.
+    Technician(String),
     /// A development gateway's own endpoints (never on a production gateway).
     Development,
 }
@@ -21,6 +23,7 @@ impl Actor {
             Actor::Operator(name) => format!("operator:{name}"),
             Actor::Administrator => "administrator".into(),
             Actor::Kiosk(id) => format!("kiosk:{id}"),
+            Actor::Technician(id) => format!("technician:{id}"),
             Actor::Development => "development".into(),
         }
     }

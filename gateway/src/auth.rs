@@ -51,7 +51,7 @@ pub fn mask_iin(iin: &str) -> String {
     format!("********{tail}")
 }
 
-fn valid_iin_shape(iin: &str) -> bool {
+pub(crate) fn valid_iin_shape(iin: &str) -> bool {
     iin.len() == 12 && iin.bytes().all(|b| b.is_ascii_digit())
 }
 

@@ -282,6 +282,23 @@ fn migrations() -> Migrations<'static> {
             last_used_at TEXT NOT NULL
         );",
         ),
+        M::up(
+            "CREATE TABLE technicians (
+            technician_id  TEXT PRIMARY KEY,
+            iin_hash       TEXT NOT NULL UNIQUE,
+            regions        TEXT NOT NULL,
+            totp_secret    BLOB NOT NULL,
+            last_totp_step INTEGER NOT NULL DEFAULT 0,
+            revoked_at     TEXT,
+            created_at     TEXT NOT NULL
+        );
+        CREATE TABLE technician_sessions (
+            token_hash    TEXT PRIMARY KEY,
+            technician_id TEXT NOT NULL REFERENCES technicians (technician_id),
+            kiosk_id      TEXT NOT NULL,
+            expires_at    TEXT NOT NULL
+        );",
+        ),
     ])
 }
 

@@ -21,6 +21,7 @@ mod participant;
 mod proof;
 mod representation;
 mod signing;
+mod technicians;
 mod tickets;
 pub mod tls;
 
@@ -99,7 +100,12 @@ pub struct AppState {
         devices::enrol,
         devices::issue_enrolment,
         devices::revoke,
-        devices::list
+        devices::list,
+        technicians::add,
+        technicians::revoke,
+        technicians::login_card,
+        technicians::login_code,
+        technicians::step
     ),
     components(schemas(komek_api::ApiError, komek_api::ErrorCode))
 )]
@@ -159,6 +165,9 @@ pub fn build(config: GatewayConfig) -> Result<Router, GatewayError> {
         .route("/v1/announcements", get(announcements::list))
         .route("/v1/actions", post(actions::submit))
         .route("/v1/me/failure-requests", get(tickets::mine))
+        .route("/v1/technician/login/card", post(technicians::login_card))
+        .route("/v1/technician/login/code", post(technicians::login_code))
+        .route("/v1/technician/audit", post(technicians::step))
         .route_layer(axum::middleware::from_fn_with_state(
             state.clone(),
             devices::authenticate,
@@ -184,6 +193,11 @@ pub fn build(config: GatewayConfig) -> Result<Router, GatewayError> {
             post(devices::issue_enrolment),
         )
         .route("/v1/operator/devices", get(devices::list))
+        .route("/v1/operator/technicians", post(technicians::add))
+        .route(
+            "/v1/operator/technicians/{technician_id}/revoke",
+            post(technicians::revoke),
+        )
         .route(
             "/v1/operator/devices/{kiosk_id}/revoke",
             post(devices::revoke),

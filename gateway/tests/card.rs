@@ -384,3 +384,55 @@ async fn an_application_signed_with_an_expired_card_is_refused() {
     let signed = signed_by(&pki.expired.signing, &choice);
     not_signed(submit(&http, &gw, &session, signed).await, "expired");
 }
+
+/// A fresh challenge signed by `key` and sent to open technician mode.
+async fn technician_card_login(http: &Kiosk, gw: &Gateway, key: &CardKey) -> reqwest::Response {
+    let challenge = new_challenge(http, gw).await;
+    let message = card_login_message(&nonce(&challenge));
+    let body = CardLogin {
+        challenge_id: challenge.challenge_id,
+        signature: card_signature(key, &message, ECDSA),
+    };
+    http.post(format!("{}/v1/technician/login/card", gw.url))
+        .json(&body)
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_technicians_card_opens_technician_mode_and_a_participants_does_not() {
+    let pki = pki();
+    let gw = start_trusting(&pki.root);
+    let http = Kiosk::enrolled(&gw).await;
+    let fleet = operator_session(&gw, "fleet").await;
+    let listed = reqwest::Client::new()
+        .post(format!("{}/v1/operator/technicians", gw.url))
+        .bearer_auth(&fleet)
+        .json(&komek_api::TechnicianEnrolment {
+            technician_id: "tech-krg-07".into(),
+            iin: STRANGER.into(),
+            regions: vec!["KZ-35".into()],
+        })
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(listed.status(), StatusCode::OK);
+
+    let opened = technician_card_login(&http, &gw, &pki.not_participant.authentication).await;
+    assert_eq!(opened.status(), StatusCode::OK);
+    let session: komek_api::TechnicianSession = opened.json().await.unwrap();
+    assert_eq!(session.technician_id, "tech-krg-07");
+
+    // A participant's own card is no technician's; an expired card is refused as at login.
+    let participant = technician_card_login(&http, &gw, &pki.card.authentication).await;
+    assert_eq!(
+        code_of(participant, StatusCode::FORBIDDEN).await,
+        ErrorCode::NotPermitted
+    );
+    let expired = technician_card_login(&http, &gw, &pki.expired.authentication).await;
+    assert_eq!(
+        code_of(expired, StatusCode::UNAUTHORIZED).await,
+        ErrorCode::CardRejected
+    );
+}

@@ -8,14 +8,9 @@
 mod common;
 
 use common::*;
-use komek_api::{Action, ApiError, DevicePlace, DeviceRecord, EnrolmentCode, ErrorCode};
+use komek_api::{Action, DevicePlace, DeviceRecord, EnrolmentCode, ErrorCode};
 use reqwest::StatusCode;
 use uuid::Uuid;
-
-async fn refusal(response: reqwest::Response, status: StatusCode) -> ApiError {
-    assert_eq!(response.status(), status);
-    response.json().await.unwrap()
-}
 
 async fn catalogue(http: &Kiosk, gw: &Gateway) -> reqwest::Response {
     http.get(format!("{}/v1/catalogue", gw.url))
@@ -67,7 +62,7 @@ async fn a_request_from_no_kiosk_or_an_unenrolled_one_is_refused_with_the_reason
     let plain = reqwest::get(format!("{}/v1/catalogue", gw.url))
         .await
         .unwrap();
-    let error = refusal(plain, StatusCode::UNAUTHORIZED).await;
+    let error = error_of(plain, StatusCode::UNAUTHORIZED).await;
     assert_eq!(error.code, ErrorCode::UnknownDevice);
     assert!(
         error.message.contains("names no kiosk"),
@@ -77,7 +72,7 @@ async fn a_request_from_no_kiosk_or_an_unenrolled_one_is_refused_with_the_reason
 
     let mut stranger = Kiosk::unenrolled();
     stranger.id = Some("kiosk-nobody-enrolled".into());
-    let error = refusal(catalogue(&stranger, &gw).await, StatusCode::UNAUTHORIZED).await;
+    let error = error_of(catalogue(&stranger, &gw).await, StatusCode::UNAUTHORIZED).await;
     assert_eq!(error.code, ErrorCode::UnknownDevice);
     assert!(
         error.message.contains("no kiosk is enrolled"),
@@ -106,12 +101,12 @@ async fn a_code_enrols_one_kiosk_once_and_the_operator_sees_its_fingerprint() {
 
     let again = Kiosk::unenrolled().enrol(&gw, &code.code).await;
     assert_eq!(
-        refusal(again, StatusCode::FORBIDDEN).await.code,
+        error_of(again, StatusCode::FORBIDDEN).await.code,
         ErrorCode::EnrolmentRefused
     );
     let guessed = Kiosk::unenrolled().enrol(&gw, "123412341234").await;
     assert_eq!(
-        refusal(guessed, StatusCode::FORBIDDEN).await.code,
+        error_of(guessed, StatusCode::FORBIDDEN).await.code,
         ErrorCode::EnrolmentRefused
     );
 
@@ -153,7 +148,7 @@ async fn enrolment_needs_the_private_key_of_the_key_it_enrols() {
         .await
         .unwrap();
     assert_eq!(
-        refusal(stolen, StatusCode::UNAUTHORIZED).await.code,
+        error_of(stolen, StatusCode::UNAUTHORIZED).await.code,
         ErrorCode::UnknownDevice
     );
     // The code was not spent by the refused attempt.
@@ -168,13 +163,13 @@ async fn a_revoked_kiosk_is_refused_on_its_next_request_until_enrolled_again() {
 
     let record = revoke(&gw, &fleet, "kiosk-lost").await;
     assert!(record.revoked_at.is_some());
-    let error = refusal(catalogue(&kiosk, &gw).await, StatusCode::FORBIDDEN).await;
+    let error = error_of(catalogue(&kiosk, &gw).await, StatusCode::FORBIDDEN).await;
     assert_eq!(error.code, ErrorCode::DeviceRevoked);
 
     // A replacement kiosk takes the id with a new code; the old key stays out.
     let replacement = Kiosk::enrolled_by_operator(&gw, &fleet, "kiosk-lost").await;
     assert_eq!(catalogue(&replacement, &gw).await.status(), StatusCode::OK);
-    let error = refusal(catalogue(&kiosk, &gw).await, StatusCode::UNAUTHORIZED).await;
+    let error = error_of(catalogue(&kiosk, &gw).await, StatusCode::UNAUTHORIZED).await;
     assert_eq!(error.code, ErrorCode::UnknownDevice);
 }
 
@@ -218,7 +213,7 @@ async fn a_request_signed_far_from_the_gateways_time_is_refused_naming_the_clock
     let gw = start();
     let mut kiosk = Kiosk::enrolled(&gw).await;
     kiosk.clock_skew_secs = -(komek_api::SIGNATURE_WINDOW_SECS + 60);
-    let error = refusal(catalogue(&kiosk, &gw).await, StatusCode::UNAUTHORIZED).await;
+    let error = error_of(catalogue(&kiosk, &gw).await, StatusCode::UNAUTHORIZED).await;
     assert_eq!(error.code, ErrorCode::UnknownDevice);
     assert!(error.message.contains("clock"), "{}", error.message);
 }

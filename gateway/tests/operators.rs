@@ -7,13 +7,8 @@
 mod common;
 
 use common::*;
-use komek_api::{ApiError, ErrorCode, OperatorRole, OperatorSession};
+use komek_api::{ErrorCode, OperatorRole, OperatorSession};
 use reqwest::StatusCode;
-
-async fn code_of(response: reqwest::Response, status: StatusCode) -> ErrorCode {
-    assert_eq!(response.status(), status);
-    response.json::<ApiError>().await.unwrap().code
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_operator_logs_in_with_password_and_a_code_that_works_once() {

@@ -7,7 +7,7 @@
 mod common;
 
 use common::*;
-use komek_api::{ApiError, ErrorCode, Profile, QrApproval, QrLoginStart, QrLoginState};
+use komek_api::{ErrorCode, Profile, QrApproval, QrLoginStart, QrLoginState};
 use reqwest::StatusCode;
 use uuid::Uuid;
 
@@ -52,11 +52,6 @@ async fn approve(
         request = request.bearer_auth(token);
     }
     request.send().await.unwrap()
-}
-
-async fn code_of(response: reqwest::Response, status: StatusCode) -> ErrorCode {
-    assert_eq!(response.status(), status);
-    response.json::<ApiError>().await.unwrap().code
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -17,4 +17,5 @@ pub mod sign;
 pub mod speech;
 pub mod store;
 pub mod sync;
+pub mod technician;
 pub mod text_entry;

@@ -81,6 +81,44 @@ pub async fn verify_login(
     let now = Utc::now();
     let mut conn = state.db.lock();
     let tx = conn.transaction()?;
+    let iin = match card_holder(&state, &tx, &device, &req, now) {
+        Ok(iin) => iin,
+        Err(refusal) => {
+            // Spent, right or wrong.
+            tx.commit()?;
+            return Err(refusal);
+        }
+    };
+    if !is_participant(&tx, &iin)? {
+        tx.commit()?;
+        return Err(Refusal::new(
+            StatusCode::NOT_FOUND,
+            ErrorCode::UnknownParticipant,
+            "the card's holder is not a participant",
+        ));
+    }
+    let session = start_session(
+        &tx,
+        &iin,
+        &device.kiosk_id,
+        now,
+        state.config.grant_lifetime,
+    )?;
+    tx.commit()?;
+    tracing::info!(iin = %mask_iin(&iin), "session started with the ID card");
+    Ok(Json(session))
+}
+
+/// The IIN of the card whose signature of this kiosk's nonce `req` carries. The challenge is
+/// spent by this answer, right or wrong: the caller commits `tx` either way.
+pub(crate) fn card_holder(
+    state: &AppState,
+    tx: &rusqlite::Transaction<'_>,
+    device: &KioskDevice,
+    req: &CardLogin,
+    now: chrono::DateTime<Utc>,
+) -> Result<String, Refusal> {
+    configured(state)?;
     let row: Option<(Vec<u8>, String, String, bool)> = tx
         .query_row(
             "SELECT nonce, device_id, expires_at, used FROM card_challenges WHERE id = ?1",
@@ -92,7 +130,7 @@ pub async fn verify_login(
     let Some((nonce, device_id, expires_at, used)) = row else {
         return Err(expired("unknown challenge"));
     };
-    crate::auth::same_kiosk(&device_id, &device)?;
+    crate::auth::same_kiosk(&device_id, device)?;
     if used || expires_at < crate::db::ts(now) {
         return Err(expired(
             "the challenge has expired or was used, ask for a new one",
@@ -104,36 +142,16 @@ pub async fn verify_login(
         params![req.challenge_id.to_string()],
     )?;
     let message = card_login_message(&nonce);
-    let verified = match verify(
+    verify(
         &state.card_roots,
         &req.signature,
         Purpose::Login,
         now,
         &message,
-    ) {
-        Ok(verified) => verified,
-        Err(e) => {
-            tx.commit()?;
-            tracing::info!(reason = %e, "card login refused");
-            return Err(rejected(&e));
-        }
-    };
-    if !is_participant(&tx, &verified.iin)? {
-        tx.commit()?;
-        return Err(Refusal::new(
-            StatusCode::NOT_FOUND,
-            ErrorCode::UnknownParticipant,
-            "the card's holder is not a participant",
-        ));
-    }
-    let session = start_session(
-        &tx,
-        &verified.iin,
-        &device_id,
-        now,
-        state.config.grant_lifetime,
-    )?;
-    tx.commit()?;
-    tracing::info!(iin = %mask_iin(&verified.iin), "session started with the ID card");
-    Ok(Json(session))
+    )
+    .map(|verified| verified.iin)
+    .map_err(|e| {
+        tracing::info!(reason = %e, "card login refused");
+        rejected(&e)
+    })
 }

@@ -23,7 +23,8 @@ pub struct AddedOperator {
     pub otpauth_uri: String,
 }
 
-fn valid_username(name: &str) -> bool {
+/// An operator's or a technician's name in the system: what the audit log says.
+pub(crate) fn valid_username(name: &str) -> bool {
     (1..=64).contains(&name.len())
         && name
             .chars()
@@ -57,9 +58,7 @@ pub fn add_operator(
         .hash_password(password.as_bytes(), &SaltString::generate(&mut OsRng))
         .map_err(|e| GatewayError::Operator(format!("hashing the password: {e}")))?
         .to_string();
-    // 160 bits, as RFC 4226 recommends.
-    let secret: [u8; 20] = rand::rng().random();
-    let totp = totp(secret.to_vec())?;
+    let new = new_totp(username)?;
     let roles_text = roles_to_text(roles);
     let mut conn = db.lock();
     let tx = conn.transaction()?;
@@ -79,7 +78,7 @@ pub fn add_operator(
         params![
             username,
             password_hash,
-            secret.as_slice(),
+            new.secret.as_slice(),
             roles_text,
             crate::db::ts(now)
         ],
@@ -95,12 +94,30 @@ pub fn add_operator(
         now,
     )?;
     tx.commit()?;
-    let base32 = totp.get_secret_base32();
     Ok(AddedOperator {
-        otpauth_uri: format!(
-            "otpauth://totp/Komek:{username}?secret={base32}&issuer=Komek&algorithm=SHA1&digits=6&period=30"
-        ),
-        totp_secret_base32: base32,
+        totp_secret_base32: new.base32,
+        otpauth_uri: new.uri,
+    })
+}
+
+/// A TOTP secret made for someone: its bytes to keep, and what their authenticator app takes.
+pub(crate) struct NewTotp {
+    pub secret: [u8; 20],
+    pub base32: String,
+    pub uri: String,
+}
+
+/// A new 160-bit secret (RFC 4226's recommendation) for the account `label`.
+pub(crate) fn new_totp(label: &str) -> Result<NewTotp, GatewayError> {
+    let secret: [u8; 20] = rand::rng().random();
+    let base32 = totp(secret.to_vec())?.get_secret_base32();
+    let uri = format!(
+        "otpauth://totp/Komek:{label}?secret={base32}&issuer=Komek&algorithm=SHA1&digits=6&period=30"
+    );
+    Ok(NewTotp {
+        secret,
+        base32,
+        uri,
     })
 }
 

@@ -43,19 +43,22 @@ impl Kiosk {
         }
     }
 
-    /// A kiosk enrolled as `kiosk_id` (in KZ-35) through the development endpoint.
-    pub async fn enrolled_as(gw: &Gateway, kiosk_id: &str) -> Kiosk {
+    /// A new kiosk enrolled with `code` (issued for `kiosk_id`).
+    async fn enrolled_with(gw: &Gateway, code: &EnrolmentCode) -> Kiosk {
         let mut kiosk = Kiosk::unenrolled();
-        let code = dev_enrolment_code(gw, kiosk_id).await;
         let response = kiosk.enrol(gw, &code.code).await;
         assert!(response.status().is_success(), "{}", response.status());
-        kiosk.id = Some(kiosk_id.to_string());
+        kiosk.id = Some(code.kiosk_id.clone());
         kiosk
+    }
+
+    /// A kiosk enrolled as `kiosk_id` (in KZ-35) through the development endpoint.
+    pub async fn enrolled_as(gw: &Gateway, kiosk_id: &str) -> Kiosk {
+        Self::enrolled_with(gw, &dev_enrolment_code(gw, kiosk_id).await).await
     }
 
     /// A kiosk enrolled as `kiosk_id` with a code the operator (`operator_token`) issued.
     pub async fn enrolled_by_operator(gw: &Gateway, operator_token: &str, kiosk_id: &str) -> Kiosk {
-        let mut kiosk = Kiosk::unenrolled();
         let code: EnrolmentCode = reqwest::Client::new()
             .post(format!("{}/v1/operator/devices/enrolments", gw.url))
             .bearer_auth(operator_token)
@@ -66,10 +69,7 @@ impl Kiosk {
             .json()
             .await
             .expect("an enrolment code");
-        let response = kiosk.enrol(gw, &code.code).await;
-        assert!(response.status().is_success(), "{}", response.status());
-        kiosk.id = Some(kiosk_id.to_string());
-        kiosk
+        Self::enrolled_with(gw, &code).await
     }
 
     /// The kiosk every test of one gateway uses.

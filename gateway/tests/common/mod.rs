@@ -147,6 +147,17 @@ pub async fn post_action(
     (response.status(), response.text().await.unwrap())
 }
 
+/// The error of a refused answer, which must have `status`.
+pub async fn error_of(response: reqwest::Response, status: StatusCode) -> komek_api::ApiError {
+    assert_eq!(response.status(), status);
+    response.json().await.unwrap()
+}
+
+/// The error code of a refused answer, which must have `status`.
+pub async fn code_of(response: reqwest::Response, status: StatusCode) -> komek_api::ErrorCode {
+    error_of(response, status).await.code
+}
+
 /// An action as the kiosk's outbox would deliver it, under the person's grant, for themselves.
 pub fn submission(session: &LoginSession, action: Action) -> ActionSubmission {
     ActionSubmission {

@@ -377,6 +377,58 @@ impl PortalClient {
         read(self.send(req).await).await
     }
 
+    /// Opens technician mode with a code from the technician's authenticator app.
+    pub async fn technician_code_login(
+        &self,
+        technician_id: &str,
+        code: &str,
+    ) -> Result<api::TechnicianSession, PortalError> {
+        let body = api::TechnicianCodeLogin {
+            technician_id: technician_id.to_string(),
+            code: code.to_string(),
+        };
+        read(
+            self.send(
+                self.http
+                    .post(self.url("/v1/technician/login/code"))
+                    .json(&body),
+            )
+            .await,
+        )
+        .await
+    }
+
+    /// Opens technician mode with the technician's card: its signature of this kiosk's nonce.
+    pub async fn technician_card_login(
+        &self,
+        login: &api::CardLogin,
+    ) -> Result<api::TechnicianSession, PortalError> {
+        read(
+            self.send(
+                self.http
+                    .post(self.url("/v1/technician/login/card"))
+                    .json(login),
+            )
+            .await,
+        )
+        .await
+    }
+
+    /// Records a step taken in technician mode in the gateway's audit log.
+    pub async fn technician_step(
+        &self,
+        session_token: &str,
+        step: &api::TechnicianStep,
+    ) -> Result<(), PortalError> {
+        let request = self
+            .http
+            .post(self.url("/v1/technician/audit"))
+            .bearer_auth(session_token)
+            .json(step);
+        let response = self.send(request).await.map_err(unreachable)?;
+        check_status(response).await.map(|_| ())
+    }
+
     pub async fn logout(&self, session_token: &str) -> Result<(), PortalError> {
         let req = self
             .http
