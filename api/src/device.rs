@@ -34,6 +34,38 @@ pub fn request_signing_bytes(
     format!("komek-request-v1\n{method}\n{path_and_query}\n{signed_at}\n{body_digest}").into_bytes()
 }
 
+/// A URL's path with its query, as the request line carries it: what is signed.
+pub fn path_and_query(path: &str, query: Option<&str>) -> String {
+    match query {
+        Some(query) => format!("{path}?{query}"),
+        None => path.to_string(),
+    }
+}
+
+/// The headers that sign a request as `kiosk_id` (none on enrolment, which proves the key in
+/// its body), given `sign`, which signs [`request_signing_bytes`] with the kiosk's key
+/// (ECDSA P-256, SHA-256, DER). Every signer of kiosk requests goes through this.
+pub fn signature_headers(
+    kiosk_id: Option<&str>,
+    method: &str,
+    path_and_query: &str,
+    signed_at: i64,
+    body: &[u8],
+    sign: impl FnOnce(&[u8]) -> Vec<u8>,
+) -> Vec<(&'static str, String)> {
+    use base64::Engine;
+    let message = request_signing_bytes(method, path_and_query, signed_at, body);
+    let signature = base64::engine::general_purpose::STANDARD.encode(sign(&message));
+    let mut headers = vec![
+        (SIGNED_AT_HEADER, signed_at.to_string()),
+        (SIGNATURE_HEADER, signature),
+    ];
+    if let Some(id) = kiosk_id {
+        headers.push((DEVICE_HEADER, id.to_string()));
+    }
+    headers
+}
+
 /// `POST /v1/devices/enrol`: the code an operator issued, and the kiosk's public key, which
 /// also signs this request.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]

@@ -21,7 +21,7 @@ use axum::http::{Method, Request, StatusCode};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use komek_api::{
-    DEVICE_HEADER, OperatorRole, SIGNATURE_HEADER, SIGNED_AT_HEADER, request_signing_bytes,
+    DEVICE_HEADER, OperatorRole, SIGNATURE_HEADER, SIGNED_AT_HEADER, signature_headers,
 };
 use komek_gateway::GatewayConfig;
 use libfuzzer_sys::fuzz_target;
@@ -81,16 +81,20 @@ fn sign(
     body: &[u8],
     kiosk_id: Option<&str>,
 ) -> axum::http::request::Builder {
-    let signed_at = chrono::Utc::now().timestamp();
-    let message = request_signing_bytes(method.as_str(), path, signed_at, body);
-    let signature: DerSignature = kiosk_key().sign(&message);
-    let builder = builder
-        .header(SIGNED_AT_HEADER, signed_at)
-        .header(SIGNATURE_HEADER, STANDARD.encode(signature.as_bytes()));
-    match kiosk_id {
-        Some(id) => builder.header(DEVICE_HEADER, id),
-        None => builder,
-    }
+    let headers = signature_headers(
+        kiosk_id,
+        method.as_str(),
+        path,
+        chrono::Utc::now().timestamp(),
+        body,
+        |message| {
+            let signature: DerSignature = kiosk_key().sign(message);
+            signature.as_bytes().to_vec()
+        },
+    );
+    headers
+        .into_iter()
+        .fold(builder, |builder, (name, value)| builder.header(name, value))
 }
 
 struct Gateway {

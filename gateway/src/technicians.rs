@@ -54,7 +54,7 @@ pub async fn add(
         && request
             .regions
             .iter()
-            .all(|r| r.len() == 5 && r.starts_with("KZ-") && r.is_ascii());
+            .all(|r| crate::devices::valid_region(r));
     if !valid_username(&request.technician_id) || !valid_iin_shape(&request.iin) || !regions_ok {
         return Err(Refusal::bad_request(
             "a technician id is 1-64 lower-case letters, digits, '.', '_' or '-'; an IIN is 12 \
@@ -259,6 +259,7 @@ pub async fn login_code(
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .optional()?;
+    let listed = row.is_some();
     let step = match row {
         Some((secret, last)) => matching_step(&totp(secret)?, &request.code, now)
             .and_then(|s| i64::try_from(s).ok())
@@ -282,7 +283,9 @@ pub async fn login_code(
             )?)
         }
         _ => {
-            if valid_username(&request.technician_id) {
+            // Only a listed technician's id is recorded: whatever else was typed there (an
+            // IIN, a name) stays out of the log.
+            if listed {
                 record(
                     &tx,
                     &request.technician_id,

@@ -66,6 +66,9 @@ async fn a_technician_opens_a_kiosk_of_their_region_once_per_code_and_every_step
     let totp = add_technician(&gw, &fleet, "tech-krg-07", &["KZ-35"]).await;
     let code = totp.generate_current().unwrap();
 
+    // Whatever is typed as an id that is on no list is refused and not written down.
+    let unlisted = code_login(&kiosk, &gw, "someone-else", &code).await;
+    assert_eq!(unlisted.status(), StatusCode::FORBIDDEN);
     let wrong = code_login(&kiosk, &gw, "tech-krg-07", "000000").await;
     assert_eq!(
         code_of(wrong, StatusCode::FORBIDDEN).await,

@@ -1,13 +1,12 @@
 //! Technician mode's side of the kiosk without a screen: opening it with a technician's code
 //! (the card follows the participant's card login) and recording every step in the gateway's
-//! audit log. What a step's detail may hold is decided here: kiosk references, counts and
-//! kinds, never a person.
+//! audit log. A step names kiosk references, counts and kinds, never a person.
 
 use chrono::{DateTime, Utc};
-use komek_api as api;
 use zeroize::{Zeroize, ZeroizeOnDrop};
 
 use crate::core::{Core, LoginError};
+use crate::portal::{technician_session_from_wire, technician_step_to_wire};
 
 /// An open technician mode: whose, and until when the gateway accepts its steps.
 #[derive(Zeroize, ZeroizeOnDrop)]
@@ -19,6 +18,16 @@ pub struct TechnicianSession {
     pub expires_at: DateTime<Utc>,
 }
 
+impl TechnicianSession {
+    pub(crate) fn new(token: String, technician_id: String, expires_at: DateTime<Utc>) -> Self {
+        TechnicianSession {
+            token,
+            technician_id,
+            expires_at,
+        }
+    }
+}
+
 impl std::fmt::Debug for TechnicianSession {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("TechnicianSession")
@@ -28,17 +37,7 @@ impl std::fmt::Debug for TechnicianSession {
     }
 }
 
-impl From<api::TechnicianSession> for TechnicianSession {
-    fn from(session: api::TechnicianSession) -> Self {
-        TechnicianSession {
-            token: session.token.clone(),
-            technician_id: session.technician_id.clone(),
-            expires_at: session.expires_at,
-        }
-    }
-}
-
-/// A step of technician mode, as the audit log keeps it.
+/// A step of technician mode, as the audit log keeps it. The screens will add theirs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TechnicianStep {
     Opened,
@@ -49,35 +48,7 @@ pub enum TechnicianStep {
         kiosk_reference: String,
         reason: String,
     },
-    CatalogueReloaded,
-    ReportExported,
-    AppRestarted,
-    Rebooted,
     Closed,
-}
-
-impl TechnicianStep {
-    fn wire(&self) -> api::TechnicianStep {
-        let (action, detail) = match self {
-            TechnicianStep::Opened => ("technician mode shown", String::new()),
-            TechnicianStep::RetriedParked { kiosk_reference } => {
-                ("parked action retried", kiosk_reference.clone())
-            }
-            TechnicianStep::SetAside {
-                kiosk_reference,
-                reason,
-            } => ("action set aside", format!("{kiosk_reference}: {reason}")),
-            TechnicianStep::CatalogueReloaded => ("catalogue reloaded", String::new()),
-            TechnicianStep::ReportExported => ("report exported", String::new()),
-            TechnicianStep::AppRestarted => ("app restarted", String::new()),
-            TechnicianStep::Rebooted => ("rebooted", String::new()),
-            TechnicianStep::Closed => ("technician mode closed", String::new()),
-        };
-        api::TechnicianStep {
-            action: action.into(),
-            detail,
-        }
-    }
 }
 
 impl Core {
@@ -93,7 +64,7 @@ impl Core {
             .technician_code_login(technician_id, code)
             .await;
         self.sync().report_outcome(&answer);
-        Ok(answer?.into())
+        Ok(technician_session_from_wire(answer?))
     }
 
     /// Records `step` in the gateway's audit log under the session's technician and this kiosk.
@@ -105,7 +76,7 @@ impl Core {
         let answer = self
             .sync()
             .portal
-            .technician_step(&session.token, &step.wire())
+            .technician_step(&session.token, &technician_step_to_wire(step))
             .await;
         self.sync().report_outcome(&answer);
         Ok(answer?)
@@ -118,11 +89,10 @@ mod tests {
 
     #[test]
     fn a_set_aside_names_the_kiosk_reference_and_the_reason_only() {
-        let step = TechnicianStep::SetAside {
+        let step = technician_step_to_wire(&TechnicianStep::SetAside {
             kiosk_reference: "KR-7F3A".into(),
             reason: "supplier closed".into(),
-        }
-        .wire();
+        });
         assert_eq!(step.action, "action set aside");
         assert_eq!(step.detail, "KR-7F3A: supplier closed");
     }

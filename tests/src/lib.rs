@@ -64,21 +64,13 @@ impl GatewayProcess {
 
     /// The same, serving HTTPS with `tls`'s certificate and key.
     pub fn start_tls(db: &Path, port: u16, tls: &tls::ServerFiles) -> anyhow::Result<Self> {
-        Self::start_tls_with(db, port, tls, &[])
-    }
-
-    /// HTTPS with `tls`'s certificate and key, and extra command-line flags.
-    pub fn start_tls_with(
-        db: &Path,
-        port: u16,
-        tls: &tls::ServerFiles,
-        extra: &[&str],
-    ) -> anyhow::Result<Self> {
         let (cert, key) = (tls.certificate.display(), tls.key.display());
         let (cert, key) = (cert.to_string(), key.to_string());
-        let mut args = vec!["--tls-cert", cert.as_str(), "--tls-key", key.as_str()];
-        args.extend_from_slice(extra);
-        let mut gateway = Self::start_with(db, port, &args)?;
+        let mut gateway = Self::start_with(
+            db,
+            port,
+            &["--tls-cert", cert.as_str(), "--tls-key", key.as_str()],
+        )?;
         gateway.https = true;
         Ok(gateway)
     }

@@ -129,12 +129,23 @@ impl Rig {
     }
 }
 
-fn contact_change() -> Action {
-    Action::ContactChange(ContactChange {
+/// Queues on `kiosk` a contact change of the demo participant under `visit`'s grant (which
+/// may be another kiosk's).
+fn queue_contact_change(kiosk: &KioskCore, visit: &komek_kiosk_core::core::Visit) -> uuid::Uuid {
+    let change = Action::ContactChange(ContactChange {
         phone: None,
         phone_proof: None,
         email: Some("enrolment.e2e@example.kz".into()),
-    })
+    });
+    kiosk
+        .core
+        .queue_action(
+            &Iin::parse(IIN).unwrap(),
+            &Core::grant_of(visit),
+            change,
+            chrono::Utc::now(),
+        )
+        .unwrap()
 }
 
 #[test]
@@ -209,16 +220,7 @@ fn a_revoked_kiosk_keeps_its_queue_and_delivers_it_once_when_enrolled_again() {
     assert_eq!(enrolment.kiosk_id, "kiosk-hall-2");
 
     let visit = kiosk.log_in(IIN).unwrap();
-    let iin = Iin::parse(IIN).unwrap();
-    let id = kiosk
-        .core
-        .queue_action(
-            &iin,
-            &Core::grant_of(&visit),
-            contact_change(),
-            chrono::Utc::now(),
-        )
-        .unwrap();
+    let id = queue_contact_change(&kiosk, &visit);
     rig.revoke("kiosk-hall-2");
     kiosk.start_worker();
 
@@ -278,16 +280,7 @@ fn a_grant_taken_to_another_kiosk_is_refused_there_and_applied_nowhere() {
         KioskCore::trusting(rig.gateway.url(), ca.clone(), &rig.dir.path().join("a")).unwrap();
     let second = KioskCore::trusting(rig.gateway.url(), ca, &rig.dir.path().join("b")).unwrap();
     let visit = first.log_in(IIN).unwrap();
-    let iin = Iin::parse(IIN).unwrap();
-    let id = second
-        .core
-        .queue_action(
-            &iin,
-            &Core::grant_of(&visit),
-            contact_change(),
-            chrono::Utc::now(),
-        )
-        .unwrap();
+    let id = queue_contact_change(&second, &visit);
     second.start_worker();
     assert!(wait_until(Duration::from_secs(20), || {
         second

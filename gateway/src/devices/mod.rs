@@ -47,6 +47,13 @@ fn code_hash(typed: &str) -> String {
     sha256_hex(&[b"enrolment-code\n", digits.as_bytes()])
 }
 
+/// A Kazakh region's ISO 3166-2 code (`KZ-35`): where kiosks stand and technicians serve.
+pub(crate) fn valid_region(code: &str) -> bool {
+    code.len() == 5
+        && code.starts_with("KZ-")
+        && code[3..].chars().all(|c| c.is_ascii_alphanumeric())
+}
+
 fn valid_place(place: &DevicePlace) -> Result<(), Refusal> {
     let id_ok = !place.kiosk_id.is_empty()
         && place.kiosk_id.len() <= 64
@@ -54,9 +61,7 @@ fn valid_place(place: &DevicePlace) -> Result<(), Refusal> {
             .kiosk_id
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
-    let region_ok = place.region.len() == 5
-        && place.region.starts_with("KZ-")
-        && place.region[3..].chars().all(|c| c.is_ascii_alphanumeric());
+    let region_ok = valid_region(&place.region);
     let site_ok = !place.site.trim().is_empty() && place.site.len() <= 200;
     if id_ok && region_ok && site_ok {
         Ok(())
@@ -247,17 +252,18 @@ pub async fn revoke(
     let now = Utc::now();
     let mut conn = state.db.lock();
     let tx = conn.transaction()?;
-    let changed = tx.execute(
+    tx.execute(
         "UPDATE devices SET revoked_at = COALESCE(revoked_at, ?2) WHERE kiosk_id = ?1",
         params![kiosk_id, crate::db::ts(now)],
     )?;
-    if changed == 0 {
-        return Err(Refusal::new(
+    // The record after the update is the answer; none means no such kiosk.
+    let record = device_records(&tx, Some(&kiosk_id))?.pop().ok_or_else(|| {
+        Refusal::new(
             StatusCode::NOT_FOUND,
             ErrorCode::NotFound,
             "no kiosk is enrolled under this id",
-        ));
-    }
+        )
+    })?;
     audit::record(
         &tx,
         &Entry {
@@ -268,9 +274,6 @@ pub async fn revoke(
         },
         now,
     )?;
-    let record = device_records(&tx, Some(&kiosk_id))?
-        .pop()
-        .ok_or_else(|| Refusal::from(crate::GatewayError::StoredKey(kiosk_id.clone())))?;
     tx.commit()?;
     tracing::info!(kiosk = %kiosk_id, "kiosk revoked");
     Ok(Json(record))

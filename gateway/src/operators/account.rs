@@ -23,9 +23,11 @@ pub struct AddedOperator {
     pub otpauth_uri: String,
 }
 
-/// An operator's or a technician's name in the system: what the audit log says.
+/// An operator's or a technician's name in the system: what the audit log says. It holds a
+/// letter, so an IIN can never be one.
 pub(crate) fn valid_username(name: &str) -> bool {
     (1..=64).contains(&name.len())
+        && name.chars().any(|c| c.is_ascii_lowercase())
         && name
             .chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-'))
@@ -191,6 +193,14 @@ mod tests {
         assert!(verify_password(&hash, "correct horse battery"));
         assert!(!verify_password(&hash, "correct horse batterY"));
         assert!(!verify_password("not a hash", "correct horse battery"));
+    }
+
+    #[test]
+    fn a_name_holds_a_letter_so_an_iin_is_never_one() {
+        assert!(valid_username("tech-krg-07"));
+        assert!(!valid_username("810314304128"));
+        assert!(!valid_username("Aigerim"));
+        assert!(!valid_username(""));
     }
 
     #[test]

@@ -3,10 +3,7 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
-use komek_api::{
-    DEVICE_HEADER, DevicePlace, EnrolmentCode, EnrolmentRequest, SIGNATURE_HEADER,
-    SIGNED_AT_HEADER, request_signing_bytes,
-};
+use komek_api::{DevicePlace, EnrolmentCode, EnrolmentRequest, path_and_query, signature_headers};
 use p256::ecdsa::signature::Signer;
 use p256::ecdsa::{DerSignature, SigningKey};
 use p256::pkcs8::EncodePublicKey;
@@ -59,17 +56,10 @@ impl Kiosk {
 
     /// A kiosk enrolled as `kiosk_id` with a code the operator (`operator_token`) issued.
     pub async fn enrolled_by_operator(gw: &Gateway, operator_token: &str, kiosk_id: &str) -> Kiosk {
-        let code: EnrolmentCode = reqwest::Client::new()
+        let request = reqwest::Client::new()
             .post(format!("{}/v1/operator/devices/enrolments", gw.url))
-            .bearer_auth(operator_token)
-            .json(&place(kiosk_id))
-            .send()
-            .await
-            .expect("the gateway answers")
-            .json()
-            .await
-            .expect("an enrolment code");
-        Self::enrolled_with(gw, &code).await
+            .bearer_auth(operator_token);
+        Self::enrolled_with(gw, &enrolment_code(request, kiosk_id).await).await
     }
 
     /// The kiosk every test of one gateway uses.
@@ -152,32 +142,34 @@ impl Signed<'_> {
             .unwrap_or_default()
             .to_vec();
         let url = request.url();
-        let path = match url.query() {
-            Some(query) => format!("{}?{query}", url.path()),
-            None => url.path().to_string(),
-        };
-        let message = request_signing_bytes(request.method().as_str(), &path, signed_at, &body);
-        let signature: DerSignature = self.kiosk.key.sign(&message);
-        let headers = request.headers_mut();
-        if let Some(id) = &self.kiosk.id {
-            headers.insert(DEVICE_HEADER, id.parse().expect("a header value"));
-        }
-        headers.insert(SIGNED_AT_HEADER, signed_at.into());
-        headers.insert(
-            SIGNATURE_HEADER,
-            STANDARD
-                .encode(signature.as_bytes())
-                .parse()
-                .expect("base64 is a header value"),
+        let headers = signature_headers(
+            self.kiosk.id.as_deref(),
+            request.method().as_str(),
+            &path_and_query(url.path(), url.query()),
+            signed_at,
+            &body,
+            |message| {
+                let signature: DerSignature = self.kiosk.key.sign(message);
+                signature.as_bytes().to_vec()
+            },
         );
+        for (name, value) in headers {
+            let value = value.parse().expect("a header value");
+            request.headers_mut().insert(name, value);
+        }
         self.kiosk.http.execute(request).await
     }
 }
 
 /// A one-time enrolment code for `kiosk_id` from the development endpoint.
 pub async fn dev_enrolment_code(gw: &Gateway, kiosk_id: &str) -> EnrolmentCode {
-    reqwest::Client::new()
-        .post(format!("{}/dev/enrolments", gw.url))
+    let request = reqwest::Client::new().post(format!("{}/dev/enrolments", gw.url));
+    enrolment_code(request, kiosk_id).await
+}
+
+/// The code `request` (the operator's or the development endpoint) answers for `kiosk_id`.
+async fn enrolment_code(request: reqwest::RequestBuilder, kiosk_id: &str) -> EnrolmentCode {
+    request
         .json(&place(kiosk_id))
         .send()
         .await

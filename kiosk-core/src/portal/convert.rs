@@ -2,6 +2,8 @@
 
 use komek_api as api;
 
+use crate::technician::{TechnicianSession, TechnicianStep};
+
 use komek_domain::announcements::Announcements;
 use komek_domain::failure_sla::{Finding, Timeline};
 use komek_domain::offer::{BankAccount, OfferStatus, ProactiveOffer};
@@ -204,6 +206,30 @@ pub fn catalogue_from_wire(c: &api::Catalogue) -> Catalogue {
 /// A ticket's events as the SLA clock's timeline: it runs from the moment the contact centre
 /// received the request; confirmation by the analysis and escalation are separate steps.
 /// A failure report's problem, as the gateway names it.
+/// A technician's session as the gateway opened it.
+pub fn technician_session_from_wire(session: api::TechnicianSession) -> TechnicianSession {
+    TechnicianSession::new(session.token, session.technician_id, session.expires_at)
+}
+
+/// A step of technician mode in the audit log's words.
+pub fn technician_step_to_wire(step: &TechnicianStep) -> api::TechnicianStep {
+    let (action, detail) = match step {
+        TechnicianStep::Opened => ("technician mode shown", String::new()),
+        TechnicianStep::RetriedParked { kiosk_reference } => {
+            ("parked action retried", kiosk_reference.clone())
+        }
+        TechnicianStep::SetAside {
+            kiosk_reference,
+            reason,
+        } => ("action set aside", format!("{kiosk_reference}: {reason}")),
+        TechnicianStep::Closed => ("technician mode closed", String::new()),
+    };
+    api::TechnicianStep {
+        action: action.into(),
+        detail,
+    }
+}
+
 pub fn problem_to_wire(p: FailureProblem) -> api::FailureProblem {
     match p {
         FailureProblem::CodeNotReceived => api::FailureProblem::CodeNotReceived,

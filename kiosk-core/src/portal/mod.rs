@@ -16,7 +16,8 @@ use uuid::Uuid;
 
 pub use convert::{
     activity_from_wire, announcements_from_wire, catalogue_from_wire, offer_from_wire,
-    principal_from_wire, problem_from_wire, problem_to_wire, profile_from_wire, ticket_timeline,
+    principal_from_wire, problem_from_wire, problem_to_wire, profile_from_wire,
+    technician_session_from_wire, technician_step_to_wire, ticket_timeline,
 };
 pub use endpoint::{Endpoint, EndpointError};
 pub use signer::DeviceSigner;
@@ -392,22 +393,6 @@ impl PortalClient {
                 self.http
                     .post(self.url("/v1/technician/login/code"))
                     .json(&body),
-            )
-            .await,
-        )
-        .await
-    }
-
-    /// Opens technician mode with the technician's card: its signature of this kiosk's nonce.
-    pub async fn technician_card_login(
-        &self,
-        login: &api::CardLogin,
-    ) -> Result<api::TechnicianSession, PortalError> {
-        read(
-            self.send(
-                self.http
-                    .post(self.url("/v1/technician/login/card"))
-                    .json(login),
             )
             .await,
         )

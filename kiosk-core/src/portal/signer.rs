@@ -5,8 +5,6 @@
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, RwLock};
 
-use base64::Engine;
-use base64::engine::general_purpose::STANDARD;
 use chrono::{DateTime, Utc};
 use komek_api as api;
 use reqwest::header::{DATE, HeaderMap, HeaderValue};
@@ -69,26 +67,23 @@ impl DeviceSigner {
 
     /// Adds the signature headers to `request`, signed at `local_now` by the gateway's clock.
     pub fn sign(&self, request: &mut reqwest::Request, local_now: DateTime<Utc>) {
-        let signed_at = local_now.timestamp() + self.clock_offset_secs();
         let body = request
             .body()
             .and_then(reqwest::Body::as_bytes)
             .unwrap_or_default();
         let url = request.url();
-        let path = match url.query() {
-            Some(query) => format!("{}?{query}", url.path()),
-            None => url.path().to_string(),
-        };
-        let message = api::request_signing_bytes(request.method().as_str(), &path, signed_at, body);
-        let signature = STANDARD.encode(self.identity.sign(&message));
-        let kiosk_id = self.kiosk_id();
-        let headers = request.headers_mut();
-        if let Some(value) = kiosk_id.and_then(|id| HeaderValue::from_str(&id).ok()) {
-            headers.insert(api::DEVICE_HEADER, value);
-        }
-        headers.insert(api::SIGNED_AT_HEADER, HeaderValue::from(signed_at));
-        if let Ok(value) = HeaderValue::from_str(&signature) {
-            headers.insert(api::SIGNATURE_HEADER, value);
+        let headers = api::signature_headers(
+            self.kiosk_id().as_deref(),
+            request.method().as_str(),
+            &api::path_and_query(url.path(), url.query()),
+            local_now.timestamp() + self.clock_offset_secs(),
+            body,
+            |message| self.identity.sign(message),
+        );
+        for (name, value) in headers {
+            if let Ok(value) = HeaderValue::from_str(&value) {
+                request.headers_mut().insert(name, value);
+            }
         }
     }
 }
@@ -98,6 +93,8 @@ mod tests {
     #![allow(clippy::unwrap_used)]
 
     use super::*;
+    use base64::Engine;
+    use base64::engine::general_purpose::STANDARD;
     use p256::ecdsa::signature::Verifier;
     use p256::ecdsa::{DerSignature, VerifyingKey};
     use p256::pkcs8::DecodePublicKey;
