@@ -25,10 +25,12 @@ pub struct TechnicianSecret {
     pub otpauth_uri: String,
 }
 
-/// `POST /v1/technician/login/code`: the fallback when the card cannot be used.
+/// `POST /v1/technician/login/code`: the fallback when the card cannot be used. The
+/// technician is named by their IIN, which the kiosk's keypad can type (an id with letters
+/// would need the keyboard); the code is the secret.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct TechnicianCodeLogin {
-    pub technician_id: String,
+    pub iin: String,
     pub code: String,
 }
 

@@ -171,6 +171,7 @@ pub fn run(
     let notices = app.global::<crate::AnnouncementsAdapter>();
     tour.wait_for("notices", || notices.get_notices().row_count() > 0)?;
     tour.shoot("welcome")?;
+    technician_mode(&mut tour)?;
     app.global::<AppAdapter>().invoke_start("en".into());
     let login = app.global::<LoginAdapter>();
     for d in iin.chars().take(11) {
@@ -348,6 +349,45 @@ pub fn run(
 
     write_index(dir, &tour.shots)?;
     Ok(tour.shots.into_iter().flat_map(|(_, f)| f).collect())
+}
+
+/// Technician mode, from the welcome screen's corner held five seconds to its exit.
+fn technician_mode(tour: &mut Tour) -> Result<(), TourError> {
+    let (app, kiosk) = (tour.app, tour.kiosk);
+    let frame = app.global::<AppAdapter>();
+    frame.invoke_service_corner(true);
+    tour.wait_for("technician sign-in", || {
+        kiosk.screen() == Screen::TechnicianSignIn
+    })?;
+    frame.invoke_service_corner(false);
+    frame.invoke_choose_language("en".into());
+    let technician = app.global::<crate::TechnicianAdapter>();
+    tour.wait_for("the demo technician's code", || {
+        technician.get_demo_code().len() == 6
+    })?;
+    for digit in komek_kiosk_core::technician::DEMO_TECHNICIAN_IIN.chars() {
+        technician.invoke_digit(digit.to_string().into());
+    }
+    for digit in technician.get_demo_code().chars().take(3) {
+        technician.invoke_digit(digit.to_string().into());
+    }
+    tour.shoot("technician-sign-in")?;
+    for digit in technician.get_demo_code().chars().skip(3) {
+        technician.invoke_digit(digit.to_string().into());
+    }
+    technician.invoke_submit();
+    tour.wait_for("technician mode", || kiosk.screen() == Screen::Technician)?;
+    for (section, name) in [
+        (crate::TechnicianSection::Kiosk, "technician"),
+        (crate::TechnicianSection::Network, "technician-network"),
+        (crate::TechnicianSection::Queue, "technician-queue"),
+        (crate::TechnicianSection::Devices, "technician-devices"),
+    ] {
+        technician.invoke_show_section(section);
+        tour.shoot(name)?;
+    }
+    technician.invoke_exit();
+    Ok(())
 }
 
 fn write_index(dir: &Path, shots: &[(String, Vec<PathBuf>)]) -> Result<(), TourError> {

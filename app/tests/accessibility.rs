@@ -632,3 +632,46 @@ fn the_out_of_service_page_fits_the_screen_at_every_text_size() {
         );
     }
 }
+
+#[test]
+fn technician_modes_screens_meet_en_301_549() {
+    let rig = online_in_english();
+    let app = &rig.app;
+    // Back to the welcome screen, whose corner opens the sign-in.
+    app.global::<AppAdapter>().invoke_back();
+    assert_eq!(rig.kiosk.screen(), Screen::Welcome);
+    let corner = slint::LogicalPosition::new(30.0, 30.0);
+    let button = slint::platform::PointerEventButton::Left;
+    app.window()
+        .dispatch_event(slint::platform::WindowEvent::PointerPressed {
+            position: corner,
+            button,
+        });
+    rig.clock
+        .0
+        .set(rig.clock.0.get() + std::time::Duration::from_secs(5));
+    rig.kiosk.tick();
+    app.window()
+        .dispatch_event(slint::platform::WindowEvent::PointerReleased {
+            position: corner,
+            button,
+        });
+    assert_eq!(rig.kiosk.screen(), Screen::TechnicianSignIn);
+    press(app, "English");
+    let technician = app.global::<komek_kiosk::TechnicianAdapter>();
+    wait(&rig, "the demo code", || {
+        technician.get_demo_code().len() == 6
+    });
+    check_screen(app, "technician sign-in");
+    type_digits(app, komek_kiosk_core::technician::DEMO_TECHNICIAN_IIN);
+    type_digits(app, &technician.get_demo_code());
+    press(app, "Open technician mode");
+    wait(&rig, "technician mode", || {
+        rig.kiosk.screen() == Screen::Technician
+    });
+    for section in ["Kiosk", "Network", "Queue", "Devices"] {
+        press(app, section);
+        check_screen(app, &format!("technician, {section}"));
+    }
+    pseudo_findings_are_known("technician_mode");
+}

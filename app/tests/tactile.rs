@@ -188,7 +188,9 @@ fn reach(rig: &Rig, target: Screen) {
             | Screen::Principals
             | Screen::Offer
             | Screen::CardPin
-            | Screen::QrLogin => {}
+            | Screen::QrLogin
+            | Screen::TechnicianSignIn
+            | Screen::Technician => {}
         }
         assert_eq!(rig.kiosk.screen(), step, "Enter led to {step:?}");
     }
@@ -826,4 +828,42 @@ fn problem_report_with_tactile_keys() {
     assert_every_control_reachable(&rig, Screen::Requests);
     tap(&rig, Tactile::Back);
     assert_eq!(rig.kiosk.screen(), Screen::Activities);
+}
+
+#[test]
+fn technician_mode_with_tactile_keys() {
+    let rig = at(Screen::Welcome);
+    let corner = slint::LogicalPosition::new(30.0, 30.0);
+    let button = slint::platform::PointerEventButton::Left;
+    rig.app
+        .window()
+        .dispatch_event(slint::platform::WindowEvent::PointerPressed {
+            position: corner,
+            button,
+        });
+    rig.clock
+        .0
+        .set(rig.clock.0.get() + std::time::Duration::from_secs(5));
+    rig.kiosk.tick();
+    rig.app
+        .window()
+        .dispatch_event(slint::platform::WindowEvent::PointerReleased {
+            position: corner,
+            button,
+        });
+    settle(&rig);
+    assert_every_control_reachable(&rig, Screen::TechnicianSignIn);
+    activate(&rig, "English");
+    let technician = rig.app.global::<komek_kiosk::TechnicianAdapter>();
+    wait(&rig, "the demo code", || {
+        technician.get_demo_code().len() == 6
+    });
+    type_on_keypad(&rig, komek_kiosk_core::technician::DEMO_TECHNICIAN_IIN);
+    type_on_keypad(&rig, &technician.get_demo_code());
+    activate(&rig, "Open technician mode");
+    wait(&rig, "technician mode", || {
+        rig.kiosk.screen() == Screen::Technician
+    });
+    activate(&rig, "Queue");
+    assert_every_control_reachable(&rig, Screen::Technician);
 }

@@ -80,7 +80,15 @@ fn submit_inner(
             ));
         }
         let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        return Ok((status, response));
+        // What was applied is only ever replayed. A refusal applied nothing: the same request
+        // sent again (a technician's retry once the cause is mended) is judged again.
+        if !status.is_client_error() {
+            return Ok((status, response));
+        }
+        tx.execute(
+            "DELETE FROM actions WHERE idempotency_key = ?1",
+            params![key.to_string()],
+        )?;
     }
 
     // The authority is checked first and its refusal is not recorded: a person can still

@@ -13,6 +13,7 @@ use crate::error::GatewayError;
 
 mod offers;
 mod representations;
+mod technicians;
 
 /// A participant as the state systems would send them.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -214,6 +215,7 @@ pub fn load(conn: &mut Connection, dir: &Path, today: NaiveDate) -> Result<(), G
     }
     representations::load(&tx, &participants.participants, today)?;
     let offers = offers::load(&tx, dir, today)?;
+    let technicians = technicians::load(&tx, dir, chrono::Utc::now())?;
     for a in &activities.activities {
         let programme_date = days_before(today, a.programme_days_ago);
         let activity = komek_api::Activity {
@@ -258,6 +260,7 @@ pub fn load(conn: &mut Connection, dir: &Path, today: NaiveDate) -> Result<(), G
         participants = participants.participants.len(),
         announcements,
         offers,
+        technicians,
         "demo data loaded"
     );
     Ok(())
@@ -283,12 +286,14 @@ mod tests {
         let events = count(&conn, "activity_events");
         assert_eq!(count(&conn, "representations"), 2);
         assert_eq!(count(&conn, "offers"), 1);
+        assert_eq!(count(&conn, "technicians"), 1);
         conn.execute("UPDATE offers SET status = 'accepted'", [])
             .unwrap();
 
         load(&mut conn, demo, today).unwrap();
         assert_eq!(count(&conn, "activity_events"), events);
         assert_eq!(count(&conn, "representations"), 2);
+        assert_eq!(count(&conn, "technicians"), 1);
         let status: String = conn
             .query_row("SELECT status FROM offers", [], |r| r.get(0))
             .unwrap();

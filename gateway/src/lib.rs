@@ -207,7 +207,8 @@ pub fn build(config: GatewayConfig) -> Result<Router, GatewayError> {
         router = router
             .route("/dev/otp/{challenge_id}", get(auth::dev_otp))
             .route("/dev/qr/{session_id}/approve", post(card::qr::dev_approve))
-            .route("/dev/enrolments", post(devices::dev_issue_enrolment));
+            .route("/dev/enrolments", post(devices::dev_issue_enrolment))
+            .route("/dev/technician-code/{iin}", get(technicians::dev_code));
     }
     Ok(router.with_state(state))
 }

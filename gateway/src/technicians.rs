@@ -27,7 +27,7 @@ const SESSION_LIFETIME: Duration = Duration::hours(1);
 /// The longest step description kept.
 const MAX_DETAIL_CHARS: usize = 500;
 
-fn iin_hash(iin: &str) -> String {
+pub(crate) fn iin_hash(iin: &str) -> String {
     sha256_hex(&[b"technician-iin\n", iin.as_bytes()])
 }
 
@@ -252,49 +252,39 @@ pub async fn login_code(
     let now = Utc::now();
     let mut conn = state.db.lock();
     let tx = conn.transaction()?;
-    let row: Option<(Vec<u8>, i64)> = tx
+    let row: Option<(String, Vec<u8>, i64)> = tx
         .query_row(
-            "SELECT totp_secret, last_totp_step FROM technicians WHERE technician_id = ?1",
-            params![request.technician_id],
-            |r| Ok((r.get(0)?, r.get(1)?)),
+            "SELECT technician_id, totp_secret, last_totp_step FROM technicians
+             WHERE iin_hash = ?1",
+            params![iin_hash(&request.iin)],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )
         .optional()?;
-    let listed = row.is_some();
-    let step = match row {
-        Some((secret, last)) => matching_step(&totp(secret)?, &request.code, now)
-            .and_then(|s| i64::try_from(s).ok())
-            .filter(|s| *s > last),
-        None => None,
+    let Some((technician, secret, last)) = row else {
+        // An IIN on no list is not written down: it may be anyone's.
+        return Err(not_a_technician_here());
     };
-    let allowed =
-        step.is_some() && serves_the_kiosk(&tx, &request.technician_id, &device.kiosk_id)?;
+    let step = matching_step(&totp(secret)?, &request.code, now)
+        .and_then(|s| i64::try_from(s).ok())
+        .filter(|s| *s > last);
+    let allowed = step.is_some() && serves_the_kiosk(&tx, &technician, &device.kiosk_id)?;
     let session = match step {
         Some(step) if allowed => {
             tx.execute(
                 "UPDATE technicians SET last_totp_step = ?2 WHERE technician_id = ?1",
-                params![request.technician_id, step],
+                params![technician, step],
             )?;
-            Ok(open_session(
-                &tx,
-                &request.technician_id,
-                &device,
-                "code",
-                now,
-            )?)
+            Ok(open_session(&tx, &technician, &device, "code", now)?)
         }
         _ => {
-            // Only a listed technician's id is recorded: whatever else was typed there (an
-            // IIN, a name) stays out of the log.
-            if listed {
-                record(
-                    &tx,
-                    &request.technician_id,
-                    &device,
-                    "technician login refused",
-                    "code",
-                    now,
-                )?;
-            }
+            record(
+                &tx,
+                &technician,
+                &device,
+                "technician login refused",
+                "code",
+                now,
+            )?;
             Err(not_a_technician_here())
         }
     };
@@ -338,4 +328,35 @@ pub async fn step(
     let detail: String = step.detail.chars().take(MAX_DETAIL_CHARS).collect();
     record(&conn, &technician, &device, &action, &detail, now)?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Development only: the current code of a listed technician's authenticator, so the demo
+/// kiosk can show it. Absent unless `--dev-endpoints`.
+#[utoipa::path(get, path = "/dev/technician-code/{iin}",
+    params(("iin" = String, Path)),
+    responses((status = 200, body = komek_api::DevOtp), (status = 404)))]
+pub async fn dev_code(
+    State(state): State<AppState>,
+    Path(iin): Path<String>,
+) -> Result<Json<komek_api::DevOtp>, Refusal> {
+    let secret: Option<Vec<u8>> = state
+        .db
+        .lock()
+        .query_row(
+            "SELECT totp_secret FROM technicians WHERE iin_hash = ?1",
+            params![iin_hash(&iin)],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let secret = secret.ok_or_else(|| {
+        Refusal::new(
+            StatusCode::NOT_FOUND,
+            ErrorCode::NotFound,
+            "no such technician",
+        )
+    })?;
+    let now = u64::try_from(Utc::now().timestamp()).unwrap_or(0);
+    Ok(Json(komek_api::DevOtp {
+        code: totp(secret)?.generate(now),
+    }))
 }

@@ -21,7 +21,7 @@ async fn add_technician(gw: &Gateway, fleet: &str, id: &str, regions: &[&str]) -
         .bearer_auth(fleet)
         .json(&TechnicianEnrolment {
             technician_id: id.into(),
-            iin: "000101500007".into(),
+            iin: TECHNICIAN_IIN.into(),
             regions: regions.iter().map(|r| r.to_string()).collect(),
         })
         .send()
@@ -34,10 +34,13 @@ async fn add_technician(gw: &Gateway, fleet: &str, id: &str, regions: &[&str]) -
     TOTP::new(Algorithm::SHA1, 6, 1, 30, bytes).unwrap()
 }
 
-async fn code_login(http: &Kiosk, gw: &Gateway, id: &str, code: &str) -> reqwest::Response {
+/// The IIN every technician of these tests is listed with (one per gateway).
+const TECHNICIAN_IIN: &str = "000101500007";
+
+async fn code_login(http: &Kiosk, gw: &Gateway, iin: &str, code: &str) -> reqwest::Response {
     http.post(format!("{}/v1/technician/login/code", gw.url))
         .json(&TechnicianCodeLogin {
-            technician_id: id.into(),
+            iin: iin.into(),
             code: code.into(),
         })
         .send()
@@ -66,18 +69,18 @@ async fn a_technician_opens_a_kiosk_of_their_region_once_per_code_and_every_step
     let totp = add_technician(&gw, &fleet, "tech-krg-07", &["KZ-35"]).await;
     let code = totp.generate_current().unwrap();
 
-    // Whatever is typed as an id that is on no list is refused and not written down.
-    let unlisted = code_login(&kiosk, &gw, "someone-else", &code).await;
+    // An IIN on no list is refused and not written down: it may be a participant's.
+    let unlisted = code_login(&kiosk, &gw, "810314304128", &code).await;
     assert_eq!(unlisted.status(), StatusCode::FORBIDDEN);
-    let wrong = code_login(&kiosk, &gw, "tech-krg-07", "000000").await;
+    let wrong = code_login(&kiosk, &gw, TECHNICIAN_IIN, "000000").await;
     assert_eq!(
         code_of(wrong, StatusCode::FORBIDDEN).await,
         ErrorCode::NotPermitted
     );
-    let opened = code_login(&kiosk, &gw, "tech-krg-07", &code).await;
+    let opened = code_login(&kiosk, &gw, TECHNICIAN_IIN, &code).await;
     assert_eq!(opened.status(), StatusCode::OK);
     let session: TechnicianSession = opened.json().await.unwrap();
-    let replayed = code_login(&kiosk, &gw, "tech-krg-07", &code).await;
+    let replayed = code_login(&kiosk, &gw, TECHNICIAN_IIN, &code).await;
     assert_eq!(replayed.status(), StatusCode::FORBIDDEN);
 
     assert_eq!(
@@ -151,7 +154,7 @@ async fn a_technician_of_another_region_is_refused() {
     let kiosk = Kiosk::enrolled(&gw).await;
     let totp = add_technician(&gw, &fleet, "tech-ala-02", &["KZ-75"]).await;
     let code = totp.generate_current().unwrap();
-    let refused = code_login(&kiosk, &gw, "tech-ala-02", &code).await;
+    let refused = code_login(&kiosk, &gw, TECHNICIAN_IIN, &code).await;
     assert_eq!(
         code_of(refused, StatusCode::FORBIDDEN).await,
         ErrorCode::NotPermitted

@@ -278,6 +278,8 @@ pub struct Core {
     enrolment: std::sync::RwLock<Option<Enrolment>>,
     /// Astana working days, for the deadlines of technical-failure requests.
     calendar: WorkCalendar,
+    /// When this process opened the kiosk's data: its uptime for the technician.
+    started: std::time::Instant,
 }
 
 impl Core {
@@ -303,7 +305,13 @@ impl Core {
             config,
             enrolment: std::sync::RwLock::new(enrolment),
             calendar: WorkCalendar::kazakhstan()?,
+            started: std::time::Instant::now(),
         })
+    }
+
+    /// How long the kiosk has been running.
+    pub fn uptime(&self) -> std::time::Duration {
+        self.started.elapsed()
     }
 
     /// Where an operator enrolled this kiosk, if one has.

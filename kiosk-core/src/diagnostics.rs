@@ -104,12 +104,16 @@ pub fn sign_clips(clips_dir: &Path) -> String {
     }
 }
 
+/// The speech worker's last report on its voices and audio, if it has written one.
+pub fn read_speech_health(data_dir: &Path) -> Option<Health> {
+    std::fs::read(data_dir.join(HEALTH_FILE))
+        .ok()
+        .and_then(|bytes| serde_json::from_slice::<Health>(&bytes).ok())
+}
+
 /// The speech worker's last word on its voices and audio (written as it changes).
 fn speech_health(data_dir: &Path, out: &mut String) {
-    let read = std::fs::read(data_dir.join(HEALTH_FILE))
-        .ok()
-        .and_then(|bytes| serde_json::from_slice::<Health>(&bytes).ok());
-    let Some(h) = read else {
+    let Some(h) = read_speech_health(data_dir) else {
         let _ = writeln!(out, "speech: no report yet (the kiosk has not spoken)");
         return;
     };

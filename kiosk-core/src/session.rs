@@ -45,6 +45,9 @@ pub enum Tick {
 pub struct Session<V> {
     phase: Phase<V>,
     timing: Timing,
+    /// The timing of this use of the kiosk when it is not a person's visit (technician
+    /// mode), until it ends.
+    timing_now: Option<Timing>,
     last_input: Duration,
     warning: bool,
 }
@@ -54,6 +57,7 @@ impl<V> Session<V> {
         Session {
             phase: Phase::Idle,
             timing,
+            timing_now: None,
             last_input: Duration::ZERO,
             warning: false,
         }
@@ -89,6 +93,12 @@ impl<V> Session<V> {
         self.input(now);
     }
 
+    /// Starts a use of the kiosk with its own idle timing (technician mode), kept until it ends.
+    pub fn start_with(&mut self, now: Duration, timing: Timing) {
+        self.start(now);
+        self.timing_now = Some(timing);
+    }
+
     /// Authentication succeeded: the visit's personal data arrive.
     pub fn logged_in(&mut self, visit: V, now: Duration) {
         self.phase = Phase::Active(visit);
@@ -105,6 +115,7 @@ impl<V> Session<V> {
     /// out at the gateway and wipe what it shows.
     pub fn end(&mut self) -> Option<V> {
         self.warning = false;
+        self.timing_now = None;
         match std::mem::replace(&mut self.phase, Phase::Idle) {
             Phase::Active(v) => Some(v),
             _ => None,
@@ -117,12 +128,13 @@ impl<V> Session<V> {
             return Tick::Quiet;
         }
         let idle = now.saturating_sub(self.last_input);
-        let end_at = self.timing.warn_after + self.timing.end_after_warning;
+        let timing = self.timing_now.unwrap_or(self.timing);
+        let end_at = timing.warn_after + timing.end_after_warning;
         if idle >= end_at {
             self.end();
             return Tick::Ended;
         }
-        if idle >= self.timing.warn_after {
+        if idle >= timing.warn_after {
             self.warning = true;
             let left = end_at - idle;
             // Round up: "1 second" is shown until the very end.
@@ -180,6 +192,22 @@ mod tests {
         assert_eq!(s.phase(), &Phase::Idle);
         assert!(!s.is_warning());
         assert_eq!(s.tick(500 * S), Tick::Quiet);
+    }
+
+    #[test]
+    fn a_use_with_its_own_timing_keeps_it_until_it_ends() {
+        let mut s: Session<Visit> = Session::new(timing());
+        let long = Timing {
+            warn_after: 270 * S,
+            end_after_warning: 30 * S,
+        };
+        s.start_with(Duration::ZERO, long);
+        assert_eq!(s.tick(100 * S), Tick::Quiet, "not the visit's 60 s");
+        assert_eq!(s.tick(270 * S), Tick::Warning { seconds_left: 30 });
+        assert_eq!(s.tick(300 * S), Tick::Ended);
+        // The next person's visit has the visit's timing again.
+        s.start(400 * S);
+        assert_eq!(s.tick(460 * S), Tick::Warning { seconds_left: 20 });
     }
 
     #[test]

@@ -9,6 +9,9 @@ use komek_e2e::{GatewayProcess, free_port};
 use komek_kiosk_core::technician::TechnicianStep;
 use totp_rs::{Algorithm, Secret, TOTP};
 
+/// The IIN the technician of this test is listed with.
+const TECHNICIAN_IIN: &str = "000101500007";
+
 #[test]
 fn a_technician_opens_the_kiosk_with_a_code_and_their_steps_are_audited() {
     let dir = tempfile::tempdir().unwrap();
@@ -26,7 +29,7 @@ fn a_technician_opens_the_kiosk_with_a_code_and_their_steps_are_audited() {
                 .bearer_auth(&fleet)
                 .json(&TechnicianEnrolment {
                     technician_id: "tech-e2e".into(),
-                    iin: "000101500007".into(),
+                    iin: TECHNICIAN_IIN.into(),
                     regions: vec!["KZ-35".into()],
                 })
                 .send()
@@ -45,12 +48,12 @@ fn a_technician_opens_the_kiosk_with_a_code_and_their_steps_are_audited() {
     let core = &kiosk.core;
     let session = kiosk
         .runtime
-        .block_on(core.technician_code_login("tech-e2e", &code))
+        .block_on(core.technician_code_login(TECHNICIAN_IIN, &code))
         .unwrap();
     assert_eq!(session.technician_id, "tech-e2e");
     let replayed = kiosk
         .runtime
-        .block_on(core.technician_code_login("tech-e2e", &code));
+        .block_on(core.technician_code_login(TECHNICIAN_IIN, &code));
     assert!(replayed.is_err());
 
     for step in [
@@ -58,7 +61,9 @@ fn a_technician_opens_the_kiosk_with_a_code_and_their_steps_are_audited() {
         TechnicianStep::RetriedParked {
             kiosk_reference: "KR-7F3A".into(),
         },
-        TechnicianStep::Closed,
+        TechnicianStep::Closed {
+            why: komek_kiosk_core::technician::ClosedBy::Exit,
+        },
     ] {
         kiosk
             .runtime
@@ -85,7 +90,7 @@ fn a_technician_opens_the_kiosk_with_a_code_and_their_steps_are_audited() {
             row("technician login refused", "code"),
             row("technician mode shown", ""),
             row("parked action retried", "KR-7F3A"),
-            row("technician mode closed", ""),
+            row("technician mode closed", "exit"),
         ]
     );
 }

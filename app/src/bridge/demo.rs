@@ -36,6 +36,30 @@ impl Inner {
     }
 }
 
+/// The demo technician, shown with their code on the sign-in; nothing on a production build.
+#[cfg(feature = "demo")]
+pub(super) const TECHNICIAN_IIN: &str = komek_kiosk_core::technician::DEMO_TECHNICIAN_IIN;
+#[cfg(not(feature = "demo"))]
+pub(super) const TECHNICIAN_IIN: &str = "";
+
+impl Inner {
+    /// On a demo kiosk, shows the demo technician's authenticator code now.
+    #[cfg_attr(not(feature = "demo"), allow(unused_variables))]
+    pub(super) fn show_demo_technician_code(&self, update: fn(String) -> Update) {
+        #[cfg(feature = "demo")]
+        if self.core.config().demo {
+            let core = self.core.clone();
+            self.spawn(nothing_waits, async move {
+                update(
+                    core.demo_technician_code(TECHNICIAN_IIN)
+                        .await
+                        .unwrap_or_default(),
+                )
+            });
+        }
+    }
+}
+
 /// The demo's part of [`super::Recover`]: nothing waits for its work (a code that never
 /// shows, an approval the screen's own asking never finds).
 #[cfg(feature = "demo")]

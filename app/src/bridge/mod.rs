@@ -28,6 +28,7 @@ mod signing;
 mod speaking;
 mod state;
 mod tactile;
+mod technician;
 
 use screens::Back;
 use std::cell::{Cell, RefCell};
@@ -111,6 +112,7 @@ enum Update {
     Card(card::Msg),
     Qr(qr_login::Msg),
     Announcements(announcements::Msg),
+    Technician(technician::Msg),
     /// The background work panicked; it was logged, and its feature stops waiting.
     Failed(Recover),
 }
@@ -174,6 +176,8 @@ struct Inner {
     video: RefCell<Option<komek_kiosk_core::sign::Player>>,
     /// Timer rounds since the last full tick (the timer also serves video frames).
     rounds: Cell<u32>,
+    /// Since when the welcome screen's corner has been held (technician mode's way in).
+    corner_down_at: Cell<Option<Duration>>,
 }
 
 impl Kiosk {
@@ -208,6 +212,7 @@ impl Kiosk {
             cards,
             video: RefCell::new(None),
             rounds: Cell::new(0),
+            corner_down_at: Cell::new(None),
         });
         wire(app, &inner);
         languages::show(app);
@@ -359,6 +364,7 @@ fn wire(app: &AppWindow, inner: &Rc<Inner>) {
     frame.on_back(act(inner, |i| i.back()));
     frame.on_logout(act(inner, |i| i.end_visit()));
     frame.on_extend(act(inner, |_| {}));
+    frame.on_service_corner(with(inner, |i, pressed: bool| i.service_corner(pressed)));
     frame.on_key({
         let weak = Rc::downgrade(inner);
         move |text, pressed, repeat| {
@@ -384,6 +390,7 @@ fn wire(app: &AppWindow, inner: &Rc<Inner>) {
     catalogue::wire(app, inner);
     login::wire(app, inner);
     programme::wire(app, inner);
+    technician::wire(app, inner);
 }
 
 /// Appends a keypad digit unless the field is full; says whether it did.
@@ -521,6 +528,7 @@ impl Inner {
                 self.show(Screen::Iin);
             }
             Screen::Review => self.programme(programme::Msg::Back),
+            Screen::Technician => {}
             // The table leads Back from these without their feature.
             Screen::Welcome
             | Screen::Iin
@@ -528,13 +536,15 @@ impl Inner {
             | Screen::Activity
             | Screen::Receipt
             | Screen::Account
-            | Screen::Principals => {}
+            | Screen::Principals
+            | Screen::TechnicianSignIn => {}
         }
     }
 
     /// Ends the visit: the gateway session is closed, and every personal value is dropped from
     /// the state and blanked in the UI.
     fn end_visit(&self) {
+        self.close_technician_mode(komek_kiosk_core::technician::ClosedBy::Exit);
         let card = self.state.borrow_mut().card.access.take();
         card::discard(&self.runtime, card);
         let visit = self.state.borrow_mut().wipe();
@@ -656,11 +666,13 @@ impl Inner {
             Update::Card(msg) => self.card(msg),
             Update::Qr(msg) => self.qr(msg),
             Update::Announcements(msg) => self.announcements(msg),
+            Update::Technician(msg) => self.technician(msg),
             Update::Catalogue(catalogue) => self.apply_catalogue(catalogue),
         }
     }
 
     fn tick(&self) {
+        self.check_service_corner();
         self.poll_cards();
         self.poll_qr();
         let now = self.clock.monotonic();
@@ -669,6 +681,7 @@ impl Inner {
             Tick::Ended => {
                 *self.warning_seconds.borrow_mut() = 0;
                 tracing::info!("idle time ran out");
+                self.close_technician_mode(komek_kiosk_core::technician::ClosedBy::Idle);
                 self.end_visit();
             }
             Tick::Warning { seconds_left } => {

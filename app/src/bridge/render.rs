@@ -6,9 +6,7 @@ use slint::ComponentHandle;
 
 use super::format;
 use super::state::State;
-use crate::{
-    AppAdapter, AppWindow, DeliveryState, Modal, Screen, SignAdapter, SpeechAdapter, Theme,
-};
+use crate::{AppAdapter, AppWindow, DeliveryState, Modal, SignAdapter, SpeechAdapter, Theme};
 use komek_kiosk_core::core::Core;
 use komek_kiosk_core::speech::{Rate, Volume};
 use komek_kiosk_core::store::ActionState;
@@ -60,10 +58,8 @@ pub fn render(
             .unwrap_or_default()
             .into(),
     );
-    frame.set_can_go_back(!matches!(
-        state.screen,
-        Screen::Welcome | Screen::Activities
-    ));
+    frame
+        .set_can_go_back(super::screens::entry(state.screen).back != super::screens::Back::Nowhere);
     frame.set_warning_visible(state.session.is_warning());
     frame.set_warning_seconds(i32::try_from(warning_seconds).unwrap_or(0));
     frame.set_demo(core.config().demo);
@@ -109,6 +105,12 @@ pub fn render(
         .set_open(state.speech.settings_open || state.sign.open || state.session.is_warning());
 
     super::login::render(app, &state.login);
+    let card_service = state
+        .card
+        .service
+        .as_ref()
+        .map_or_else(|| "—".to_string(), ToString::to_string);
+    super::technician::render(app, &state.technician, state.text_size, &card_service, now);
     super::programme::render(app, state, core, now, status.online);
 }
 

@@ -26,7 +26,7 @@ pub struct ScreenEntry {
 }
 
 /// Every screen, in the order a visit meets them.
-pub const ALL: [Screen; 23] = [
+pub const ALL: [Screen; 25] = [
     Screen::Welcome,
     Screen::Iin,
     Screen::Code,
@@ -50,6 +50,8 @@ pub const ALL: [Screen; 23] = [
     Screen::CatalogueList,
     Screen::CatalogueItem,
     Screen::CatalogueSearch,
+    Screen::TechnicianSignIn,
+    Screen::Technician,
 ];
 
 pub fn entry(screen: Screen) -> ScreenEntry {
@@ -77,6 +79,8 @@ pub fn entry(screen: Screen) -> ScreenEntry {
         Screen::CatalogueList => ("catalogue-list", Back::Own),
         Screen::CatalogueItem => ("catalogue-item", Back::Own),
         Screen::CatalogueSearch => ("catalogue-search", Back::Own),
+        Screen::TechnicianSignIn => ("technician-sign-in", Back::EndVisit),
+        Screen::Technician => ("technician", Back::Nowhere),
     };
     ScreenEntry { id, back }
 }

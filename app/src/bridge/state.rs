@@ -95,6 +95,8 @@ pub struct VisitState {
     /// The field the on-screen keyboard types into (the e-mail, a description).
     pub entry: komek_kiosk_core::text_entry::TextEntry,
     pub browse: super::catalogue::BrowseState,
+    /// Technician mode runs in a visit of its own, so its end wipes it like a person's.
+    pub technician: super::technician::TechnicianState,
 }
 
 impl VisitState {
@@ -122,6 +124,7 @@ impl VisitState {
             browse: Default::default(),
             announcements_view: Default::default(),
             focused_label: String::new(),
+            technician: Default::default(),
         }
     }
 }

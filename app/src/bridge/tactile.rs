@@ -12,6 +12,7 @@ use super::login::Msg;
 use super::report;
 use super::signing;
 use super::speaking;
+use super::technician;
 use crate::Screen;
 
 impl Inner {
@@ -90,6 +91,12 @@ impl Inner {
             Screen::Signing if text == backspace.as_str() => self.signing(signing::Msg::Erase),
             Screen::CardPin if is_digit => self.card(card::Msg::Digit(text.into())),
             Screen::CardPin if text == backspace.as_str() => self.card(card::Msg::Erase),
+            Screen::TechnicianSignIn if is_digit => {
+                self.technician(technician::Msg::Digit(text.into()))
+            }
+            Screen::TechnicianSignIn if text == backspace.as_str() => {
+                self.technician(technician::Msg::Erase)
+            }
             _ => return false,
         }
         true

@@ -222,7 +222,8 @@ pub fn technician_step_to_wire(step: &TechnicianStep) -> api::TechnicianStep {
             kiosk_reference,
             reason,
         } => ("action set aside", format!("{kiosk_reference}: {reason}")),
-        TechnicianStep::Closed => ("technician mode closed", String::new()),
+        TechnicianStep::CatalogueDownloaded => ("catalogue downloaded again", String::new()),
+        TechnicianStep::Closed { why } => ("technician mode closed", why.to_string()),
     };
     api::TechnicianStep {
         action: action.into(),

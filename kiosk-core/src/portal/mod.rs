@@ -228,6 +228,19 @@ impl PortalClient {
     }
 
     #[cfg(feature = "demo")]
+    /// Development gateways only: a listed technician's current authenticator code.
+    pub async fn dev_technician_code(&self, iin: &str) -> Result<api::DevOtp, PortalError> {
+        read(
+            self.send(
+                self.http
+                    .get(self.url(&format!("/dev/technician-code/{iin}"))),
+            )
+            .await,
+        )
+        .await
+    }
+
+    #[cfg(feature = "demo")]
     /// Development gateways only: the code the demo "SMS" carried.
     pub async fn dev_code(&self, challenge_id: Uuid) -> Result<api::DevOtp, PortalError> {
         read(
@@ -381,11 +394,11 @@ impl PortalClient {
     /// Opens technician mode with a code from the technician's authenticator app.
     pub async fn technician_code_login(
         &self,
-        technician_id: &str,
+        iin: &str,
         code: &str,
     ) -> Result<api::TechnicianSession, PortalError> {
         let body = api::TechnicianCodeLogin {
-            technician_id: technician_id.to_string(),
+            iin: iin.to_string(),
             code: code.to_string(),
         };
         read(

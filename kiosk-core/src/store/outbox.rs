@@ -40,7 +40,8 @@ pub enum ActionState {
     Pending,
     /// The gateway accepted it; `reference` is the portal's.
     Delivered,
-    /// Rejected for good; kept with its reason for the person and the technician.
+    /// Rejected for good; kept with its reason for the person and the technician, and with
+    /// its sealed payload, so a technician can send it again once the cause is mended.
     Parked,
 }
 
@@ -293,7 +294,7 @@ impl Outbox {
         self.settle(id, ActionState::Delivered, Some(reference), None, now)
     }
 
-    /// Rejected for good: keep the reason, purge the payload, never block the queue.
+    /// Rejected for good: keep the reason and the sealed payload, never block the queue.
     pub fn mark_parked(
         &self,
         id: Uuid,
@@ -311,8 +312,11 @@ impl Outbox {
         reason: Option<&str>,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
+        // A delivered payload is of no more use and is purged; a parked one stays sealed for
+        // the technician's retry.
         self.conn.execute(
-            "UPDATE outbox SET state = ?2, reference = ?3, last_error = ?4, payload = NULL,
+            "UPDATE outbox SET state = ?2, reference = ?3, last_error = ?4,
+                               payload = CASE WHEN ?2 = 'delivered' THEN NULL ELSE payload END,
                                attempts = attempts + 1, settled_at = ?5
              WHERE id = ?1 AND state = 'pending'",
             params![id.to_string(), state.as_str(), reference, reason, ts(now)],
@@ -344,6 +348,27 @@ impl Outbox {
             params![ts(now)],
         )?;
         Ok(changed)
+    }
+
+    /// A parked action goes back in the queue, due at `now` (a technician's retry, once the
+    /// cause is mended). Returns whether it was parked with its payload.
+    pub fn retry_parked(&self, id: Uuid, now: DateTime<Utc>) -> Result<bool, StoreError> {
+        let changed = self.conn.execute(
+            "UPDATE outbox SET state = 'pending', next_attempt_at = ?2, settled_at = NULL
+             WHERE id = ?1 AND state = 'parked' AND payload IS NOT NULL",
+            params![id.to_string(), ts(now)],
+        )?;
+        Ok(changed == 1)
+    }
+
+    /// When the oldest action still waiting was queued: how long the queue has been stuck.
+    pub fn oldest_pending_at(&self) -> Result<Option<DateTime<Utc>>, StoreError> {
+        let oldest: Option<String> = self.conn.query_row(
+            "SELECT MIN(created_at) FROM outbox WHERE state = 'pending'",
+            [],
+            |r| r.get(0),
+        )?;
+        oldest.map(|t| parse_time(&t)).transpose()
     }
 
     /// The most recently parked actions, newest first, for the technician.
@@ -581,7 +606,7 @@ mod tests {
     }
 
     #[test]
-    fn settling_purges_the_payload_and_keeps_the_outcome() {
+    fn delivery_purges_the_payload_and_parking_keeps_it_sealed() {
         let (_dir, outbox) = outbox();
         let (ok, bad) = (Uuid::now_v7(), Uuid::now_v7());
         outbox.enqueue(ok, "a", "k", "secret", at(0)).unwrap();
@@ -595,8 +620,8 @@ mod tests {
         );
         let bad = outbox.get(bad).unwrap().unwrap();
         assert_eq!(
-            (bad.state, bad.last_error.as_deref(), bad.payload),
-            (ActionState::Parked, Some("grant expired"), None)
+            (bad.state, bad.last_error.as_deref(), bad.payload.as_deref()),
+            (ActionState::Parked, Some("grant expired"), Some("secret"))
         );
         // A late second answer cannot change a settled row.
         outbox.mark_retry(bad.id, at(5), "late").unwrap();
@@ -612,6 +637,26 @@ mod tests {
                 parked: 1
             }
         );
+    }
+
+    #[test]
+    fn a_parked_action_goes_back_in_the_queue_once_and_a_delivered_one_never() {
+        let (_dir, outbox) = outbox();
+        let (ok, bad) = (Uuid::now_v7(), Uuid::now_v7());
+        outbox.enqueue(ok, "a", "k", "body", at(0)).unwrap();
+        outbox.enqueue(bad, "b", "k", "body", at(0)).unwrap();
+        outbox.mark_delivered(ok, "REF-9", at(1)).unwrap();
+        outbox.mark_parked(bad, "activity closed", at(1)).unwrap();
+        assert!(!outbox.retry_parked(ok, at(2)).unwrap(), "delivered once");
+        assert!(outbox.retry_parked(bad, at(2)).unwrap());
+        assert!(!outbox.retry_parked(bad, at(2)).unwrap(), "pending already");
+        let due: Vec<_> = outbox
+            .due(at(2), 10)
+            .unwrap()
+            .into_iter()
+            .map(|a| (a.id, a.payload))
+            .collect();
+        assert_eq!(due, [(bad, Some("body".to_string()))]);
     }
 
     #[test]

@@ -5,11 +5,16 @@
 use chrono::{DateTime, Utc};
 use zeroize::{Zeroize, ZeroizeOnDrop};
 
+mod status;
+
+pub use status::{KioskStatus, PARKED_SHOWN, ParkedRow};
+
 use crate::core::{Core, LoginError};
 use crate::portal::{technician_session_from_wire, technician_step_to_wire};
 
 /// An open technician mode: whose, and until when the gateway accepts its steps.
-#[derive(Zeroize, ZeroizeOnDrop)]
+/// Cloned to send a step from a background task; every copy is wiped when dropped.
+#[derive(Clone, Zeroize, ZeroizeOnDrop)]
 pub struct TechnicianSession {
     token: String,
     #[zeroize(skip)]
@@ -48,23 +53,65 @@ pub enum TechnicianStep {
         kiosk_reference: String,
         reason: String,
     },
-    Closed,
+    CatalogueDownloaded,
+    Closed {
+        why: ClosedBy,
+    },
 }
 
+/// How technician mode ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClosedBy {
+    /// The technician pressed "Exit".
+    Exit,
+    /// Nobody touched the kiosk for the idle time.
+    Idle,
+}
+
+impl std::fmt::Display for ClosedBy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            ClosedBy::Exit => "exit",
+            ClosedBy::Idle => "idle",
+        })
+    }
+}
+
+/// The demo technician of `assets/demo/technicians.json`, whose code a demo kiosk shows.
+#[cfg(feature = "demo")]
+pub const DEMO_TECHNICIAN_IIN: &str = "850412300155";
+
 impl Core {
-    /// Opens technician mode with a code from the technician's authenticator app.
+    /// Opens technician mode with the technician's IIN and a code from their authenticator app.
     pub async fn technician_code_login(
         &self,
-        technician_id: &str,
+        iin: &str,
         code: &str,
     ) -> Result<TechnicianSession, LoginError> {
-        let answer = self
-            .sync()
-            .portal
-            .technician_code_login(technician_id, code)
-            .await;
+        let answer = self.sync().portal.technician_code_login(iin, code).await;
         self.sync().report_outcome(&answer);
         Ok(technician_session_from_wire(answer?))
+    }
+
+    /// Puts a parked action back in the queue, due now, and wakes the delivery. Returns whether
+    /// it was parked with its payload (a second press, or a purged row, changes nothing).
+    pub fn retry_parked(&self, id: uuid::Uuid) -> Result<bool, crate::store::StoreError> {
+        let retried = self.sync().outbox().retry_parked(id, Utc::now())?;
+        if retried {
+            tracing::info!(reference = %crate::store::kiosk_reference(id), "parked action retried");
+            self.sync().wake();
+        }
+        Ok(retried)
+    }
+
+    #[cfg(feature = "demo")]
+    /// Demo gateways only: the current code of the demo technician's authenticator.
+    pub async fn demo_technician_code(&self, iin: &str) -> Option<String> {
+        if !self.config().demo {
+            return None;
+        }
+        let answer = self.sync().portal.dev_technician_code(iin).await;
+        answer.ok().map(|c| c.code)
     }
 
     /// Records `step` in the gateway's audit log under the session's technician and this kiosk.

@@ -1,0 +1,227 @@
+//! Technician mode on the kiosk's screen, against the in-process gateway with its demo
+//! technician: reached by holding the welcome screen's corner, opened with the technician's
+//! IIN and authenticator code, showing nothing of a person, sending a parked action again
+//! (delivered once), and ending by itself after five idle minutes.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::time::Duration;
+
+use common::*;
+use i_slint_backend_testing::{AccessibleRole, ElementQuery};
+use komek_kiosk::{AppAdapter, Screen, TechnicianAdapter, TechnicianProblem};
+use komek_kiosk_core::session::Timing;
+use komek_kiosk_core::store::ActionState;
+use komek_kiosk_core::technician::DEMO_TECHNICIAN_IIN;
+use slint::ComponentHandle;
+use slint::platform::{PointerEventButton, WindowEvent};
+
+fn advance(rig: &Rig, by: Duration) {
+    rig.clock.0.set(rig.clock.0.get() + by);
+    rig.kiosk.tick();
+}
+
+fn touch_corner(rig: &Rig, down: bool) {
+    let position = slint::LogicalPosition::new(30.0, 30.0);
+    let button = PointerEventButton::Left;
+    rig.app.window().dispatch_event(if down {
+        WindowEvent::PointerPressed { position, button }
+    } else {
+        WindowEvent::PointerReleased { position, button }
+    });
+}
+
+/// Holds the welcome screen's corner for five seconds: the sign-in opens.
+fn open_sign_in(rig: &Rig) {
+    assert_eq!(rig.kiosk.screen(), Screen::Welcome);
+    touch_corner(rig, true);
+    advance(rig, Duration::from_secs(5));
+    touch_corner(rig, false);
+    assert_eq!(rig.kiosk.screen(), Screen::TechnicianSignIn);
+    // It opens in Kazakh, like the welcome screen; the technician chooses from the bar.
+    press(&rig.app, "English");
+}
+
+/// Signs in as the demo technician with the code the demo shows.
+fn sign_in(rig: &Rig) {
+    let adapter = rig.app.global::<TechnicianAdapter>();
+    wait(rig, "the demo technician's code", || {
+        adapter.get_demo_code().len() == 6
+    });
+    type_digits(&rig.app, DEMO_TECHNICIAN_IIN);
+    type_digits(&rig.app, &adapter.get_demo_code());
+    press(&rig.app, "Open technician mode");
+    wait(rig, "technician mode", || {
+        rig.kiosk.screen() == Screen::Technician
+    });
+}
+
+/// Every text and label on screen.
+fn everything_shown(rig: &Rig) -> String {
+    ElementQuery::from_root(&rig.app)
+        .match_descendants()
+        .find_all()
+        .into_iter()
+        .filter_map(|e| e.accessible_label().map(|l| l.to_string()))
+        .chain(
+            ElementQuery::from_root(&rig.app)
+                .match_descendants()
+                .match_accessible_role(AccessibleRole::Text)
+                .find_all()
+                .into_iter()
+                .filter_map(|e| e.accessible_value().map(|v| v.to_string())),
+        )
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn only_a_corner_held_for_five_seconds_opens_the_sign_in() {
+    let rig = rig(Timing::default());
+    rig.app
+        .window()
+        .set_size(slint::PhysicalSize::new(1920, 1080));
+    touch_corner(&rig, true);
+    advance(&rig, Duration::from_secs(3));
+    touch_corner(&rig, false);
+    advance(&rig, Duration::from_secs(5));
+    assert_eq!(rig.kiosk.screen(), Screen::Welcome, "a short press");
+    open_sign_in(&rig);
+    // Back from the sign-in ends it, and the welcome screen is as it was.
+    rig.app.global::<AppAdapter>().invoke_back();
+    assert_eq!(rig.kiosk.screen(), Screen::Welcome);
+}
+
+#[test]
+fn a_wrong_code_or_a_participants_iin_is_refused_with_one_message() {
+    let rig = rig(Timing::default());
+    rig.app
+        .window()
+        .set_size(slint::PhysicalSize::new(1920, 1080));
+    open_sign_in(&rig);
+    let adapter = rig.app.global::<TechnicianAdapter>();
+    press(&rig.app, "Open technician mode");
+    assert_eq!(adapter.get_problem(), TechnicianProblem::IinIncomplete);
+
+    type_digits(&rig.app, DEMO_TECHNICIAN_IIN);
+    type_digits(&rig.app, "000000");
+    press(&rig.app, "Open technician mode");
+    wait(&rig, "the refusal", || !adapter.get_busy());
+    assert_eq!(adapter.get_problem(), TechnicianProblem::Refused);
+    assert_eq!(adapter.get_code_length(), 0, "the code is forgotten");
+
+    // A participant's IIN with a code is refused the same way.
+    for _ in 0..12 {
+        press(&rig.app, "Erase the last digit");
+    }
+    type_digits(&rig.app, IIN);
+    type_digits(&rig.app, "123456");
+    press(&rig.app, "Open technician mode");
+    wait(&rig, "the refusal", || !adapter.get_busy());
+    assert_eq!(adapter.get_problem(), TechnicianProblem::Refused);
+    assert_eq!(rig.kiosk.screen(), Screen::TechnicianSignIn);
+}
+
+#[test]
+fn a_parked_action_sent_again_from_technician_mode_is_delivered_once_and_nothing_personal_shows() {
+    let rig = rig(Timing::default());
+    rig.app
+        .window()
+        .set_size(slint::PhysicalSize::new(1920, 1080));
+    let gateway = rusqlite::Connection::open(rig._dir.path().join("gateway.db")).unwrap();
+    // The activity stops awaiting a choice at the gateway before the application arrives:
+    // the gateway refuses it for good, and the kiosk parks it.
+    log_in(&rig);
+    open_review(&rig);
+    let blocked = gateway
+        .execute(
+            "UPDATE activities SET status = 'cancelled'
+             WHERE participant_iin = ?1 AND status = 'awaiting_choice'",
+            [IIN],
+        )
+        .unwrap();
+    assert_eq!(blocked, 1);
+    confirm_and_sign(&rig);
+    let id = rig.kiosk.receipt().unwrap();
+    wait(&rig, "the refusal", || {
+        rig.core
+            .action(id)
+            .is_some_and(|a| a.state == ActionState::Parked)
+    });
+    rig.app.global::<AppAdapter>().invoke_logout();
+    // What the programme's operator mends at the gateway.
+    gateway
+        .execute(
+            "UPDATE activities SET status = 'awaiting_choice'
+             WHERE participant_iin = ?1 AND status = 'cancelled'",
+            [IIN],
+        )
+        .unwrap();
+
+    open_sign_in(&rig);
+    sign_in(&rig);
+    press(&rig.app, "Queue");
+    let reference = komek_kiosk_core::store::kiosk_reference(id);
+    let shown = everything_shown(&rig);
+    assert!(shown.contains(&reference), "{shown}");
+    for personal in [IIN, "Ерлан", "Жақсылықов", "+7"] {
+        assert!(!shown.contains(personal), "{personal} shown:\n{shown}");
+    }
+
+    press(&rig.app, &format!("Send {reference} again"));
+    wait(&rig, "the delivery", || {
+        rig.core
+            .action(id)
+            .is_some_and(|a| a.state == ActionState::Delivered)
+    });
+    // A second press finds nothing parked to send.
+    let applied: i64 = gateway
+        .query_row(
+            "SELECT COUNT(*) FROM actions WHERE idempotency_key = ?1",
+            [id.to_string()],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(applied, 1);
+    let audited = || -> Vec<(String, String)> {
+        gateway
+            .prepare(
+                "SELECT action, detail FROM audit_log
+                 WHERE actor = 'technician:tech-demo' ORDER BY seq",
+            )
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    };
+    wait(&rig, "the audit of the retry", || {
+        audited().contains(&("parked action retried".into(), reference.clone()))
+    });
+    press(&rig.app, "Exit technician mode");
+    assert_eq!(rig.kiosk.screen(), Screen::Welcome);
+    wait(&rig, "the audit of the exit", || {
+        audited().contains(&("technician mode closed".into(), "exit".into()))
+    });
+}
+
+#[test]
+fn technician_mode_warns_then_ends_after_five_idle_minutes() {
+    let rig = rig(Timing::default());
+    rig.app
+        .window()
+        .set_size(slint::PhysicalSize::new(1920, 1080));
+    open_sign_in(&rig);
+    sign_in(&rig);
+    // Longer than a person's visit lasts idle, and no warning yet.
+    advance(&rig, Duration::from_secs(200));
+    assert_eq!(rig.kiosk.screen(), Screen::Technician);
+    assert!(!rig.app.global::<AppAdapter>().get_warning_visible());
+    advance(&rig, Duration::from_secs(75));
+    assert!(rig.app.global::<AppAdapter>().get_warning_visible());
+    advance(&rig, Duration::from_secs(30));
+    assert_eq!(rig.kiosk.screen(), Screen::Welcome);
+    assert_eq!(rig.app.global::<TechnicianAdapter>().get_technician(), "");
+}
