@@ -384,6 +384,14 @@ fn technician_mode(tour: &mut Tour) -> Result<(), TourError> {
         (crate::TechnicianSection::Devices, "technician-devices"),
     ] {
         technician.invoke_show_section(section);
+        if section == crate::TechnicianSection::Network {
+            tour.wait_for("the round trip", || {
+                technician
+                    .get_lines()
+                    .iter()
+                    .any(|l| l.item == crate::StatusItem::RoundTrip && l.value.ends_with("ms"))
+            })?;
+        }
         tour.shoot(name)?;
     }
     technician.invoke_exit();

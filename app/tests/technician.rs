@@ -225,3 +225,71 @@ fn technician_mode_warns_then_ends_after_five_idle_minutes() {
     assert_eq!(rig.kiosk.screen(), Screen::Welcome);
     assert_eq!(rig.app.global::<TechnicianAdapter>().get_technician(), "");
 }
+
+/// Puts the demo card in and waits until its PIN screen has opened it.
+fn put_card_in(rig: &Rig) {
+    rig.kiosk.cards().demo().unwrap().insert();
+    rig.kiosk.tick();
+    let card = rig.app.global::<komek_kiosk::CardAdapter>();
+    wait(rig, "the card opened", || {
+        rig.kiosk.screen() == Screen::CardPin && !card.get_busy() && card.get_tries_left() > 0
+    });
+}
+
+#[test]
+fn the_technicians_card_opens_the_mode_and_taking_it_out_ends_it() {
+    let rig = rig_with_card_of(Timing::default(), DEMO_TECHNICIAN_IIN);
+    rig.app
+        .window()
+        .set_size(slint::PhysicalSize::new(1920, 1080));
+    open_sign_in(&rig);
+    put_card_in(&rig);
+    type_digits(&rig.app, komek_kiosk_core::cards::DEMO_PIN);
+    press(&rig.app, "Log in");
+    wait(&rig, "technician mode", || {
+        rig.kiosk.screen() == Screen::Technician
+    });
+    assert_eq!(
+        rig.app.global::<TechnicianAdapter>().get_technician(),
+        "tech-demo"
+    );
+    rig.kiosk.cards().demo().unwrap().remove();
+    wait(&rig, "the end of the mode", || {
+        rig.kiosk.screen() == Screen::Welcome
+    });
+    let gateway = rusqlite::Connection::open(rig._dir.path().join("gateway.db")).unwrap();
+    let closed = || -> bool {
+        gateway
+            .query_row(
+                "SELECT COUNT(*) FROM audit_log WHERE actor = 'technician:tech-demo'
+                 AND action = 'technician mode closed' AND detail = 'card removed'",
+                [],
+                |r| r.get::<_, i64>(0),
+            )
+            .unwrap()
+            == 1
+    };
+    wait(&rig, "the audit of the card's removal", closed);
+}
+
+#[test]
+fn a_participants_card_is_refused_at_the_technicians_sign_in() {
+    let rig = rig(Timing::default());
+    rig.app
+        .window()
+        .set_size(slint::PhysicalSize::new(1920, 1080));
+    open_sign_in(&rig);
+    put_card_in(&rig);
+    type_digits(&rig.app, komek_kiosk_core::cards::DEMO_PIN);
+    press(&rig.app, "Log in");
+    let card = rig.app.global::<komek_kiosk::CardAdapter>();
+    wait(&rig, "the refusal", || !card.get_busy());
+    assert_eq!(card.get_problem(), komek_kiosk::CardProblem::Refused);
+    assert_eq!(rig.kiosk.screen(), Screen::CardPin);
+    assert!(has_label_containing(
+        &rig.app,
+        "not a technician of this kiosk's region"
+    ));
+    press(&rig.app, "Back");
+    assert_eq!(rig.kiosk.screen(), Screen::TechnicianSignIn);
+}

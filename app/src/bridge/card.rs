@@ -18,6 +18,7 @@ use komek_domain::{Iin, Order};
 use komek_kiosk_core::core::{
     CardAccess, CardLoginError, Core, LoginError, LoginMethod, SignedApplication, Visit,
 };
+use komek_kiosk_core::technician::TechnicianSession;
 
 /// The longest PIN an ID card takes.
 const PIN_MAX: usize = 12;
@@ -33,6 +34,8 @@ pub struct CardState {
     pub pin: String,
     /// The PIN signs the application on the review, not a login.
     pub signing: bool,
+    /// The PIN opens technician mode (the card was put in on its sign-in), not a visit.
+    pub technician: bool,
     pub problem: Option<CardProblem>,
     pub tries_left: u8,
     pub busy: bool,
@@ -47,6 +50,7 @@ impl Default for CardState {
             // Room for the longest PIN from the start: growing would free an unwiped copy.
             pin: String::with_capacity(PIN_MAX),
             signing: false,
+            technician: false,
             problem: None,
             tries_left: 0,
             busy: false,
@@ -72,6 +76,7 @@ pub enum Msg {
     Back,
     Opened(Result<(CardAccess, u8), CardError>),
     LoggedIn(Box<(CardAccess, Result<Visit, CardLoginError>)>),
+    TechnicianLoggedIn(Box<(CardAccess, Result<TechnicianSession, CardLoginError>)>),
     Signed(Box<(CardAccess, Result<SignedApplication, CardLoginError>)>),
 }
 
@@ -100,6 +105,9 @@ pub enum Effect {
     /// Connect to the card in this reader and read its PIN tries.
     Open(String),
     Login(CardAccess, Pin),
+    TechnicianLogin(CardAccess, Pin),
+    /// The technician's card opened technician mode.
+    OpenTechnicianMode(Box<TechnicianSession>),
     Sign {
         access: CardAccess,
         pin: Pin,
@@ -159,10 +167,12 @@ impl CardState {
             // Not while the card works: its answer belongs to this screen.
             Msg::Back if self.busy => Vec::new(),
             Msg::Back => {
-                let signing = self.signing;
+                let (signing, technician) = (self.signing, self.technician);
                 let mut effects = self.closed(CardState::wipe);
                 effects.push(Effect::Show(if signing {
                     Screen::Review
+                } else if technician {
+                    Screen::TechnicianSignIn
                 } else {
                     Screen::Iin
                 }));
@@ -211,6 +221,28 @@ impl CardState {
                     }
                 }
             }
+            Msg::TechnicianLoggedIn(done) => {
+                let (access, result) = *done;
+                self.busy = false;
+                match result {
+                    // Let go at once, like after a visit's login; pulling the card out still
+                    // ends the mode (the reader reports it).
+                    Ok(session) if cx.screen == Screen::CardPin && self.technician => {
+                        self.problem = None;
+                        self.technician = false;
+                        vec![
+                            Effect::Close(access),
+                            Effect::OpenTechnicianMode(Box::new(session)),
+                        ]
+                    }
+                    // Nobody waits for it any more: the session lapses at the gateway.
+                    Ok(_) => vec![Effect::Close(access)],
+                    Err(e) => {
+                        self.access = Some(access);
+                        self.failed(&e).into_iter().collect()
+                    }
+                }
+            }
             Msg::Signed(done) => {
                 let (access, result) = *done;
                 self.busy = false;
@@ -241,6 +273,13 @@ impl CardState {
                 effects.push(Effect::BeginLogin {
                     from_welcome: cx.screen == Screen::Welcome,
                 });
+                effects.push(Effect::Show(Screen::CardPin));
+                effects.extend(self.open());
+            }
+            // Technician mode's sign-in: the technician's card, then its PIN.
+            Screen::TechnicianSignIn => {
+                effects.extend(self.closed(CardState::wipe));
+                self.technician = true;
                 effects.push(Effect::Show(Screen::CardPin));
                 effects.extend(self.open());
             }
@@ -287,6 +326,11 @@ impl CardState {
             return None;
         };
         self.pin.zeroize();
+        if self.technician {
+            let access = self.access.take()?;
+            self.busy = true;
+            return Some(Effect::TechnicianLogin(access, pin));
+        }
         if !self.signing {
             let access = self.access.take()?;
             self.busy = true;
@@ -327,6 +371,7 @@ impl CardState {
     pub fn wipe(&mut self) -> Option<CardAccess> {
         self.pin.zeroize();
         self.signing = false;
+        self.technician = false;
         self.problem = None;
         self.busy = false;
         self.access.take()
@@ -353,6 +398,7 @@ impl Msg {
                 (Some(access), result.ok())
             }
             Msg::Signed(done) => (Some(done.0), None),
+            Msg::TechnicianLoggedIn(done) => (Some(done.0), None),
             _ => (None, None),
         }
     }
@@ -444,6 +490,17 @@ impl Inner {
                     Update::Card(Msg::LoggedIn(Box::new((access, result))))
                 });
             }
+            Effect::TechnicianLogin(access, pin) => {
+                let core = self.core.clone();
+                let now = self.clock.now();
+                self.spawn(interrupted, async move {
+                    let (access, result) = core.technician_card_login(access, pin, now).await;
+                    Update::Card(Msg::TechnicianLoggedIn(Box::new((access, result))))
+                });
+            }
+            Effect::OpenTechnicianMode(session) => {
+                self.technician(super::technician::Msg::OpenedByCard(session))
+            }
             Effect::Sign {
                 mut access,
                 pin,
@@ -480,11 +537,15 @@ impl Inner {
     /// Hands what the readers reported since the last look to the card room.
     pub(super) fn poll_cards(&self) {
         while let Some(event) = self.cards.try_event() {
+            let removed = matches!(event, ReaderEvent::Removed { .. });
             self.card(match event {
                 ReaderEvent::Service(service) => Msg::Service(service),
                 ReaderEvent::Inserted { reader, .. } => Msg::Inserted(reader),
                 ReaderEvent::Removed { reader } => Msg::Removed(reader),
             });
+            if removed {
+                self.technician(super::technician::Msg::CardRemoved);
+            }
         }
     }
 
@@ -534,6 +595,7 @@ pub(super) fn render(
     adapter.set_available(c.available(demo_card_inserted.is_some()));
     adapter.set_present(c.reader.is_some());
     adapter.set_signing(c.signing);
+    adapter.set_technician(c.technician);
     adapter.set_item_name(
         state
             .programme

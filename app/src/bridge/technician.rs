@@ -49,6 +49,8 @@ pub struct TechnicianState {
     pub busy: bool,
     pub problem: Option<TechnicianProblem>,
     pub session: Option<TechnicianSession>,
+    /// Opened with the technician's card: taking it out ends the mode.
+    pub by_card: bool,
     pub section: Section,
     pub status: Option<KioskStatus>,
     pub round_trip: Option<Duration>,
@@ -72,6 +74,10 @@ pub enum Msg {
     Erase,
     Submit,
     Opened(Result<TechnicianSession, LoginError>),
+    /// The technician's card and PIN opened the mode (the card room did the login).
+    OpenedByCard(Box<TechnicianSession>),
+    /// A card was taken out of a reader.
+    CardRemoved,
     ShowSection(TechnicianSection),
     /// "Send again" on a row of the page shown.
     Retry {
@@ -116,6 +122,7 @@ pub enum Effect {
     Refresh {
         ping: bool,
     },
+    End(ClosedBy),
 }
 
 impl TechnicianState {
@@ -151,20 +158,20 @@ impl TechnicianState {
                     Vec::new()
                 }
             },
+            Msg::OpenedByCard(session) => {
+                self.by_card = true;
+                self.code.clear();
+                self.open(*session)
+            }
+            Msg::CardRemoved if self.by_card && self.session.is_some() => {
+                vec![Effect::End(ClosedBy::CardRemoved)]
+            }
+            Msg::CardRemoved => Vec::new(),
             Msg::Opened(opened) => {
                 self.busy = false;
                 self.code.clear();
                 match opened {
-                    Ok(session) => {
-                        tracing::info!(technician = %session.technician_id, "technician mode opened");
-                        self.iin.clear();
-                        self.session = Some(session);
-                        vec![
-                            Effect::Show(Screen::Technician),
-                            Effect::Record(TechnicianStep::Opened),
-                            Effect::Refresh { ping: true },
-                        ]
-                    }
+                    Ok(session) => self.open(session),
                     Err(e) => {
                         self.problem = Some(match e {
                             LoginError::Offline => TechnicianProblem::Offline,
@@ -261,6 +268,18 @@ impl TechnicianState {
         }
     }
 
+    fn open(&mut self, session: TechnicianSession) -> Vec<Effect> {
+        tracing::info!(technician = %session.technician_id, "technician mode opened");
+        self.iin.clear();
+        self.problem = None;
+        self.session = Some(session);
+        vec![
+            Effect::Show(Screen::Technician),
+            Effect::Record(TechnicianStep::Opened),
+            Effect::Refresh { ping: true },
+        ]
+    }
+
     fn submission(&self) -> Result<(String, String), TechnicianProblem> {
         if self.iin.len() < IIN_LEN {
             return Err(TechnicianProblem::IinIncomplete);
@@ -336,6 +355,10 @@ impl Inner {
                     let downloaded = core.catalogue().await;
                     Update::Technician(Msg::CatalogueDownloaded(downloaded.is_some()))
                 }),
+                Effect::End(why) => {
+                    self.close_technician_mode(why);
+                    self.end_visit();
+                }
                 Effect::Refresh { ping } => {
                     let status = core.kiosk_status().map_err(|e| {
                         tracing::error!(error = %e, "the kiosk's state cannot be read");

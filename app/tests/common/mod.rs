@@ -55,25 +55,45 @@ pub fn rig(timing: Timing) -> Rig {
 }
 
 pub fn rig_with(timing: Timing, aids: komek_kiosk::bridge::Aids) -> Rig {
-    build_rig(timing, aids, true, true)
+    build_rig(
+        timing,
+        aids,
+        true,
+        Some(komek_kiosk::embedded::DEMO_CARD_HOLDER),
+    )
+}
+
+/// A kiosk whose demo card is `holder`'s (a technician's, say) instead of the participant's.
+pub fn rig_with_card_of(timing: Timing, holder: &str) -> Rig {
+    build_rig(
+        timing,
+        komek_kiosk::bridge::Aids::silent(),
+        true,
+        Some(holder),
+    )
 }
 
 /// A kiosk whose gateway cannot be reached (a closed port), and which has never cached
 /// anything: the dead network of a kiosk's first day.
 pub fn rig_without_network(timing: Timing) -> Rig {
-    build_rig(timing, komek_kiosk::bridge::Aids::silent(), false, true)
+    build_rig(
+        timing,
+        komek_kiosk::bridge::Aids::silent(),
+        false,
+        Some(komek_kiosk::embedded::DEMO_CARD_HOLDER),
+    )
 }
 
 /// A kiosk with no card reader and no pcscd: the card option shows as unavailable.
 pub fn rig_without_card_readers(timing: Timing) -> Rig {
-    build_rig(timing, komek_kiosk::bridge::Aids::silent(), true, false)
+    build_rig(timing, komek_kiosk::bridge::Aids::silent(), true, None)
 }
 
 fn build_rig(
     timing: Timing,
     aids: komek_kiosk::bridge::Aids,
     reachable: bool,
-    demo_card_present: bool,
+    demo_card_of: Option<&str>,
 ) -> Rig {
     i_slint_backend_testing::init_no_event_loop();
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -83,7 +103,7 @@ fn build_rig(
         .unwrap();
     let dir = tempfile::tempdir().unwrap();
     let demo_card = komek_kiosk_core::cards::DemoCard::issue(
-        komek_kiosk::embedded::DEMO_CARD_HOLDER,
+        demo_card_of.unwrap_or(komek_kiosk::embedded::DEMO_CARD_HOLDER),
         chrono::Utc::now(),
     )
     .unwrap();
@@ -125,7 +145,7 @@ fn build_rig(
         timing,
         Box::new(clock.clone()),
         komek_kiosk::bridge::Aids {
-            cards: if demo_card_present {
+            cards: if demo_card_of.is_some() {
                 komek_kiosk_core::cards::CardReaders::new(false).with_demo_card(demo_card)
             } else {
                 komek_kiosk_core::cards::CardReaders::new(false)

@@ -186,7 +186,9 @@ impl From<CardError> for CardLoginError {
 impl From<PortalError> for CardLoginError {
     fn from(e: PortalError) -> Self {
         match e.code() {
-            Some(ErrorCode::CardRejected) => CardLoginError::Refused,
+            // A card the gateway does not accept, or whose holder may not do what was asked
+            // (a participant's card at technician mode's sign-in).
+            Some(ErrorCode::CardRejected | ErrorCode::NotPermitted) => CardLoginError::Refused,
             _ => CardLoginError::Login(e.into()),
         }
     }
@@ -238,6 +240,26 @@ impl Core {
         pin: Pin,
         now: DateTime<Utc>,
     ) -> Result<Visit, CardLoginError> {
+        let (iin, login) = self.card_proof(card, pin, now).await?;
+        let answer = self.portal().card_login(&login).await;
+        self.shared.report_outcome(&answer);
+        let session = answer.inspect_err(|e| {
+            tracing::info!(iin = %iin, error = %e, "card login not accepted");
+        })?;
+        self.open_visit(session, LoginMethod::Card, Some(&iin))
+            .await
+            .map_err(CardLoginError::Login)
+    }
+
+    /// What every card login sends: the card's authentication certificate checked before the
+    /// PIN is tried (an expired card costs no try), then the card's signature of the
+    /// gateway's nonce for this kiosk. Returns whose card it is, with the proof.
+    pub(crate) async fn card_proof(
+        &self,
+        card: &mut CardAccess,
+        pin: Pin,
+        now: DateTime<Utc>,
+    ) -> Result<(Iin, api::CardLogin), CardLoginError> {
         let key = on_card(card, move |card| {
             let key = card.checked_certificate(KeyRole::Authentication, now)?;
             card.verify_pin(&pin)?;
@@ -257,20 +279,13 @@ impl Core {
             card.sign(&key, &api::card_login_message(&nonce))
         })
         .await?;
-        let answer = self
-            .portal()
-            .card_login(&api::CardLogin {
+        Ok((
+            iin,
+            api::CardLogin {
                 challenge_id: challenge.challenge_id,
                 signature,
-            })
-            .await;
-        self.shared.report_outcome(&answer);
-        let session = answer.inspect_err(|e| {
-            tracing::info!(iin = %iin, error = %e, "card login not accepted");
-        })?;
-        self.open_visit(session, LoginMethod::Card, Some(&iin))
-            .await
-            .map_err(CardLoginError::Login)
+            },
+        ))
     }
 
     /// Signs `order`'s application with the card's signing key (PIN verified first), with no

@@ -271,6 +271,22 @@ impl PortalClient {
         .await
     }
 
+    /// Opens technician mode with the technician's card: its signature of this kiosk's nonce.
+    pub async fn technician_card_login(
+        &self,
+        login: &api::CardLogin,
+    ) -> Result<api::TechnicianSession, PortalError> {
+        read(
+            self.send(
+                self.http
+                    .post(self.url("/v1/technician/login/card"))
+                    .json(login),
+            )
+            .await,
+        )
+        .await
+    }
+
     /// Starts a login with eGov Mobile: the QR code to show.
     pub async fn qr_start(&self) -> Result<api::QrLoginStart, PortalError> {
         read(self.send(self.http.post(self.url("/v1/auth/qr"))).await).await

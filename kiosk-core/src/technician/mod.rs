@@ -66,6 +66,8 @@ pub enum ClosedBy {
     Exit,
     /// Nobody touched the kiosk for the idle time.
     Idle,
+    /// The card that opened it was taken out.
+    CardRemoved,
 }
 
 impl std::fmt::Display for ClosedBy {
@@ -73,6 +75,7 @@ impl std::fmt::Display for ClosedBy {
         f.write_str(match self {
             ClosedBy::Exit => "exit",
             ClosedBy::Idle => "idle",
+            ClosedBy::CardRemoved => "card removed",
         })
     }
 }
@@ -112,6 +115,28 @@ impl Core {
         }
         let answer = self.sync().portal.dev_technician_code(iin).await;
         answer.ok().map(|c| c.code)
+    }
+
+    /// Opens technician mode with the technician's ID card and PIN: the same proof as a
+    /// participant's card login, sent to the technicians' door. The card comes back whatever
+    /// happens.
+    pub async fn technician_card_login(
+        &self,
+        mut card: crate::core::CardAccess,
+        pin: komek_card::Pin,
+        now: DateTime<Utc>,
+    ) -> (
+        crate::core::CardAccess,
+        Result<TechnicianSession, crate::core::CardLoginError>,
+    ) {
+        let opened = async {
+            let (_, login) = self.card_proof(&mut card, pin, now).await?;
+            let answer = self.sync().portal.technician_card_login(&login).await;
+            self.sync().report_outcome(&answer);
+            Ok(technician_session_from_wire(answer?))
+        }
+        .await;
+        (card, opened)
     }
 
     /// Records `step` in the gateway's audit log under the session's technician and this kiosk.
