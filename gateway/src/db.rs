@@ -299,6 +299,11 @@ fn migrations() -> Migrations<'static> {
             expires_at    TEXT NOT NULL
         );",
         ),
+        // Guessing a technician's codes locks their code login for a while.
+        M::up(
+            "ALTER TABLE technicians ADD COLUMN failed_logins INTEGER NOT NULL DEFAULT 0;
+             ALTER TABLE technicians ADD COLUMN locked_until TEXT;",
+        ),
     ])
 }
 

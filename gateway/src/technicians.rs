@@ -24,6 +24,11 @@ use crate::operators::account::{matching_step, new_totp, totp, valid_username};
 /// A technician's session lasts an hour at most; the kiosk ends it sooner (idle, card out).
 const SESSION_LIFETIME: Duration = Duration::hours(1);
 
+/// Wrong codes in a row before a technician's code login is locked, and for how long. The
+/// card's own PIN counter guards the card login.
+const MAX_FAILED_CODES: i64 = 10;
+const CODE_LOCKOUT: Duration = Duration::minutes(30);
+
 /// The longest step description kept.
 const MAX_DETAIL_CHARS: usize = 500;
 
@@ -252,18 +257,31 @@ pub async fn login_code(
     let now = Utc::now();
     let mut conn = state.db.lock();
     let tx = conn.transaction()?;
-    let row: Option<(String, Vec<u8>, i64)> = tx
+    let row: Option<(String, Vec<u8>, i64, Option<String>)> = tx
         .query_row(
-            "SELECT technician_id, totp_secret, last_totp_step FROM technicians
+            "SELECT technician_id, totp_secret, last_totp_step, locked_until FROM technicians
              WHERE iin_hash = ?1",
             params![iin_hash(&request.iin)],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
         )
         .optional()?;
-    let Some((technician, secret, last)) = row else {
+    let Some((technician, secret, last, locked_until)) = row else {
         // An IIN on no list is not written down: it may be anyone's.
         return Err(not_a_technician_here());
     };
+    if locked_until.is_some_and(|until| until > crate::db::ts(now)) {
+        // The same answer as any refusal: a guesser learns nothing of the lock.
+        record(
+            &tx,
+            &technician,
+            &device,
+            "technician login refused",
+            "code, locked",
+            now,
+        )?;
+        tx.commit()?;
+        return Err(not_a_technician_here());
+    }
     let step = matching_step(&totp(secret)?, &request.code, now)
         .and_then(|s| i64::try_from(s).ok())
         .filter(|s| *s > last);
@@ -271,18 +289,35 @@ pub async fn login_code(
     let session = match step {
         Some(step) if allowed => {
             tx.execute(
-                "UPDATE technicians SET last_totp_step = ?2 WHERE technician_id = ?1",
+                "UPDATE technicians SET last_totp_step = ?2, failed_logins = 0
+                 WHERE technician_id = ?1",
                 params![technician, step],
             )?;
             Ok(open_session(&tx, &technician, &device, "code", now)?)
         }
         _ => {
+            let failed: i64 = tx.query_row(
+                "UPDATE technicians SET failed_logins = failed_logins + 1
+                 WHERE technician_id = ?1 RETURNING failed_logins",
+                params![technician],
+                |r| r.get(0),
+            )?;
+            let detail = if failed >= MAX_FAILED_CODES {
+                tx.execute(
+                    "UPDATE technicians SET failed_logins = 0, locked_until = ?2
+                     WHERE technician_id = ?1",
+                    params![technician, crate::db::ts(now + CODE_LOCKOUT)],
+                )?;
+                "code, now locked"
+            } else {
+                "code"
+            };
             record(
                 &tx,
                 &technician,
                 &device,
                 "technician login refused",
-                "code",
+                detail,
                 now,
             )?;
             Err(not_a_technician_here())

@@ -160,3 +160,40 @@ async fn a_technician_of_another_region_is_refused() {
         ErrorCode::NotPermitted
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ten_wrong_codes_lock_a_technicians_code_login_with_the_same_answer() {
+    let gw = start();
+    let fleet = operator_session(&gw, "fleet").await;
+    let kiosk = Kiosk::enrolled(&gw).await;
+    let totp = add_technician(&gw, &fleet, "tech-krg-09", &["KZ-35"]).await;
+    let wrong = if totp.generate_current().unwrap() == "000000" {
+        "111111"
+    } else {
+        "000000"
+    };
+    for _ in 0..10 {
+        let refused = code_login(&kiosk, &gw, TECHNICIAN_IIN, wrong).await;
+        assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    }
+    let right = totp.generate_current().unwrap();
+    let locked = code_login(&kiosk, &gw, TECHNICIAN_IIN, &right).await;
+    assert_eq!(
+        code_of(locked, StatusCode::FORBIDDEN).await,
+        ErrorCode::NotPermitted
+    );
+    let details: Vec<String> = gw
+        .read_db()
+        .prepare(
+            "SELECT detail FROM audit_log WHERE actor = 'technician:tech-krg-09'
+             AND action = 'technician login refused' ORDER BY seq",
+        )
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(details.len(), 11);
+    assert_eq!(details[9], "code, now locked");
+    assert_eq!(details[10], "code, locked");
+}

@@ -1,11 +1,16 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 //! Technician mode's kiosk side against the real gateway binary: a technician on the fleet's
 //! list opens it with a code on a kiosk of their region, a replayed code is refused, and each
-//! step is in the gateway's audit log under the technician and the kiosk.
+//! step is in the gateway's audit log under the technician and the kiosk; over TLS, an
+//! application the gateway refused is sent again by the technician once the programme has
+//! mended the cause, and applied once.
+
+use std::time::Duration;
 
 use komek_api::{TechnicianEnrolment, TechnicianSecret};
 use komek_e2e::kiosk::KioskCore;
-use komek_e2e::{GatewayProcess, free_port};
+use komek_e2e::{GatewayProcess, free_port, wait_until};
+use komek_kiosk_core::store::ActionState;
 use komek_kiosk_core::technician::TechnicianStep;
 use totp_rs::{Algorithm, Secret, TOTP};
 
@@ -93,4 +98,134 @@ fn a_technician_opens_the_kiosk_with_a_code_and_their_steps_are_audited() {
             row("technician mode closed", "exit"),
         ]
     );
+}
+
+/// Dinara Ismailova: her electric wheelchair's choice awaits the programme's reopening.
+const PARTICIPANT: &str = "880209422641";
+
+#[test]
+fn a_parked_application_sent_again_by_a_technician_after_the_reopening_is_applied_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("gateway.db");
+    let ca = komek_e2e::tls::TestCa::new("Komek test gateway CA").unwrap();
+    let files = ca.server_files(dir.path()).unwrap();
+    let gateway = GatewayProcess::start_tls(&db, free_port().unwrap(), &files).unwrap();
+    let pem = ca.certificate_pem();
+    let operator = |role| {
+        komek_e2e::operator::operator_session(&gateway.url(), &db, role, Some(&pem)).unwrap()
+    };
+    let (fleet, programme) = (operator("fleet"), operator("programme"));
+    let kiosk =
+        KioskCore::trusting(gateway.url(), Some(pem.clone()), &dir.path().join("kiosk")).unwrap();
+    kiosk.start_worker();
+    let core = &kiosk.core;
+    let http = reqwest::Client::builder()
+        .add_root_certificate(reqwest::Certificate::from_pem(&pem).unwrap())
+        .build()
+        .unwrap();
+
+    // The kiosk still shows the wheelchair as choosable (its programme was read before the
+    // person asked for the choice to be activated): the application is refused for good.
+    let mut visit = kiosk.log_in(PARTICIPANT).unwrap();
+    let (catalogue, _) = kiosk.runtime.block_on(core.catalogue()).unwrap();
+    let activity = visit
+        .activities
+        .iter()
+        .find(|a| a.id == "ipr-0016")
+        .unwrap()
+        .clone();
+    let choice = catalogue.choices_for(&activity).into_iter().next().unwrap();
+    let order = komek_domain::Order {
+        activity_id: activity.id.clone(),
+        item_id: choice.item.id.clone(),
+        supplier_id: choice.supplier.id.clone(),
+        quantity: activity.quantity.max(1),
+        unit_price_kzt: choice.unit_price_kzt,
+        guaranteed_amount_kzt: choice.item.guaranteed_amount_kzt,
+    };
+    let signed = komek_e2e::kiosk::sign(core, &kiosk.runtime, &visit, &order).unwrap();
+    let id = core
+        .queue_application(&mut visit, &signed, chrono::Utc::now())
+        .unwrap();
+    let state = || core.action(id).map(|a| a.state);
+    assert!(wait_until(Duration::from_secs(10), || state()
+        == Some(ActionState::Parked)));
+
+    // The programme reopens the activity; the technician sends the application again.
+    let reopened = kiosk
+        .runtime
+        .block_on(
+            http.post(format!(
+                "{}/v1/operator/activities/ipr-0016/reopen",
+                gateway.url()
+            ))
+            .bearer_auth(&programme)
+            .send(),
+        )
+        .unwrap();
+    assert_eq!(reopened.status(), reqwest::StatusCode::OK);
+    let totp = kiosk
+        .runtime
+        .block_on(async {
+            http.post(format!("{}/v1/operator/technicians", gateway.url()))
+                .bearer_auth(&fleet)
+                .json(&TechnicianEnrolment {
+                    technician_id: "tech-e2e-2".into(),
+                    iin: TECHNICIAN_IIN.into(),
+                    regions: vec!["KZ-35".into()],
+                })
+                .send()
+                .await?
+                .error_for_status()?
+                .json::<TechnicianSecret>()
+                .await
+        })
+        .unwrap();
+    let bytes = Secret::Encoded(totp.totp_secret).to_bytes().unwrap();
+    let code = TOTP::new(Algorithm::SHA1, 6, 1, 30, bytes)
+        .unwrap()
+        .generate_current()
+        .unwrap();
+    let session = kiosk
+        .runtime
+        .block_on(core.technician_code_login(TECHNICIAN_IIN, &code))
+        .unwrap();
+    assert!(core.retry_parked(id).unwrap());
+    assert!(!core.retry_parked(id).unwrap(), "once in the queue");
+    let reference = komek_kiosk_core::store::kiosk_reference(id);
+    kiosk
+        .runtime
+        .block_on(core.record_technician_step(
+            &session,
+            &TechnicianStep::RetriedParked {
+                kiosk_reference: reference.clone(),
+            },
+        ))
+        .unwrap();
+    assert!(wait_until(Duration::from_secs(10), || state()
+        == Some(ActionState::Delivered)));
+
+    let gateway_db = rusqlite::Connection::open(&db).unwrap();
+    let count = |sql: &str| -> i64 {
+        gateway_db
+            .query_row(sql, [id.to_string()], |r| r.get(0))
+            .unwrap()
+    };
+    assert_eq!(
+        count("SELECT COUNT(*) FROM orders WHERE idempotency_key = ?1"),
+        1
+    );
+    assert_eq!(
+        count("SELECT COUNT(*) FROM actions WHERE idempotency_key = ?1 AND status_code = 201"),
+        1
+    );
+    let retried: i64 = gateway_db
+        .query_row(
+            "SELECT COUNT(*) FROM audit_log WHERE actor = 'technician:tech-e2e-2'
+             AND action = 'parked action retried' AND detail = ?1",
+            [&reference],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(retried, 1);
 }
