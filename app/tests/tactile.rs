@@ -867,3 +867,20 @@ fn technician_mode_with_tactile_keys() {
     activate(&rig, "Queue");
     assert_every_control_reachable(&rig, Screen::Technician);
 }
+
+#[test]
+fn help_held_with_back_pressed_three_times_on_the_welcome_screen_opens_the_technician_sign_in() {
+    let rig = at(Screen::Welcome);
+    key_down(&rig, Tactile::Help);
+    tap(&rig, Tactile::Back);
+    tap(&rig, Tactile::Back);
+    key_up(&rig, Tactile::Help);
+    // Let go between the presses: the count starts again.
+    key_down(&rig, Tactile::Help);
+    tap(&rig, Tactile::Back);
+    assert_eq!(rig.kiosk.screen(), Screen::Welcome);
+    tap(&rig, Tactile::Back);
+    tap(&rig, Tactile::Back);
+    key_up(&rig, Tactile::Help);
+    assert_eq!(rig.kiosk.screen(), Screen::TechnicianSignIn);
+}

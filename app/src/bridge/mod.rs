@@ -178,6 +178,8 @@ struct Inner {
     rounds: Cell<u32>,
     /// Since when the welcome screen's corner has been held (technician mode's way in).
     corner_down_at: Cell<Option<Duration>>,
+    /// Back presses while Help is held on the welcome screen (the tactile way in).
+    chord_backs: Cell<u8>,
 }
 
 impl Kiosk {
@@ -213,6 +215,7 @@ impl Kiosk {
             video: RefCell::new(None),
             rounds: Cell::new(0),
             corner_down_at: Cell::new(None),
+            chord_backs: Cell::new(0),
         });
         wire(app, &inner);
         languages::show(app);

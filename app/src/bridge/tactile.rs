@@ -48,7 +48,12 @@ impl Inner {
 
     fn tactile(&self, function: Tactile, pressed: bool) {
         match (function, pressed) {
-            (Tactile::Help, _) => self.speak(speaking::Msg::Help { pressed }),
+            (Tactile::Help, _) => {
+                if !pressed {
+                    self.chord_backs.set(0);
+                }
+                self.speak(speaking::Msg::Help { pressed })
+            }
             // The other functions act on the way down.
             (_, false) => {}
             (Tactile::Up, true) => self.move_focus(false),
@@ -59,6 +64,7 @@ impl Inner {
                     self.send_key(&app, Key::Return.into());
                 }
             }
+            (Tactile::Back, true) if self.service_chord() => {}
             (Tactile::Back, true) => {
                 if self.state.borrow().sign.open {
                     self.sign(super::sign_video::Msg::Close);

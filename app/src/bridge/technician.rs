@@ -27,6 +27,10 @@ use komek_kiosk_core::technician::{ClosedBy, KioskStatus, TechnicianSession, Tec
 /// How long the corner is held before the sign-in opens.
 pub const CORNER_HOLD: Duration = Duration::from_secs(5);
 
+/// Back pressed this many times while Help is held on the welcome screen opens the sign-in:
+/// the way in on the tactile keys, for a technician who does not use the touchscreen.
+pub const CHORD_BACKS: u8 = 3;
+
 /// Technician mode ends after five idle minutes; the warning is up for the last 30 s.
 pub const TIMING: Timing = Timing {
     warn_after: Duration::from_secs(270),
@@ -409,6 +413,31 @@ impl Inner {
             return;
         }
         self.corner_down_at.set(None);
+        self.open_technician_sign_in();
+    }
+
+    /// Back while Help is held: the third on the welcome screen opens the sign-in. Returns
+    /// whether the press was taken by the chord.
+    pub(super) fn service_chord(&self) -> bool {
+        let armed = {
+            let s = self.state.borrow();
+            s.screen == Screen::Welcome && s.speech.exploring
+        };
+        if !armed {
+            self.chord_backs.set(0);
+            return false;
+        }
+        let backs = self.chord_backs.get() + 1;
+        if backs < CHORD_BACKS {
+            self.chord_backs.set(backs);
+        } else {
+            self.chord_backs.set(0);
+            self.open_technician_sign_in();
+        }
+        true
+    }
+
+    fn open_technician_sign_in(&self) {
         if self.state.borrow().screen != Screen::Welcome {
             return;
         }
