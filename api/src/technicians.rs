@@ -49,4 +49,7 @@ pub struct TechnicianStep {
     pub action: String,
     #[serde(default)]
     pub detail: String,
+    /// The mode ended with this step: the session ends at the gateway too.
+    #[serde(default)]
+    pub ends_session: bool,
 }

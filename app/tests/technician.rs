@@ -176,15 +176,19 @@ fn a_parked_action_sent_again_from_technician_mode_is_delivered_once_and_nothing
             .action(id)
             .is_some_and(|a| a.state == ActionState::Delivered)
     });
-    // A second press finds nothing parked to send.
-    let applied: i64 = gateway
+    let orders: i64 = gateway
         .query_row(
-            "SELECT COUNT(*) FROM actions WHERE idempotency_key = ?1",
+            "SELECT COUNT(*) FROM orders WHERE idempotency_key = ?1",
             [id.to_string()],
             |r| r.get(0),
         )
         .unwrap();
-    assert_eq!(applied, 1);
+    assert_eq!(orders, 1, "applied once");
+    // Nothing is parked any more: no row offers to send it again.
+    assert!(!has_label_containing(
+        &rig.app,
+        &format!("Send {reference} again")
+    ));
     let audited = || -> Vec<(String, String)> {
         gateway
             .prepare(
@@ -292,4 +296,37 @@ fn a_participants_card_is_refused_at_the_technicians_sign_in() {
     ));
     press(&rig.app, "Back");
     assert_eq!(rig.kiosk.screen(), Screen::TechnicianSignIn);
+}
+
+#[test]
+fn the_catalogue_is_downloaded_again_from_the_network_section() {
+    let rig = rig(Timing::default());
+    rig.app
+        .window()
+        .set_size(slint::PhysicalSize::new(1920, 1080));
+    open_sign_in(&rig);
+    sign_in(&rig);
+    let fetched = || {
+        rig.core
+            .sync()
+            .cache()
+            .get(komek_kiosk_core::sync::CATALOGUE_KEY)
+            .unwrap()
+            .map(|c| c.fetched_at)
+    };
+    // A catalogue is cached already: "again" must fetch, not read the cache.
+    assert!(rig._runtime.block_on(rig.core.sync().refresh_catalogue()));
+    let before = fetched();
+    assert!(before.is_some());
+    std::thread::sleep(std::time::Duration::from_millis(5));
+    press(&rig.app, "Network");
+    press(&rig.app, "Download the catalogue again");
+    let adapter = rig.app.global::<TechnicianAdapter>();
+    wait(&rig, "the download", || {
+        adapter.get_notice() == komek_kiosk::TechnicianNotice::CatalogueDownloaded
+    });
+    assert!(
+        fetched().is_some() && fetched() > before,
+        "the cache was fetched anew"
+    );
 }

@@ -1,5 +1,7 @@
 //! Idempotent action submission: each `Idempotency-Key` is applied at most once, and a repeat
-//! of the same request gets the same answer; a different body under a used key is refused.
+//! of an applied request gets the same answer; a refused request applied nothing and is judged
+//! again when it comes back (a technician's retry); a different body under a used key is
+//! refused.
 
 use axum::body::Bytes;
 use axum::extract::State;

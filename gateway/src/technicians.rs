@@ -295,6 +295,17 @@ pub async fn login_code(
             )?;
             Ok(open_session(&tx, &technician, &device, "code", now)?)
         }
+        _ if step.is_some() => {
+            record(
+                &tx,
+                &technician,
+                &device,
+                "technician login refused",
+                "code, another region",
+                now,
+            )?;
+            Err(not_a_technician_here())
+        }
         _ => {
             let failed: i64 = tx.query_row(
                 "UPDATE technicians SET failed_logins = failed_logins + 1
@@ -362,6 +373,12 @@ pub async fn step(
     let action: String = step.action.chars().take(100).collect();
     let detail: String = step.detail.chars().take(MAX_DETAIL_CHARS).collect();
     record(&conn, &technician, &device, &action, &detail, now)?;
+    if step.ends_session {
+        conn.execute(
+            "DELETE FROM technician_sessions WHERE token_hash = ?1",
+            params![sha256_hex(&[token.as_bytes()])],
+        )?;
+    }
     Ok(StatusCode::NO_CONTENT)
 }
 

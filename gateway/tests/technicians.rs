@@ -54,6 +54,7 @@ async fn record_step(http: &Kiosk, gw: &Gateway, token: &str, action: &str) -> S
         .json(&TechnicianStep {
             action: action.into(),
             detail: "KR-7F3A".into(),
+            ends_session: action == "technician mode closed",
         })
         .send()
         .await
@@ -196,4 +197,28 @@ async fn ten_wrong_codes_lock_a_technicians_code_login_with_the_same_answer() {
     assert_eq!(details.len(), 11);
     assert_eq!(details[9], "code, now locked");
     assert_eq!(details[10], "code, locked");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn closing_the_mode_ends_its_session_at_the_gateway() {
+    let gw = start();
+    let fleet = operator_session(&gw, "fleet").await;
+    let kiosk = Kiosk::enrolled(&gw).await;
+    let totp = add_technician(&gw, &fleet, "tech-krg-11", &["KZ-35"]).await;
+    let opened = code_login(
+        &kiosk,
+        &gw,
+        TECHNICIAN_IIN,
+        &totp.generate_current().unwrap(),
+    )
+    .await;
+    let session: TechnicianSession = opened.json().await.unwrap();
+    assert_eq!(
+        record_step(&kiosk, &gw, &session.token, "technician mode closed").await,
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(
+        record_step(&kiosk, &gw, &session.token, "after the end").await,
+        StatusCode::UNAUTHORIZED
+    );
 }

@@ -58,7 +58,7 @@ pub fn report(data_dir: &Path) -> Result<String, StoreError> {
             action.id,
             action.kind,
             time_text(action.created_at),
-            action.last_error.unwrap_or_default()
+            action.reason.unwrap_or_default()
         );
     }
     match cache.get(CATALOGUE_KEY)? {

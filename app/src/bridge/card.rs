@@ -108,6 +108,8 @@ pub enum Effect {
     TechnicianLogin(CardAccess, Pin),
     /// The technician's card opened technician mode.
     OpenTechnicianMode(Box<TechnicianSession>),
+    /// A technician login nobody waits for: its session is ended at the gateway.
+    DiscardTechnicianSession(Box<TechnicianSession>),
     Sign {
         access: CardAccess,
         pin: Pin,
@@ -227,7 +229,11 @@ impl CardState {
                 match result {
                     // Let go at once, like after a visit's login; pulling the card out still
                     // ends the mode (the reader reports it).
-                    Ok(session) if cx.screen == Screen::CardPin && self.technician => {
+                    Ok(session)
+                        if cx.screen == Screen::CardPin
+                            && self.technician
+                            && self.reader.is_some() =>
+                    {
                         self.problem = None;
                         self.technician = false;
                         vec![
@@ -235,8 +241,17 @@ impl CardState {
                             Effect::OpenTechnicianMode(Box::new(session)),
                         ]
                     }
-                    // Nobody waits for it any more: the session lapses at the gateway.
-                    Ok(_) => vec![Effect::Close(access)],
+                    // Nobody waits for it any more, or the card was taken out meanwhile: the
+                    // session is ended at the gateway.
+                    Ok(session) => {
+                        if self.reader.is_none() {
+                            self.problem = Some(CardProblem::Removed);
+                        }
+                        vec![
+                            Effect::Close(access),
+                            Effect::DiscardTechnicianSession(Box::new(session)),
+                        ]
+                    }
                     Err(e) => {
                         self.access = Some(access);
                         self.failed(&e).into_iter().collect()
@@ -389,17 +404,22 @@ impl CardState {
 
 impl Msg {
     /// What an answer that arrives after its visit ended leaves to let go: the card, and a
-    /// login whose gateway session must be closed.
-    pub(super) fn left_behind(self) -> (Option<CardAccess>, Option<Visit>) {
+    /// login (a person's or a technician's) whose gateway session must be closed.
+    pub(super) fn left_behind(
+        self,
+    ) -> (Option<CardAccess>, Option<Visit>, Option<TechnicianSession>) {
         match self {
-            Msg::Opened(Ok((access, _))) => (Some(access), None),
+            Msg::Opened(Ok((access, _))) => (Some(access), None, None),
             Msg::LoggedIn(done) => {
                 let (access, result) = *done;
-                (Some(access), result.ok())
+                (Some(access), result.ok(), None)
             }
-            Msg::Signed(done) => (Some(done.0), None),
-            Msg::TechnicianLoggedIn(done) => (Some(done.0), None),
-            _ => (None, None),
+            Msg::Signed(done) => (Some(done.0), None, None),
+            Msg::TechnicianLoggedIn(done) => {
+                let (access, result) = *done;
+                (Some(access), None, result.ok())
+            }
+            _ => (None, None, None),
         }
     }
 }
@@ -501,6 +521,7 @@ impl Inner {
             Effect::OpenTechnicianMode(session) => {
                 self.technician(super::technician::Msg::OpenedByCard(session))
             }
+            Effect::DiscardTechnicianSession(session) => self.discard_technician_session(*session),
             Effect::Sign {
                 mut access,
                 pin,
@@ -847,9 +868,9 @@ mod tests {
 
     #[test]
     fn a_late_answer_hands_back_its_card_and_its_login() {
-        let (access, visit) = Msg::Opened(Ok((a_card(), 3))).left_behind();
-        assert!(access.is_some() && visit.is_none());
-        let (access, visit) = Msg::Digit("1".into()).left_behind();
-        assert!(access.is_none() && visit.is_none());
+        let (access, visit, technician) = Msg::Opened(Ok((a_card(), 3))).left_behind();
+        assert!(access.is_some() && visit.is_none() && technician.is_none());
+        let (access, visit, technician) = Msg::Digit("1".into()).left_behind();
+        assert!(access.is_none() && visit.is_none() && technician.is_none());
     }
 }

@@ -644,11 +644,17 @@ impl Inner {
             match update {
                 Update::Login(login::Msg::Verified(Ok(visit))) => self.log_out_unused(*visit),
                 Update::Card(msg) => {
-                    let (access, visit) = msg.left_behind();
+                    let (access, visit, technician) = msg.left_behind();
                     card::discard(&self.runtime, access);
                     if let Some(visit) = visit {
                         self.log_out_unused(visit);
                     }
+                    if let Some(session) = technician {
+                        self.discard_technician_session(session);
+                    }
+                }
+                Update::Technician(technician::Msg::Opened(Ok(session))) => {
+                    self.discard_technician_session(session);
                 }
                 Update::Qr(qr_login::Msg::Polled(polled)) => {
                     if let Ok(komek_kiosk_core::core::QrProgress::Approved(visit)) = *polled {
@@ -676,6 +682,7 @@ impl Inner {
 
     fn tick(&self) {
         self.check_service_corner();
+        self.check_technician_expiry();
         self.poll_cards();
         self.poll_qr();
         let now = self.clock.monotonic();

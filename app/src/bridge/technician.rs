@@ -1,10 +1,12 @@
-//! Technician mode on the kiosk's own screen. Reached by holding the welcome screen's top-left
-//! corner for five seconds (nothing shows the spot), opened with the technician's IIN and a
-//! code of their authenticator app, checked by the gateway (each code once, only for a
-//! technician of this kiosk's region). It shows the kiosk's state by section and the parked
-//! actions by kiosk reference, never a person's data or a payload; it sends a parked action
-//! again and downloads the catalogue again. It ends on "Exit" or after five idle minutes
-//! (warned like a visit), and every step is in the gateway's audit log under the technician.
+//! Technician mode on the kiosk's own screen. Reached from the welcome screen by holding its
+//! top-left corner for five seconds, or by pressing Back three times with Help held (nothing
+//! shows either), opened with the technician's ID card and PIN (the card room does that login)
+//! or their IIN and a code of their authenticator app; the gateway checks both (each code once,
+//! only a technician of this kiosk's region). It shows the kiosk's state by section and the
+//! parked actions by kiosk reference, never a person's data or a payload; it sends a parked
+//! action again and downloads the catalogue again. It ends on "Exit", the card taken out, five
+//! idle minutes (warned like a visit) or the gateway's session running out, and every step is
+//! in the gateway's audit log under the technician; the closing step ends the session there.
 //! [`TechnicianState::update`] is the room without a window, a gateway or a clock.
 
 use std::rc::Rc;
@@ -98,7 +100,10 @@ pub enum Msg {
     },
     DownloadCatalogue,
     CatalogueDownloaded(bool),
-    Status(Option<Box<KioskStatus>>),
+    Status {
+        status: Option<Box<KioskStatus>>,
+        text_size: i32,
+    },
     RoundTrip(Option<Duration>),
     DemoCode(String),
 }
@@ -254,11 +259,12 @@ impl TechnicianState {
                     Vec::new()
                 }
             }
-            Msg::Status(status) => {
+            Msg::Status { status, text_size } => {
                 self.status = status.map(|s| *s);
                 let rows = self.status.as_ref().map_or(0, |s| s.parked.len());
-                // A page past the last row (the list shrank) goes back to the last.
-                self.page = self.page.min(rows.saturating_sub(1));
+                // A page past the last (the list shrank) goes back to the last.
+                let pages = super::state::page_count(rows, parked_per_page(text_size));
+                self.page = self.page.min(pages - 1);
                 Vec::new()
             }
             Msg::RoundTrip(round_trip) => {
@@ -346,7 +352,15 @@ impl Inner {
                 Effect::Open { iin, code } => self.spawn(interrupted, async move {
                     Update::Technician(Msg::Opened(core.technician_code_login(&iin, &code).await))
                 }),
-                Effect::Show(screen) => self.show(screen),
+                Effect::Show(screen) => {
+                    if screen == Screen::Technician {
+                        // The mode's own idle time starts when it opens; an abandoned
+                        // sign-in ends like a visit's first step.
+                        let now = self.clock.monotonic();
+                        self.state.borrow_mut().session.start_with(now, TIMING);
+                    }
+                    self.show(screen);
+                }
                 Effect::Record(step) => self.record_technician_step(step),
                 Effect::Retry { id, reference } => {
                     let done = core.retry_parked(id).unwrap_or_else(|e| {
@@ -356,8 +370,8 @@ impl Inner {
                     self.technician(Msg::Retried { reference, done });
                 }
                 Effect::DownloadCatalogue => self.spawn(interrupted, async move {
-                    let downloaded = core.catalogue().await;
-                    Update::Technician(Msg::CatalogueDownloaded(downloaded.is_some()))
+                    let downloaded = core.sync().refresh_catalogue().await;
+                    Update::Technician(Msg::CatalogueDownloaded(downloaded))
                 }),
                 Effect::End(why) => {
                     self.close_technician_mode(why);
@@ -367,7 +381,11 @@ impl Inner {
                     let status = core.kiosk_status().map_err(|e| {
                         tracing::error!(error = %e, "the kiosk's state cannot be read");
                     });
-                    self.technician(Msg::Status(status.ok().map(Box::new)));
+                    let text_size = self.state.borrow().text_size;
+                    self.technician(Msg::Status {
+                        status: status.ok().map(Box::new),
+                        text_size,
+                    });
                     if ping {
                         self.spawn(nothing_waits, async move {
                             Update::Technician(Msg::RoundTrip(core.gateway_round_trip().await))
@@ -385,6 +403,32 @@ impl Inner {
             return;
         };
         self.send_technician_step(session, step);
+    }
+
+    /// A technician login nobody waits for any more (the sign-in was left): its session is
+    /// ended at the gateway.
+    pub(super) fn discard_technician_session(&self, session: TechnicianSession) {
+        self.send_technician_step(
+            session,
+            TechnicianStep::Closed {
+                why: ClosedBy::Abandoned,
+            },
+        );
+    }
+
+    /// Ends the mode when the gateway's session for it has run out.
+    pub(super) fn check_technician_expiry(&self) {
+        let expired = self
+            .state
+            .borrow()
+            .technician
+            .session
+            .as_ref()
+            .is_some_and(|s| s.expires_at <= self.clock.now());
+        if expired {
+            self.close_technician_mode(ClosedBy::Expired);
+            self.end_visit();
+        }
     }
 
     fn send_technician_step(&self, session: TechnicianSession, step: TechnicianStep) {
@@ -445,7 +489,7 @@ impl Inner {
         self.state
             .borrow_mut()
             .session
-            .start_with(self.clock.monotonic(), TIMING);
+            .start(self.clock.monotonic());
         self.select_translation(self.state.borrow().lang);
         self.show(Screen::TechnicianSignIn);
         self.show_demo_technician_code(|code| Update::Technician(Msg::DemoCode(code)));

@@ -213,6 +213,7 @@ pub fn technician_session_from_wire(session: api::TechnicianSession) -> Technici
 
 /// A step of technician mode in the audit log's words.
 pub fn technician_step_to_wire(step: &TechnicianStep) -> api::TechnicianStep {
+    let ends_session = matches!(step, TechnicianStep::Closed { .. });
     let (action, detail) = match step {
         TechnicianStep::Opened => ("technician mode shown", String::new()),
         TechnicianStep::RetriedParked { kiosk_reference } => {
@@ -228,6 +229,7 @@ pub fn technician_step_to_wire(step: &TechnicianStep) -> api::TechnicianStep {
     api::TechnicianStep {
         action: action.into(),
         detail,
+        ends_session,
     }
 }
 

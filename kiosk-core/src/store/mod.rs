@@ -13,7 +13,10 @@ use std::path::Path;
 use chrono::{DateTime, SecondsFormat, Utc};
 
 pub use cache::{Cache, Cached};
-pub use outbox::{ActionState, ActionStatus, Outbox, OutboxCounts, QueuedAction};
+pub use outbox::{
+    ActionState, ActionStatus, Outbox, OutboxCounts, PARKED_PAYLOAD_KEPT, ParkedSummary,
+    QueuedAction,
+};
 pub use seal::DeviceKey;
 
 /// Writes a new secret of the kiosk's (`bytes`) to `path`: readable by its owner alone, never

@@ -101,6 +101,23 @@ pub struct ActionStatus {
     pub last_error: Option<String>,
 }
 
+/// A parked action as the technician's screen and report list it, read without opening its
+/// sealed payload.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParkedSummary {
+    pub id: Uuid,
+    pub kind: String,
+    pub attempts: u32,
+    pub created_at: DateTime<Utc>,
+    pub reason: Option<String>,
+    /// Its sealed payload is still kept, so it can be sent again.
+    pub has_payload: bool,
+}
+
+/// How long a parked action keeps its sealed payload for a technician's retry: past a login
+/// grant's 72 hours a retry is refused anyway, and the person's data should not stay longer.
+pub const PARKED_PAYLOAD_KEPT: chrono::Duration = chrono::Duration::days(7);
+
 /// Counts for the technician's view and the sync status line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct OutboxCounts {
@@ -120,7 +137,11 @@ impl Outbox {
     /// one: the kiosk goes on, and the technician has the original.
     pub fn open(path: &Path, key: DeviceKey) -> Result<Self, StoreError> {
         let problem = match Self::open_checked(path) {
-            Ok(conn) => return Ok(Outbox { conn, key }),
+            Ok(conn) => {
+                let outbox = Outbox { conn, key };
+                outbox.purge_old_parked_payloads(Utc::now())?;
+                return Ok(outbox);
+            }
             Err(problem) => problem,
         };
         let aside = salvage::move_aside(path)?;
@@ -301,7 +322,18 @@ impl Outbox {
         reason: &str,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        self.settle(id, ActionState::Parked, None, Some(reason), now)
+        self.settle(id, ActionState::Parked, None, Some(reason), now)?;
+        self.purge_old_parked_payloads(now)
+    }
+
+    /// Drops the sealed payloads of actions parked longer than [`PARKED_PAYLOAD_KEPT`].
+    fn purge_old_parked_payloads(&self, now: DateTime<Utc>) -> Result<(), StoreError> {
+        self.conn.execute(
+            "UPDATE outbox SET payload = NULL
+             WHERE state = 'parked' AND payload IS NOT NULL AND settled_at < ?1",
+            params![ts(now - PARKED_PAYLOAD_KEPT)],
+        )?;
+        Ok(())
     }
 
     fn settle(
@@ -371,12 +403,36 @@ impl Outbox {
         oldest.map(|t| parse_time(&t)).transpose()
     }
 
-    /// The most recently parked actions, newest first, for the technician.
-    pub fn parked(&self, limit: usize) -> Result<Vec<QueuedAction>, StoreError> {
-        self.actions(
-            &format!("SELECT {ROW} FROM outbox WHERE state = 'parked' ORDER BY seq DESC LIMIT ?1"),
-            params![i64::try_from(limit).unwrap_or(i64::MAX)],
-        )
+    /// The most recently parked actions, newest first, for the technician; no payload is
+    /// opened.
+    pub fn parked(&self, limit: usize) -> Result<Vec<ParkedSummary>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, kind, attempts, created_at, last_error, payload IS NOT NULL
+             FROM outbox WHERE state = 'parked' ORDER BY seq DESC LIMIT ?1",
+        )?;
+        let rows = stmt.query_map(params![i64::try_from(limit).unwrap_or(i64::MAX)], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, u32>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, Option<String>>(4)?,
+                r.get::<_, bool>(5)?,
+            ))
+        })?;
+        rows.map(|row| {
+            let (id, kind, attempts, created_at, reason, has_payload) = row?;
+            Ok(ParkedSummary {
+                id: Uuid::parse_str(&id)
+                    .map_err(|e| StoreError::Corrupt(format!("outbox id {id:?}: {e}")))?,
+                kind,
+                attempts,
+                created_at: parse_time(&created_at)?,
+                reason,
+                has_payload,
+            })
+        })
+        .collect()
     }
 
     /// Runs a query selecting `ROW` and unseals what it finds.
@@ -657,6 +713,28 @@ mod tests {
             .map(|a| (a.id, a.payload))
             .collect();
         assert_eq!(due, [(bad, Some("body".to_string()))]);
+    }
+
+    #[test]
+    fn a_parked_payload_is_purged_once_it_has_waited_past_its_keeping() {
+        let (_dir, outbox) = outbox();
+        let (old, new) = (Uuid::now_v7(), Uuid::now_v7());
+        outbox.enqueue(old, "a", "k", "body", at(0)).unwrap();
+        outbox.enqueue(new, "b", "k", "body", at(0)).unwrap();
+        outbox.mark_parked(old, "refused", at(1)).unwrap();
+        let later = at(1) + PARKED_PAYLOAD_KEPT + chrono::Duration::seconds(1);
+        outbox.mark_parked(new, "refused", later).unwrap();
+        let kept: Vec<(Uuid, bool)> = outbox
+            .parked(10)
+            .unwrap()
+            .into_iter()
+            .map(|p| (p.id, p.has_payload))
+            .collect();
+        assert_eq!(kept, [(new, true), (old, false)]);
+        assert!(
+            !outbox.retry_parked(old, later).unwrap(),
+            "nothing left to send"
+        );
     }
 
     #[test]

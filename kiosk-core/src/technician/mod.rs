@@ -42,7 +42,7 @@ impl std::fmt::Debug for TechnicianSession {
     }
 }
 
-/// A step of technician mode, as the audit log keeps it. The screens will add theirs.
+/// A step of technician mode, as the audit log keeps it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TechnicianStep {
     Opened,
@@ -68,6 +68,10 @@ pub enum ClosedBy {
     Idle,
     /// The card that opened it was taken out.
     CardRemoved,
+    /// The gateway's session for it ran out (an hour).
+    Expired,
+    /// The login came back after the sign-in had been left: the mode never opened.
+    Abandoned,
 }
 
 impl std::fmt::Display for ClosedBy {
@@ -76,6 +80,8 @@ impl std::fmt::Display for ClosedBy {
             ClosedBy::Exit => "exit",
             ClosedBy::Idle => "idle",
             ClosedBy::CardRemoved => "card removed",
+            ClosedBy::Expired => "expired",
+            ClosedBy::Abandoned => "abandoned",
         })
     }
 }

@@ -1,6 +1,6 @@
 //! What technician mode shows of the kiosk: its identity, the connection, the queue, the
 //! parked actions by kiosk reference, space and speech. Nothing personal: an action is its
-//! reference, kind and reason; a payload is never read here.
+//! reference, kind and reason; no payload is opened here.
 
 use std::path::Path;
 use std::time::Duration;
@@ -71,10 +71,10 @@ impl Core {
                 id: a.id,
                 reference: kiosk_reference(a.id),
                 kind: a.kind,
-                reason: a.last_error.unwrap_or_default(),
+                reason: a.reason.unwrap_or_default(),
                 tries: a.attempts,
                 queued_at: a.created_at,
-                retryable: a.payload.is_some(),
+                retryable: a.has_payload,
             })
             .collect();
         let catalogue_cached_at = self
