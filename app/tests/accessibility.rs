@@ -640,22 +640,7 @@ fn technician_modes_screens_meet_en_301_549() {
     // Back to the welcome screen, whose corner opens the sign-in.
     app.global::<AppAdapter>().invoke_back();
     assert_eq!(rig.kiosk.screen(), Screen::Welcome);
-    let corner = slint::LogicalPosition::new(30.0, 30.0);
-    let button = slint::platform::PointerEventButton::Left;
-    app.window()
-        .dispatch_event(slint::platform::WindowEvent::PointerPressed {
-            position: corner,
-            button,
-        });
-    rig.clock
-        .0
-        .set(rig.clock.0.get() + std::time::Duration::from_secs(5));
-    rig.kiosk.tick();
-    app.window()
-        .dispatch_event(slint::platform::WindowEvent::PointerReleased {
-            position: corner,
-            button,
-        });
+    hold_service_corner(&rig);
     assert_eq!(rig.kiosk.screen(), Screen::TechnicianSignIn);
     press(app, "English");
     let technician = app.global::<komek_kiosk::TechnicianAdapter>();

@@ -833,24 +833,7 @@ fn problem_report_with_tactile_keys() {
 #[test]
 fn technician_mode_with_tactile_keys() {
     let rig = at(Screen::Welcome);
-    let corner = slint::LogicalPosition::new(30.0, 30.0);
-    let button = slint::platform::PointerEventButton::Left;
-    rig.app
-        .window()
-        .dispatch_event(slint::platform::WindowEvent::PointerPressed {
-            position: corner,
-            button,
-        });
-    rig.clock
-        .0
-        .set(rig.clock.0.get() + std::time::Duration::from_secs(5));
-    rig.kiosk.tick();
-    rig.app
-        .window()
-        .dispatch_event(slint::platform::WindowEvent::PointerReleased {
-            position: corner,
-            button,
-        });
+    hold_service_corner(&rig);
     settle(&rig);
     assert_every_control_reachable(&rig, Screen::TechnicianSignIn);
     activate(&rig, "English");

@@ -16,32 +16,22 @@ use komek_kiosk_core::session::Timing;
 use komek_kiosk_core::store::ActionState;
 use komek_kiosk_core::technician::DEMO_TECHNICIAN_IIN;
 use slint::ComponentHandle;
-use slint::platform::{PointerEventButton, WindowEvent};
-
-fn advance(rig: &Rig, by: Duration) {
-    rig.clock.0.set(rig.clock.0.get() + by);
-    rig.kiosk.tick();
-}
-
-fn touch_corner(rig: &Rig, down: bool) {
-    let position = slint::LogicalPosition::new(30.0, 30.0);
-    let button = PointerEventButton::Left;
-    rig.app.window().dispatch_event(if down {
-        WindowEvent::PointerPressed { position, button }
-    } else {
-        WindowEvent::PointerReleased { position, button }
-    });
-}
 
 /// Holds the welcome screen's corner for five seconds: the sign-in opens.
 fn open_sign_in(rig: &Rig) {
     assert_eq!(rig.kiosk.screen(), Screen::Welcome);
-    touch_corner(rig, true);
-    advance(rig, Duration::from_secs(5));
-    touch_corner(rig, false);
+    hold_service_corner(rig);
     assert_eq!(rig.kiosk.screen(), Screen::TechnicianSignIn);
     // It opens in Kazakh, like the welcome screen; the technician chooses from the bar.
     press(&rig.app, "English");
+}
+
+/// A kiosk on a full-size screen (where the corner is), at the welcome screen.
+fn full_size(rig: Rig) -> Rig {
+    rig.app
+        .window()
+        .set_size(slint::PhysicalSize::new(1920, 1080));
+    rig
 }
 
 /// Signs in as the demo technician with the code the demo shows.
@@ -79,13 +69,10 @@ fn everything_shown(rig: &Rig) -> String {
 
 #[test]
 fn only_a_corner_held_for_five_seconds_opens_the_sign_in() {
-    let rig = rig(Timing::default());
-    rig.app
-        .window()
-        .set_size(slint::PhysicalSize::new(1920, 1080));
-    touch_corner(&rig, true);
+    let rig = full_size(rig(Timing::default()));
+    touch_service_corner(&rig, true);
     advance(&rig, Duration::from_secs(3));
-    touch_corner(&rig, false);
+    touch_service_corner(&rig, false);
     advance(&rig, Duration::from_secs(5));
     assert_eq!(rig.kiosk.screen(), Screen::Welcome, "a short press");
     open_sign_in(&rig);
@@ -96,10 +83,7 @@ fn only_a_corner_held_for_five_seconds_opens_the_sign_in() {
 
 #[test]
 fn a_wrong_code_or_a_participants_iin_is_refused_with_one_message() {
-    let rig = rig(Timing::default());
-    rig.app
-        .window()
-        .set_size(slint::PhysicalSize::new(1920, 1080));
+    let rig = full_size(rig(Timing::default()));
     open_sign_in(&rig);
     let adapter = rig.app.global::<TechnicianAdapter>();
     press(&rig.app, "Open technician mode");
@@ -126,10 +110,7 @@ fn a_wrong_code_or_a_participants_iin_is_refused_with_one_message() {
 
 #[test]
 fn a_parked_action_sent_again_from_technician_mode_is_delivered_once_and_nothing_personal_shows() {
-    let rig = rig(Timing::default());
-    rig.app
-        .window()
-        .set_size(slint::PhysicalSize::new(1920, 1080));
+    let rig = full_size(rig(Timing::default()));
     let gateway = rusqlite::Connection::open(rig._dir.path().join("gateway.db")).unwrap();
     // The activity stops awaiting a choice at the gateway before the application arrives:
     // the gateway refuses it for good, and the kiosk parks it.
@@ -213,10 +194,7 @@ fn a_parked_action_sent_again_from_technician_mode_is_delivered_once_and_nothing
 
 #[test]
 fn technician_mode_warns_then_ends_after_five_idle_minutes() {
-    let rig = rig(Timing::default());
-    rig.app
-        .window()
-        .set_size(slint::PhysicalSize::new(1920, 1080));
+    let rig = full_size(rig(Timing::default()));
     open_sign_in(&rig);
     sign_in(&rig);
     // Longer than a person's visit lasts idle, and no warning yet.
@@ -242,10 +220,7 @@ fn put_card_in(rig: &Rig) {
 
 #[test]
 fn the_technicians_card_opens_the_mode_and_taking_it_out_ends_it() {
-    let rig = rig_with_card_of(Timing::default(), DEMO_TECHNICIAN_IIN);
-    rig.app
-        .window()
-        .set_size(slint::PhysicalSize::new(1920, 1080));
+    let rig = full_size(rig_with_card_of(Timing::default(), DEMO_TECHNICIAN_IIN));
     open_sign_in(&rig);
     put_card_in(&rig);
     type_digits(&rig.app, komek_kiosk_core::cards::DEMO_PIN);
@@ -278,10 +253,7 @@ fn the_technicians_card_opens_the_mode_and_taking_it_out_ends_it() {
 
 #[test]
 fn a_participants_card_is_refused_at_the_technicians_sign_in() {
-    let rig = rig(Timing::default());
-    rig.app
-        .window()
-        .set_size(slint::PhysicalSize::new(1920, 1080));
+    let rig = full_size(rig(Timing::default()));
     open_sign_in(&rig);
     put_card_in(&rig);
     type_digits(&rig.app, komek_kiosk_core::cards::DEMO_PIN);
@@ -300,10 +272,7 @@ fn a_participants_card_is_refused_at_the_technicians_sign_in() {
 
 #[test]
 fn the_catalogue_is_downloaded_again_from_the_network_section() {
-    let rig = rig(Timing::default());
-    rig.app
-        .window()
-        .set_size(slint::PhysicalSize::new(1920, 1080));
+    let rig = full_size(rig(Timing::default()));
     open_sign_in(&rig);
     sign_in(&rig);
     let fetched = || {

@@ -17,23 +17,22 @@ use totp_rs::{Algorithm, Secret, TOTP};
 /// The IIN the technician of this test is listed with.
 const TECHNICIAN_IIN: &str = "000101500007";
 
-#[test]
-fn a_technician_opens_the_kiosk_with_a_code_and_their_steps_are_audited() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("gateway.db");
-    let gateway = GatewayProcess::start(&db, free_port().unwrap()).unwrap();
-    let fleet = komek_e2e::operator::operator_session(&gateway.url(), &db, "fleet", None).unwrap();
-    let kiosk = KioskCore::start(gateway.url(), &dir.path().join("kiosk")).unwrap();
-    let kiosk_id = kiosk.core.enrolment().unwrap().kiosk_id;
-
+/// Puts technician `id` on the list for KZ-35 as the fleet operator; returns their
+/// authenticator.
+fn list_technician(
+    kiosk: &KioskCore,
+    http: &reqwest::Client,
+    gateway: &str,
+    fleet: &str,
+    id: &str,
+) -> TOTP {
     let secret: TechnicianSecret = kiosk
         .runtime
         .block_on(async {
-            reqwest::Client::new()
-                .post(format!("{}/v1/operator/technicians", gateway.url()))
-                .bearer_auth(&fleet)
+            http.post(format!("{gateway}/v1/operator/technicians"))
+                .bearer_auth(fleet)
                 .json(&TechnicianEnrolment {
-                    technician_id: "tech-e2e".into(),
+                    technician_id: id.into(),
                     iin: TECHNICIAN_IIN.into(),
                     regions: vec!["KZ-35".into()],
                 })
@@ -45,10 +44,27 @@ fn a_technician_opens_the_kiosk_with_a_code_and_their_steps_are_audited() {
         })
         .unwrap();
     let bytes = Secret::Encoded(secret.totp_secret).to_bytes().unwrap();
-    let code = TOTP::new(Algorithm::SHA1, 6, 1, 30, bytes)
-        .unwrap()
-        .generate_current()
-        .unwrap();
+    TOTP::new(Algorithm::SHA1, 6, 1, 30, bytes).unwrap()
+}
+
+#[test]
+fn a_technician_opens_the_kiosk_with_a_code_and_their_steps_are_audited() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("gateway.db");
+    let gateway = GatewayProcess::start(&db, free_port().unwrap()).unwrap();
+    let fleet = komek_e2e::operator::operator_session(&gateway.url(), &db, "fleet", None).unwrap();
+    let kiosk = KioskCore::start(gateway.url(), &dir.path().join("kiosk")).unwrap();
+    let kiosk_id = kiosk.core.enrolment().unwrap().kiosk_id;
+
+    let code = list_technician(
+        &kiosk,
+        &reqwest::Client::new(),
+        &gateway.url(),
+        &fleet,
+        "tech-e2e",
+    )
+    .generate_current()
+    .unwrap();
 
     let core = &kiosk.core;
     let session = kiosk
@@ -164,26 +180,7 @@ fn a_parked_application_sent_again_by_a_technician_after_the_reopening_is_applie
         )
         .unwrap();
     assert_eq!(reopened.status(), reqwest::StatusCode::OK);
-    let totp = kiosk
-        .runtime
-        .block_on(async {
-            http.post(format!("{}/v1/operator/technicians", gateway.url()))
-                .bearer_auth(&fleet)
-                .json(&TechnicianEnrolment {
-                    technician_id: "tech-e2e-2".into(),
-                    iin: TECHNICIAN_IIN.into(),
-                    regions: vec!["KZ-35".into()],
-                })
-                .send()
-                .await?
-                .error_for_status()?
-                .json::<TechnicianSecret>()
-                .await
-        })
-        .unwrap();
-    let bytes = Secret::Encoded(totp.totp_secret).to_bytes().unwrap();
-    let code = TOTP::new(Algorithm::SHA1, 6, 1, 30, bytes)
-        .unwrap()
+    let code = list_technician(&kiosk, &http, &gateway.url(), &fleet, "tech-e2e-2")
         .generate_current()
         .unwrap();
     let session = kiosk

@@ -164,6 +164,30 @@ fn build_rig(
     }
 }
 
+/// Puts a finger on the welcome screen's top-left corner (`down`) or lifts it.
+pub fn touch_service_corner(rig: &Rig, down: bool) {
+    let position = slint::LogicalPosition::new(30.0, 30.0);
+    let button = slint::platform::PointerEventButton::Left;
+    rig.app.window().dispatch_event(if down {
+        slint::platform::WindowEvent::PointerPressed { position, button }
+    } else {
+        slint::platform::WindowEvent::PointerReleased { position, button }
+    });
+}
+
+/// Moves the kiosk's idle clock on by `by` and lets it tick.
+pub fn advance(rig: &Rig, by: Duration) {
+    rig.clock.0.set(rig.clock.0.get() + by);
+    rig.kiosk.tick();
+}
+
+/// Holds the welcome screen's corner for five seconds: technician mode's sign-in opens.
+pub fn hold_service_corner(rig: &Rig) {
+    touch_service_corner(rig, true);
+    advance(rig, Duration::from_secs(5));
+    touch_service_corner(rig, false);
+}
+
 pub fn buttons(app: &AppWindow) -> Vec<ElementHandle> {
     ElementQuery::from_root(app)
         .match_descendants()

@@ -197,6 +197,15 @@ fn a_damaged_outbox_with_a_row_in_no_known_state_is_salvaged() {
     ));
 }
 
+/// Found by the `outbox` fuzz target: a file whose schema text is garbage passes the checks,
+/// and the purge of old parked payloads at opening failed on it: the kiosk could not start.
+#[test]
+fn a_damaged_outbox_whose_schema_breaks_the_payload_purge_is_salvaged() {
+    opens_in_time(include_bytes!(
+        "testdata/outbox-whose-schema-breaks-the-payload-purge.bin"
+    ));
+}
+
 fn opens_in_time(file: &[u8]) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("outbox.db");

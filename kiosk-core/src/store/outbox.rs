@@ -66,6 +66,16 @@ impl ActionState {
     }
 }
 
+/// Drops the sealed payloads of actions parked longer than [`PARKED_PAYLOAD_KEPT`].
+fn purge_old_parked_payloads(conn: &Connection, now: DateTime<Utc>) -> Result<(), StoreError> {
+    conn.execute(
+        "UPDATE outbox SET payload = NULL
+         WHERE state = 'parked' AND payload IS NOT NULL AND settled_at < ?1",
+        params![ts(now - PARKED_PAYLOAD_KEPT)],
+    )?;
+    Ok(())
+}
+
 /// Whether a stored `state` column holds one of the states (a damaged file can hold anything).
 pub(super) fn is_known_state(state: &Value) -> bool {
     matches!(state, Value::Text(s) if ActionState::parse(s).is_ok())
@@ -137,11 +147,7 @@ impl Outbox {
     /// one: the kiosk goes on, and the technician has the original.
     pub fn open(path: &Path, key: DeviceKey) -> Result<Self, StoreError> {
         let problem = match Self::open_checked(path) {
-            Ok(conn) => {
-                let outbox = Outbox { conn, key };
-                outbox.purge_old_parked_payloads(Utc::now())?;
-                return Ok(outbox);
-            }
+            Ok(conn) => return Ok(Outbox { conn, key }),
             Err(problem) => problem,
         };
         let aside = salvage::move_aside(path)?;
@@ -175,6 +181,8 @@ impl Outbox {
                 "a row in no known state: {unknown:?}"
             )));
         }
+        // Here, so that a file this write fails on is salvaged like any damaged one.
+        purge_old_parked_payloads(&conn, Utc::now())?;
         Ok(conn)
     }
 
@@ -323,17 +331,7 @@ impl Outbox {
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         self.settle(id, ActionState::Parked, None, Some(reason), now)?;
-        self.purge_old_parked_payloads(now)
-    }
-
-    /// Drops the sealed payloads of actions parked longer than [`PARKED_PAYLOAD_KEPT`].
-    fn purge_old_parked_payloads(&self, now: DateTime<Utc>) -> Result<(), StoreError> {
-        self.conn.execute(
-            "UPDATE outbox SET payload = NULL
-             WHERE state = 'parked' AND payload IS NOT NULL AND settled_at < ?1",
-            params![ts(now - PARKED_PAYLOAD_KEPT)],
-        )?;
-        Ok(())
+        purge_old_parked_payloads(&self.conn, now)
     }
 
     fn settle(
