@@ -52,9 +52,12 @@ pub fn check_digit(first_eleven: &[u8; 11]) -> Option<u8> {
 }
 
 impl Iin {
+    /// The digits of an IIN.
+    pub const LENGTH: usize = 12;
+
     pub fn parse(text: &str) -> Result<Self, IinError> {
         let digits: Vec<char> = text.chars().filter(|c| !c.is_whitespace()).collect();
-        if digits.len() != 12 {
+        if digits.len() != Self::LENGTH {
             return Err(IinError::WrongLength(digits.len()));
         }
         let mut out = [0u8; 12];

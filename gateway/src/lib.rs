@@ -15,6 +15,7 @@ mod db;
 mod demo;
 pub mod devices;
 mod error;
+mod lockout;
 mod offers;
 pub mod operators;
 mod participant;

@@ -19,15 +19,11 @@ use crate::audit::{self, Actor, Entry};
 use crate::auth::{bearer, random_token, sha256_hex, valid_iin_shape};
 use crate::devices::KioskDevice;
 use crate::error::Refusal;
+use crate::lockout::{self, Lockable};
 use crate::operators::account::{matching_step, new_totp, totp, valid_username};
 
 /// A technician's session lasts an hour at most; the kiosk ends it sooner (idle, card out).
 const SESSION_LIFETIME: Duration = Duration::hours(1);
-
-/// Wrong codes in a row before a technician's code login is locked, and for how long. The
-/// card's own PIN counter guards the card login.
-const MAX_FAILED_CODES: i64 = 10;
-const CODE_LOCKOUT: Duration = Duration::minutes(30);
 
 /// The longest step description kept.
 const MAX_DETAIL_CHARS: usize = 500;
@@ -269,7 +265,7 @@ pub async fn login_code(
         // An IIN on no list is not written down: it may be anyone's.
         return Err(not_a_technician_here());
     };
-    if locked_until.is_some_and(|until| until > crate::db::ts(now)) {
+    if lockout::is_locked(locked_until.as_deref(), now) {
         // The same answer as any refusal: a guesser learns nothing of the lock.
         record(
             &tx,
@@ -289,10 +285,10 @@ pub async fn login_code(
     let session = match step {
         Some(step) if allowed => {
             tx.execute(
-                "UPDATE technicians SET last_totp_step = ?2, failed_logins = 0
-                 WHERE technician_id = ?1",
+                "UPDATE technicians SET last_totp_step = ?2 WHERE technician_id = ?1",
                 params![technician, step],
             )?;
+            lockout::succeeded(&tx, Lockable::Technician, &technician)?;
             Ok(open_session(&tx, &technician, &device, "code", now)?)
         }
         _ if step.is_some() => {
@@ -307,18 +303,7 @@ pub async fn login_code(
             Err(not_a_technician_here())
         }
         _ => {
-            let failed: i64 = tx.query_row(
-                "UPDATE technicians SET failed_logins = failed_logins + 1
-                 WHERE technician_id = ?1 RETURNING failed_logins",
-                params![technician],
-                |r| r.get(0),
-            )?;
-            let detail = if failed >= MAX_FAILED_CODES {
-                tx.execute(
-                    "UPDATE technicians SET failed_logins = 0, locked_until = ?2
-                     WHERE technician_id = ?1",
-                    params![technician, crate::db::ts(now + CODE_LOCKOUT)],
-                )?;
+            let detail = if lockout::failed(&tx, Lockable::Technician, &technician, now)? {
                 "code, now locked"
             } else {
                 "code"

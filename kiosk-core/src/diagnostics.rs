@@ -7,13 +7,14 @@ use std::path::Path;
 
 use crate::speech::{HEALTH_FILE, Health};
 use crate::store::{self, StoreError};
-use crate::sync::CATALOGUE_KEY;
+use crate::technician::QueueState;
 use komek_domain::astana::time_text;
 
 /// The report for the kiosk whose data live in `data_dir`.
 pub fn report(data_dir: &Path) -> Result<String, StoreError> {
     let (outbox, cache) = store::open(data_dir)?;
-    let counts = outbox.counts()?;
+    let queue = QueueState::read(&outbox, &cache)?;
+    let counts = queue.counts;
     let mut out = String::new();
     let _ = writeln!(out, "Komek kiosk diagnostics — {}", data_dir.display());
     let _ = match crate::enrolment::Enrolment::load(data_dir) {
@@ -47,10 +48,10 @@ pub fn report(data_dir: &Path) -> Result<String, StoreError> {
         "queue: {} pending, {} delivered, {} parked",
         counts.pending, counts.delivered, counts.parked
     );
-    if let Some(at) = outbox.next_due_at()? {
+    if let Some(at) = queue.next_due_at {
         let _ = writeln!(out, "next delivery attempt: {} (Astana)", time_text(at));
     }
-    for action in outbox.parked(20)? {
+    for action in queue.parked {
         let _ = writeln!(
             out,
             "parked {} ({}) {} queued {}: {}",
@@ -61,18 +62,10 @@ pub fn report(data_dir: &Path) -> Result<String, StoreError> {
             action.reason.unwrap_or_default()
         );
     }
-    match cache.get(CATALOGUE_KEY)? {
-        Some(c) => {
-            let _ = writeln!(
-                out,
-                "catalogue cached at {} (Astana)",
-                time_text(c.fetched_at)
-            );
-        }
-        None => {
-            let _ = writeln!(out, "catalogue: not cached yet");
-        }
-    }
+    let _ = match queue.catalogue_cached_at {
+        Some(at) => writeln!(out, "catalogue cached at {} (Astana)", time_text(at)),
+        None => writeln!(out, "catalogue: not cached yet"),
+    };
     let mut kept: Vec<String> = std::fs::read_dir(data_dir)?
         .filter_map(Result::ok)
         .map(|e| e.file_name().to_string_lossy().to_string())

@@ -144,21 +144,21 @@ fn a_parked_application_sent_again_by_a_technician_after_the_reopening_is_applie
     // person asked for the choice to be activated): the application is refused for good.
     let mut visit = kiosk.log_in(PARTICIPANT).unwrap();
     let (catalogue, _) = kiosk.runtime.block_on(core.catalogue()).unwrap();
-    let activity = visit
+    let today = komek_domain::astana::date_on(chrono::Utc::now());
+    let mut as_the_kiosk_saw_it = visit
         .activities
         .iter()
         .find(|a| a.id == "ipr-0016")
         .unwrap()
         .clone();
-    let choice = catalogue.choices_for(&activity).into_iter().next().unwrap();
-    let order = komek_domain::Order {
-        activity_id: activity.id.clone(),
-        item_id: choice.item.id.clone(),
-        supplier_id: choice.supplier.id.clone(),
-        quantity: activity.quantity.max(1),
-        unit_price_kzt: choice.unit_price_kzt,
-        guaranteed_amount_kzt: choice.item.guaranteed_amount_kzt,
-    };
+    as_the_kiosk_saw_it.status = komek_domain::ActivityStatus::AwaitingChoice;
+    as_the_kiosk_saw_it.notice_date = Some(today);
+    let choice = catalogue
+        .choices_for(&as_the_kiosk_saw_it)
+        .into_iter()
+        .next()
+        .unwrap();
+    let order = komek_domain::Order::draw_up(&as_the_kiosk_saw_it, &choice, today).unwrap();
     let signed = komek_e2e::kiosk::sign(core, &kiosk.runtime, &visit, &order).unwrap();
     let id = core
         .queue_application(&mut visit, &signed, chrono::Utc::now())
@@ -187,18 +187,15 @@ fn a_parked_application_sent_again_by_a_technician_after_the_reopening_is_applie
         .runtime
         .block_on(core.technician_code_login(TECHNICIAN_IIN, &code))
         .unwrap();
-    assert!(core.retry_parked(id).unwrap());
-    assert!(!core.retry_parked(id).unwrap(), "once in the queue");
+    assert!(
+        kiosk
+            .runtime
+            .block_on(core.retry_parked(&session, id))
+            .unwrap()
+    );
+    let again = kiosk.runtime.block_on(core.retry_parked(&session, id));
+    assert!(!again.unwrap(), "once in the queue");
     let reference = komek_kiosk_core::store::kiosk_reference(id);
-    kiosk
-        .runtime
-        .block_on(core.record_technician_step(
-            &session,
-            &TechnicianStep::RetriedParked {
-                kiosk_reference: reference.clone(),
-            },
-        ))
-        .unwrap();
     assert!(wait_until(Duration::from_secs(10), || state()
         == Some(ActionState::Delivered)));
 

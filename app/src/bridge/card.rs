@@ -32,10 +32,8 @@ pub struct CardState {
     /// The card, opened; away on a blocking thread while it works.
     pub access: Option<CardAccess>,
     pub pin: String,
-    /// The PIN signs the application on the review, not a login.
-    pub signing: bool,
-    /// The PIN opens technician mode (the card was put in on its sign-in), not a visit.
-    pub technician: bool,
+    /// What the PIN being asked is for.
+    pub purpose: PinPurpose,
     pub problem: Option<CardProblem>,
     pub tries_left: u8,
     pub busy: bool,
@@ -49,13 +47,23 @@ impl Default for CardState {
             access: None,
             // Room for the longest PIN from the start: growing would free an unwiped copy.
             pin: String::with_capacity(PIN_MAX),
-            signing: false,
-            technician: false,
+            purpose: PinPurpose::Login,
             problem: None,
             tries_left: 0,
             busy: false,
         }
     }
+}
+
+/// What a card's PIN is asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PinPurpose {
+    /// A person's login (the card put in on the welcome, IIN or code screen).
+    Login,
+    /// Signing the application on the review, after a card login.
+    Signing,
+    /// Opening technician mode (the card put in on its sign-in).
+    Technician,
 }
 
 /// What the readers reported, what the person did on the PIN screen, and what the card did on
@@ -161,7 +169,7 @@ impl CardState {
             }
             Msg::StartSigning => {
                 let mut effects = self.closed(CardState::wipe);
-                self.signing = true;
+                self.purpose = PinPurpose::Signing;
                 effects.push(Effect::Show(Screen::CardPin));
                 effects.extend(self.open());
                 effects
@@ -169,15 +177,13 @@ impl CardState {
             // Not while the card works: its answer belongs to this screen.
             Msg::Back if self.busy => Vec::new(),
             Msg::Back => {
-                let (signing, technician) = (self.signing, self.technician);
+                let asked_from = match self.purpose {
+                    PinPurpose::Login => Screen::Iin,
+                    PinPurpose::Signing => Screen::Review,
+                    PinPurpose::Technician => Screen::TechnicianSignIn,
+                };
                 let mut effects = self.closed(CardState::wipe);
-                effects.push(Effect::Show(if signing {
-                    Screen::Review
-                } else if technician {
-                    Screen::TechnicianSignIn
-                } else {
-                    Screen::Iin
-                }));
+                effects.push(Effect::Show(asked_from));
                 effects
             }
             Msg::Opened(opened) => {
@@ -205,7 +211,8 @@ impl CardState {
                     // for the visit. Signing opens it again and asks the PIN.
                     Ok(visit) => {
                         self.problem = None;
-                        let waiting = cx.screen == Screen::CardPin && !self.signing;
+                        let waiting =
+                            cx.screen == Screen::CardPin && self.purpose == PinPurpose::Login;
                         let visit = Box::new(visit);
                         vec![
                             Effect::Close(access),
@@ -231,11 +238,11 @@ impl CardState {
                     // ends the mode (the reader reports it).
                     Ok(session)
                         if cx.screen == Screen::CardPin
-                            && self.technician
+                            && self.purpose == PinPurpose::Technician
                             && self.reader.is_some() =>
                     {
                         self.problem = None;
-                        self.technician = false;
+                        self.purpose = PinPurpose::Login;
                         vec![
                             Effect::Close(access),
                             Effect::OpenTechnicianMode(Box::new(session)),
@@ -261,14 +268,14 @@ impl CardState {
             Msg::Signed(done) => {
                 let (access, result) = *done;
                 self.busy = false;
-                if cx.screen != Screen::CardPin || !self.signing {
+                if cx.screen != Screen::CardPin || self.purpose != PinPurpose::Signing {
                     // Not asked for any more: nothing is saved.
                     return vec![Effect::Close(access)];
                 }
                 self.access = Some(access);
                 match result {
                     Ok(signed) => {
-                        self.signing = false;
+                        self.purpose = PinPurpose::Login;
                         vec![Effect::Save(Box::new(signed))]
                     }
                     Err(e) => self.failed(&e).into_iter().collect(),
@@ -294,7 +301,7 @@ impl CardState {
             // Technician mode's sign-in: the technician's card, then its PIN.
             Screen::TechnicianSignIn => {
                 effects.extend(self.closed(CardState::wipe));
-                self.technician = true;
+                self.purpose = PinPurpose::Technician;
                 effects.push(Effect::Show(Screen::CardPin));
                 effects.extend(self.open());
             }
@@ -341,24 +348,22 @@ impl CardState {
             return None;
         };
         self.pin.zeroize();
-        if self.technician {
-            let access = self.access.take()?;
-            self.busy = true;
-            return Some(Effect::TechnicianLogin(access, pin));
-        }
-        if !self.signing {
-            let access = self.access.take()?;
-            self.busy = true;
-            return Some(Effect::Login(access, pin));
-        }
-        let (order, signer) = to_sign?;
+        // A signing needs the order and its signer first: without them nothing is taken.
+        let to_sign = match self.purpose {
+            PinPurpose::Signing => Some(to_sign?),
+            PinPurpose::Login | PinPurpose::Technician => None,
+        };
         let access = self.access.take()?;
         self.busy = true;
-        Some(Effect::Sign {
-            access,
-            pin,
-            order: order.clone(),
-            signer: signer.clone(),
+        Some(match (self.purpose, to_sign) {
+            (PinPurpose::Technician, _) => Effect::TechnicianLogin(access, pin),
+            (_, Some((order, signer))) => Effect::Sign {
+                access,
+                pin,
+                order: order.clone(),
+                signer: signer.clone(),
+            },
+            (_, None) => Effect::Login(access, pin),
         })
     }
 
@@ -385,8 +390,7 @@ impl CardState {
     #[must_use]
     pub fn wipe(&mut self) -> Option<CardAccess> {
         self.pin.zeroize();
-        self.signing = false;
-        self.technician = false;
+        self.purpose = PinPurpose::Login;
         self.problem = None;
         self.busy = false;
         self.access.take()
@@ -615,8 +619,8 @@ pub(super) fn render(
     let c = &state.card;
     adapter.set_available(c.available(demo_card_inserted.is_some()));
     adapter.set_present(c.reader.is_some());
-    adapter.set_signing(c.signing);
-    adapter.set_technician(c.technician);
+    adapter.set_signing(c.purpose == PinPurpose::Signing);
+    adapter.set_technician(c.purpose == PinPurpose::Technician);
     adapter.set_item_name(
         state
             .programme
@@ -850,7 +854,7 @@ mod tests {
     fn back_waits_for_a_working_card_and_then_leads_where_the_pin_was_asked() {
         let mut card = CardState {
             busy: true,
-            signing: true,
+            purpose: PinPurpose::Signing,
             ..CardState::default()
         };
         assert!(send(&mut card, Msg::Back, Screen::CardPin, None).is_empty());
@@ -861,7 +865,7 @@ mod tests {
             effects.as_slice(),
             [Effect::Close(_), Effect::Show(Screen::Review)]
         ));
-        assert!(!card.signing);
+        assert_eq!(card.purpose, PinPurpose::Login);
         let effects = send(&mut card, Msg::Back, Screen::CardPin, None);
         assert!(matches!(effects.as_slice(), [Effect::Show(Screen::Iin)]));
     }

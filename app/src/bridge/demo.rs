@@ -6,6 +6,8 @@ use komek_kiosk_core::cards::CardReaders;
 use komek_kiosk_core::core::QrLogin;
 use uuid::Uuid;
 
+#[cfg(feature = "demo")]
+use super::nothing_waits;
 use super::{Inner, Update};
 
 impl Inner {
@@ -13,10 +15,33 @@ impl Inner {
     #[cfg_attr(not(feature = "demo"), allow(unused_variables))]
     pub(super) fn show_demo_code(&self, id: Uuid, update: fn(String) -> Update) {
         #[cfg(feature = "demo")]
+        self.show_demo_answer(|core| async move { core.demo_code(id).await }, update);
+    }
+
+    /// On a demo kiosk, shows the demo technician's authenticator code now.
+    #[cfg_attr(not(feature = "demo"), allow(unused_variables))]
+    pub(super) fn show_demo_technician_code(&self, update: fn(String) -> Update) {
+        #[cfg(feature = "demo")]
+        self.show_demo_answer(
+            |core| async move { core.demo_technician_code(TECHNICIAN_IIN).await },
+            update,
+        );
+    }
+
+    /// Asks the demo gateway for what the screen shows beside its field (nothing on a kiosk
+    /// with a real gateway); `update` carries it back.
+    #[cfg(feature = "demo")]
+    fn show_demo_answer<F>(
+        &self,
+        ask: impl FnOnce(std::sync::Arc<komek_kiosk_core::core::Core>) -> F,
+        update: fn(String) -> Update,
+    ) where
+        F: std::future::Future<Output = Option<String>> + Send + 'static,
+    {
         if self.core.config().demo {
-            let core = self.core.clone();
+            let answer = ask(self.core.clone());
             self.spawn(nothing_waits, async move {
-                update(core.demo_code(id).await.unwrap_or_default())
+                update(answer.await.unwrap_or_default())
             });
         }
     }
@@ -41,29 +66,6 @@ impl Inner {
 pub(super) const TECHNICIAN_IIN: &str = komek_kiosk_core::technician::DEMO_TECHNICIAN_IIN;
 #[cfg(not(feature = "demo"))]
 pub(super) const TECHNICIAN_IIN: &str = "";
-
-impl Inner {
-    /// On a demo kiosk, shows the demo technician's authenticator code now.
-    #[cfg_attr(not(feature = "demo"), allow(unused_variables))]
-    pub(super) fn show_demo_technician_code(&self, update: fn(String) -> Update) {
-        #[cfg(feature = "demo")]
-        if self.core.config().demo {
-            let core = self.core.clone();
-            self.spawn(nothing_waits, async move {
-                update(
-                    core.demo_technician_code(TECHNICIAN_IIN)
-                        .await
-                        .unwrap_or_default(),
-                )
-            });
-        }
-    }
-}
-
-/// The demo's part of [`super::Recover`]: nothing waits for its work (a code that never
-/// shows, an approval the screen's own asking never finds).
-#[cfg(feature = "demo")]
-fn nothing_waits(_: &mut super::state::State) {}
 
 /// Whether the demo card is in its reader; `None` when the kiosk has no demo card.
 #[cfg_attr(not(feature = "demo"), allow(unused_variables))]

@@ -15,7 +15,6 @@ use komek_domain::{Iin, IinError};
 use komek_kiosk_core::core::{Challenge, LoginError, Visit};
 
 /// The IIN has twelve digits.
-const IIN_LENGTH: usize = 12;
 
 #[derive(Default)]
 pub struct LoginState {
@@ -67,7 +66,7 @@ impl LoginState {
         match msg {
             Msg::IinDigit(digit) => {
                 self.problem = None;
-                let typed = type_digit(&mut self.iin_digits, &digit, IIN_LENGTH);
+                let typed = type_digit(&mut self.iin_digits, &digit, Iin::LENGTH);
                 Some(Effect::Typed(typed.then_some(digit)))
             }
             Msg::IinErase => {

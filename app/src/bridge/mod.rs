@@ -146,6 +146,10 @@ fn save_problem(e: &komek_kiosk_core::store::StoreError) -> SaveProblem {
     }
 }
 
+/// The [`Recover`] of work nobody waits for (a demo code that never shows, a round trip not
+/// measured): a panic in it is logged and leaves every screen as it was.
+fn nothing_waits(_: &mut State) {}
+
 /// A feature whose work died stops waiting and, if it was waiting, says the work failed.
 fn stop_waiting<P>(busy: &mut bool, problem: &mut Option<P>, failed: P) {
     if std::mem::take(busy) {

@@ -16,14 +16,16 @@ use chrono::{DateTime, Utc};
 use slint::{ComponentHandle, SharedString};
 use uuid::Uuid;
 
+use super::render::{int, page};
 use super::{Inner, Update, act, type_digit, with};
 use crate::{
     AppWindow, ParkedLine, Screen, StatusItem, StatusLine, TechnicianAdapter, TechnicianNotice,
     TechnicianProblem, TechnicianSection,
 };
-use komek_domain::Iin;
+use komek_domain::{Iin, IinError};
 use komek_kiosk_core::core::LoginError;
 use komek_kiosk_core::session::Timing;
+use komek_kiosk_core::store::kiosk_reference;
 use komek_kiosk_core::technician::{ClosedBy, KioskStatus, TechnicianSession, TechnicianStep};
 
 /// How long the corner is held before the sign-in opens.
@@ -39,7 +41,6 @@ pub const TIMING: Timing = Timing {
     end_after_warning: Duration::from_secs(30),
 };
 
-const IIN_LEN: usize = 12;
 const CODE_LEN: usize = 6;
 
 /// Parked actions on one page of the queue section, fewer at larger text.
@@ -57,22 +58,12 @@ pub struct TechnicianState {
     pub session: Option<TechnicianSession>,
     /// Opened with the technician's card: taking it out ends the mode.
     pub by_card: bool,
-    pub section: Section,
+    pub section: TechnicianSection,
     pub status: Option<KioskStatus>,
     pub round_trip: Option<Duration>,
     pub page: usize,
     pub notice: Option<(TechnicianNotice, String)>,
     pub demo_code: String,
-}
-
-/// The section on screen (a Rust copy of the UI's enum, so the state has a default).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub enum Section {
-    #[default]
-    Kiosk,
-    Network,
-    Queue,
-    Devices,
 }
 
 pub enum Msg {
@@ -140,8 +131,8 @@ impl TechnicianState {
             Msg::Digit(digit) => {
                 self.problem = None;
                 let typed = !self.busy
-                    && if self.iin.len() < IIN_LEN {
-                        type_digit(&mut self.iin, &digit, IIN_LEN)
+                    && if self.iin.len() < Iin::LENGTH {
+                        type_digit(&mut self.iin, &digit, Iin::LENGTH)
                     } else {
                         type_digit(&mut self.code, &digit, CODE_LEN)
                     };
@@ -191,15 +182,10 @@ impl TechnicianState {
                 }
             }
             Msg::ShowSection(section) => {
-                self.section = match section {
-                    TechnicianSection::Network => Section::Network,
-                    TechnicianSection::Queue => Section::Queue,
-                    TechnicianSection::Devices => Section::Devices,
-                    _ => Section::Kiosk,
-                };
+                self.section = section;
                 self.notice = None;
                 vec![Effect::Refresh {
-                    ping: self.section == Section::Network,
+                    ping: section == TechnicianSection::Network,
                 }]
             }
             Msg::Retry { row, text_size } => {
@@ -207,36 +193,26 @@ impl TechnicianState {
                 let chosen = self
                     .status
                     .as_ref()
-                    .and_then(|s| s.parked.get(self.page * per_page + row));
+                    .and_then(|s| s.queue.parked.get(self.page * per_page + row));
                 match chosen {
-                    Some(parked) if parked.retryable => vec![Effect::Retry {
+                    Some(parked) if parked.has_payload => vec![Effect::Retry {
                         id: parked.id,
-                        reference: parked.reference.clone(),
+                        reference: kiosk_reference(parked.id),
                     }],
                     _ => Vec::new(),
                 }
             }
             Msg::Retried { reference, done } => {
-                let effects = if done {
-                    vec![
-                        Effect::Record(TechnicianStep::RetriedParked {
-                            kiosk_reference: reference.clone(),
-                        }),
-                        Effect::Refresh { ping: false },
-                    ]
-                } else {
-                    Vec::new()
-                };
                 let notice = if done {
                     TechnicianNotice::Retried
                 } else {
                     TechnicianNotice::NotRetried
                 };
                 self.notice = Some((notice, reference));
-                effects
+                vec![Effect::Refresh { ping: false }]
             }
             Msg::TurnPage { forward, text_size } => {
-                let rows = self.status.as_ref().map_or(0, |s| s.parked.len());
+                let rows = self.status.as_ref().map_or(0, |s| s.queue.parked.len());
                 super::turn_page(&mut self.page, forward, rows, parked_per_page(text_size));
                 Vec::new()
             }
@@ -261,7 +237,7 @@ impl TechnicianState {
             }
             Msg::Status { status, text_size } => {
                 self.status = status.map(|s| *s);
-                let rows = self.status.as_ref().map_or(0, |s| s.parked.len());
+                let rows = self.status.as_ref().map_or(0, |s| s.queue.parked.len());
                 // A page past the last (the list shrank) goes back to the last.
                 let pages = super::state::page_count(rows, parked_per_page(text_size));
                 self.page = self.page.min(pages - 1);
@@ -291,11 +267,10 @@ impl TechnicianState {
     }
 
     fn submission(&self) -> Result<(String, String), TechnicianProblem> {
-        if self.iin.len() < IIN_LEN {
-            return Err(TechnicianProblem::IinIncomplete);
-        }
-        if Iin::parse(&self.iin).is_err() {
-            return Err(TechnicianProblem::IinInvalid);
+        match Iin::parse(&self.iin) {
+            Ok(_) => {}
+            Err(IinError::WrongLength(_)) => return Err(TechnicianProblem::IinIncomplete),
+            Err(_) => return Err(TechnicianProblem::IinInvalid),
         }
         if self.code.len() < CODE_LEN {
             return Err(TechnicianProblem::CodeIncomplete);
@@ -363,11 +338,16 @@ impl Inner {
                 }
                 Effect::Record(step) => self.record_technician_step(step),
                 Effect::Retry { id, reference } => {
-                    let done = core.retry_parked(id).unwrap_or_else(|e| {
-                        tracing::error!(error = %e, "the parked action could not be queued again");
-                        false
+                    let Some(session) = self.state.borrow().technician.session.clone() else {
+                        continue;
+                    };
+                    self.spawn(super::nothing_waits, async move {
+                        let done = core.retry_parked(&session, id).await.unwrap_or_else(|e| {
+                            tracing::error!(error = %e, "the parked action could not be queued again");
+                            false
+                        });
+                        Update::Technician(Msg::Retried { reference, done })
                     });
-                    self.technician(Msg::Retried { reference, done });
                 }
                 Effect::DownloadCatalogue => self.spawn(interrupted, async move {
                     let downloaded = core.sync().refresh_catalogue().await;
@@ -387,7 +367,7 @@ impl Inner {
                         text_size,
                     });
                     if ping {
-                        self.spawn(nothing_waits, async move {
+                        self.spawn(super::nothing_waits, async move {
                             Update::Technician(Msg::RoundTrip(core.gateway_round_trip().await))
                         });
                     }
@@ -505,8 +485,6 @@ impl Inner {
     }
 }
 
-fn nothing_waits(_: &mut super::state::State) {}
-
 fn duration_text(d: Duration) -> String {
     let minutes = d.as_secs() / 60;
     let (hours, minutes) = (minutes / 60, minutes % 60);
@@ -524,17 +502,24 @@ fn bytes_text(bytes: Option<u64>) -> String {
     match bytes {
         Some(b) if b >= 1 << 30 => format!("{:.1} GiB", b as f64 / f64::from(1u32 << 30)),
         Some(b) => format!("{:.1} MiB", b as f64 / f64::from(1u32 << 20)),
-        None => "—".into(),
+        None => NOTHING.into(),
     }
 }
 
+/// What a line shows for a value the kiosk does not have.
+const NOTHING: &str = "—";
+
+fn or_nothing(value: Option<String>) -> String {
+    value.unwrap_or_else(|| NOTHING.into())
+}
+
 fn time_text(at: Option<DateTime<Utc>>) -> String {
-    at.map_or_else(|| "—".into(), komek_domain::astana::time_text)
+    or_nothing(at.map(komek_domain::astana::time_text))
 }
 
 /// The lines of one section, each an item and its value (technical values, not translated).
 fn lines(
-    section: Section,
+    section: TechnicianSection,
     status: &KioskStatus,
     round_trip: Option<Duration>,
     card_service: &str,
@@ -547,69 +532,75 @@ fn lines(
     let enrolment = status.enrolment.as_ref();
     let speech = status.speech.as_ref();
     match section {
-        Section::Kiosk => vec![
+        TechnicianSection::Kiosk => vec![
             line(StatusItem::Version, status.version.into()),
             line(StatusItem::Uptime, duration_text(status.uptime)),
             line(
                 StatusItem::KioskId,
-                enrolment.map_or("—".into(), |e| e.kiosk_id.clone()),
+                or_nothing(enrolment.map(|e| e.kiosk_id.clone())),
             ),
             line(
                 StatusItem::Site,
-                enrolment.map_or("—".into(), |e| e.site.clone()),
+                or_nothing(enrolment.map(|e| e.site.clone())),
             ),
             line(
                 StatusItem::Region,
-                enrolment.map_or("—".into(), |e| e.region.clone()),
+                or_nothing(enrolment.map(|e| e.region.clone())),
             ),
             line(StatusItem::Fingerprint, status.key_fingerprint.clone()),
         ],
-        Section::Network => vec![
+        TechnicianSection::Network => vec![
             line(
                 StatusItem::Gateway,
                 if status.online { "online" } else { "offline" }.into(),
             ),
             line(
                 StatusItem::RoundTrip,
-                round_trip.map_or("—".into(), |d| format!("{} ms", d.as_millis())),
+                or_nothing(round_trip.map(|d| format!("{} ms", d.as_millis()))),
             ),
             line(
                 StatusItem::ClockOffset,
                 format!("{:+} s", status.clock_offset_secs),
             ),
+            line(StatusItem::LastError, or_nothing(status.last_error.clone())),
             line(
-                StatusItem::LastError,
-                status.last_error.clone().unwrap_or_else(|| "—".into()),
+                StatusItem::Catalogue,
+                time_text(status.queue.catalogue_cached_at),
             ),
-            line(StatusItem::Catalogue, time_text(status.catalogue_cached_at)),
         ],
-        Section::Queue => vec![
-            line(StatusItem::Pending, status.counts.pending.to_string()),
-            line(StatusItem::Delivered, status.counts.delivered.to_string()),
-            line(StatusItem::Parked, status.counts.parked.to_string()),
+        TechnicianSection::Queue => vec![
+            line(StatusItem::Pending, status.queue.counts.pending.to_string()),
+            line(
+                StatusItem::Delivered,
+                status.queue.counts.delivered.to_string(),
+            ),
+            line(StatusItem::Parked, status.queue.counts.parked.to_string()),
             line(
                 StatusItem::OldestPending,
-                status.oldest_pending_at.map_or("—".into(), |at| {
-                    duration_text((now - at).to_std().unwrap_or_default())
-                }),
+                or_nothing(
+                    status
+                        .queue
+                        .oldest_pending_at
+                        .map(|at| duration_text((now - at).to_std().unwrap_or_default())),
+                ),
             ),
         ],
-        Section::Devices => vec![
+        TechnicianSection::Devices => vec![
             line(StatusItem::CardService, card_service.into()),
             line(
                 StatusItem::SpeechDispatcher,
-                speech.map_or("—".into(), |h| h.dispatcher.clone()),
+                or_nothing(speech.map(|h| h.dispatcher.clone())),
             ),
             line(
                 StatusItem::Audio,
-                speech.map_or("—".into(), |h| h.audio.clone()),
+                or_nothing(speech.map(|h| h.audio.clone())),
             ),
             line(
                 StatusItem::Headphones,
                 match speech.and_then(|h| h.headphones) {
                     Some(true) => "in",
                     Some(false) => "out",
-                    None => "—",
+                    None => NOTHING,
                 }
                 .into(),
             ),
@@ -628,8 +619,8 @@ pub(super) fn render(
 ) {
     let adapter = app.global::<TechnicianAdapter>();
     adapter.set_iin_display(super::format::iin_groups(&t.iin).into());
-    adapter.set_iin_length(i32::try_from(t.iin.len()).unwrap_or(0));
-    adapter.set_code_length(i32::try_from(t.code.len()).unwrap_or(0));
+    adapter.set_iin_length(int(t.iin.len()));
+    adapter.set_code_length(int(t.code.len()));
     adapter.set_problem(t.problem.unwrap_or(TechnicianProblem::None));
     adapter.set_busy(t.busy);
     adapter.set_demo_iin(super::demo::TECHNICIAN_IIN.into());
@@ -640,12 +631,7 @@ pub(super) fn render(
             .map_or(String::new(), |s| s.technician_id.clone())
             .into(),
     );
-    adapter.set_section(match t.section {
-        Section::Kiosk => TechnicianSection::Kiosk,
-        Section::Network => TechnicianSection::Network,
-        Section::Queue => TechnicianSection::Queue,
-        Section::Devices => TechnicianSection::Devices,
-    });
+    adapter.set_section(t.section);
     let shown = t
         .status
         .as_ref()
@@ -653,29 +639,24 @@ pub(super) fn render(
         .unwrap_or_default();
     super::models::sync(adapter.get_lines(), shown, |m| adapter.set_lines(m));
     let per_page = parked_per_page(text_size);
-    let parked: Vec<ParkedLine> = t
+    let all_parked = t
         .status
         .as_ref()
-        .map(|s| {
-            s.parked
-                .iter()
-                .skip(t.page * per_page)
-                .take(per_page)
-                .map(|p| ParkedLine {
-                    reference: p.reference.as_str().into(),
-                    kind: p.kind.as_str().into(),
-                    reason: p.reason.as_str().into(),
-                    tries: i32::try_from(p.tries).unwrap_or(i32::MAX),
-                    queued: komek_domain::astana::time_text(p.queued_at).into(),
-                    retryable: p.retryable,
-                })
-                .collect()
+        .map_or(&[][..], |s| s.queue.parked.as_slice());
+    let parked: Vec<ParkedLine> = page(all_parked, t.page, per_page)
+        .into_iter()
+        .map(|p| ParkedLine {
+            reference: kiosk_reference(p.id).into(),
+            kind: p.kind.into(),
+            reason: p.reason.unwrap_or_default().into(),
+            tries: i32::try_from(p.attempts).unwrap_or(i32::MAX),
+            queued: komek_domain::astana::time_text(p.created_at).into(),
+            retryable: p.has_payload,
         })
-        .unwrap_or_default();
+        .collect();
     super::models::sync(adapter.get_parked(), parked, |m| adapter.set_parked(m));
-    let rows = t.status.as_ref().map_or(0, |s| s.parked.len());
-    adapter.set_parked_page(i32::try_from(t.page).unwrap_or(0));
-    adapter.set_parked_pages(i32::try_from(super::state::page_count(rows, per_page)).unwrap_or(1));
+    adapter.set_parked_page(int(t.page));
+    adapter.set_parked_pages(int(super::state::page_count(all_parked.len(), per_page)));
     let (notice, reference) = t
         .notice
         .clone()

@@ -15,11 +15,10 @@ use crate::AppState;
 use crate::audit::{self, Actor, Entry};
 use crate::auth::{bearer, random_token, sha256_hex};
 use crate::error::Refusal;
+use crate::lockout::{self, Lockable};
 
 const SESSION_LIFETIME: Duration = Duration::hours(8);
 const IDLE_LIMIT: Duration = Duration::minutes(15);
-const MAX_FAILED_LOGINS: i64 = 10;
-const LOCKOUT: Duration = Duration::minutes(30);
 
 /// The operator a request is made by, for the audit log.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -72,11 +71,7 @@ pub async fn login(
     let Some(account) = account else {
         return Err(refused());
     };
-    if account
-        .locked_until
-        .as_deref()
-        .is_some_and(|until| until > crate::db::ts(now).as_str())
-    {
+    if lockout::is_locked(account.locked_until.as_deref(), now) {
         return Err(Refusal::new(
             StatusCode::TOO_MANY_REQUESTS,
             ErrorCode::TooManyRequests,
@@ -95,27 +90,16 @@ pub async fn login(
     let mut conn = state.db.lock();
     let tx = conn.transaction()?;
     let (Some(step), true) = (step, password_ok) else {
-        let failed: i64 = tx.query_row(
-            "UPDATE operators SET failed_logins = failed_logins + 1 WHERE username = ?1
-             RETURNING failed_logins",
-            params![request.username],
-            |r| r.get(0),
-        )?;
-        if failed >= MAX_FAILED_LOGINS {
-            tx.execute(
-                "UPDATE operators SET failed_logins = 0, locked_until = ?2 WHERE username = ?1",
-                params![request.username, crate::db::ts(now + LOCKOUT)],
-            )?;
-        }
+        lockout::failed(&tx, Lockable::Operator, &request.username, now)?;
         record(&tx, &request.username, "login refused", now)?;
         tx.commit()?;
         return Err(refused());
     };
     tx.execute(
-        "UPDATE operators SET failed_logins = 0, locked_until = NULL, last_totp_step = ?2
-         WHERE username = ?1",
+        "UPDATE operators SET last_totp_step = ?2 WHERE username = ?1",
         params![request.username, step],
     )?;
+    lockout::succeeded(&tx, Lockable::Operator, &request.username)?;
     let token = random_token();
     let expires_at = now + SESSION_LIFETIME;
     tx.execute(

@@ -7,7 +7,7 @@ use zeroize::{Zeroize, ZeroizeOnDrop};
 
 mod status;
 
-pub use status::{KioskStatus, PARKED_SHOWN, ParkedRow};
+pub use status::{KioskStatus, PARKED_SHOWN, QueueState};
 
 use crate::core::{Core, LoginError};
 use crate::portal::{technician_session_from_wire, technician_step_to_wire};
@@ -102,13 +102,24 @@ impl Core {
         Ok(technician_session_from_wire(answer?))
     }
 
-    /// Puts a parked action back in the queue, due now, and wakes the delivery. Returns whether
-    /// it was parked with its payload (a second press, or a purged row, changes nothing).
-    pub fn retry_parked(&self, id: uuid::Uuid) -> Result<bool, crate::store::StoreError> {
+    /// Puts a parked action back in the queue, due now, wakes the delivery and records the
+    /// retry in the audit log under `session`'s technician. Returns whether it was parked with
+    /// its payload (a second press, or a purged row, changes nothing and records nothing).
+    pub async fn retry_parked(
+        &self,
+        session: &TechnicianSession,
+        id: uuid::Uuid,
+    ) -> Result<bool, crate::store::StoreError> {
         let retried = self.sync().outbox().retry_parked(id, Utc::now())?;
         if retried {
-            tracing::info!(reference = %crate::store::kiosk_reference(id), "parked action retried");
+            let kiosk_reference = crate::store::kiosk_reference(id);
+            tracing::info!(reference = %kiosk_reference, "parked action retried");
             self.sync().wake();
+            let step = TechnicianStep::RetriedParked { kiosk_reference };
+            if let Err(e) = self.record_technician_step(session, &step).await {
+                // The kiosk's own log has it; the delivery goes on either way.
+                tracing::warn!(error = ?e, "the retry could not reach the audit log");
+            }
         }
         Ok(retried)
     }

@@ -6,29 +6,38 @@ use std::path::Path;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use uuid::Uuid;
 
 use crate::core::Core;
 use crate::enrolment::Enrolment;
 use crate::speech::Health;
-use crate::store::{OutboxCounts, StoreError, kiosk_reference};
+use crate::store::{Cache, Outbox, OutboxCounts, ParkedSummary, StoreError};
 use crate::sync::CATALOGUE_KEY;
 
 /// The parked actions a technician sees at most (the newest).
 pub const PARKED_SHOWN: usize = 20;
 
-/// A parked action as a technician sees it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ParkedRow {
-    pub id: Uuid,
-    /// What the person's receipt shows (`K-7F3A09C2`), so a complaint can be matched.
-    pub reference: String,
-    pub kind: String,
-    pub reason: String,
-    pub tries: u32,
-    pub queued_at: DateTime<Utc>,
-    /// Its sealed payload is still there, so it can be sent again.
-    pub retryable: bool,
+/// The queue and the cached catalogue, as technician mode and `--diagnose` show them: one
+/// reading for both, no payload opened.
+#[derive(Debug, Clone)]
+pub struct QueueState {
+    pub counts: OutboxCounts,
+    pub oldest_pending_at: Option<DateTime<Utc>>,
+    pub next_due_at: Option<DateTime<Utc>>,
+    /// The newest parked actions, at most [`PARKED_SHOWN`].
+    pub parked: Vec<ParkedSummary>,
+    pub catalogue_cached_at: Option<DateTime<Utc>>,
+}
+
+impl QueueState {
+    pub fn read(outbox: &Outbox, cache: &Cache) -> Result<Self, StoreError> {
+        Ok(QueueState {
+            counts: outbox.counts()?,
+            oldest_pending_at: outbox.oldest_pending_at()?,
+            next_due_at: outbox.next_due_at()?,
+            parked: outbox.parked(PARKED_SHOWN)?,
+            catalogue_cached_at: cache.get(CATALOGUE_KEY)?.map(|c| c.fetched_at),
+        })
+    }
 }
 
 /// The kiosk's state at one moment, for the technician's screen.
@@ -43,10 +52,7 @@ pub struct KioskStatus {
     pub last_error: Option<String>,
     /// The gateway's clock minus the kiosk's, from the last answer's `Date`.
     pub clock_offset_secs: i64,
-    pub counts: OutboxCounts,
-    pub oldest_pending_at: Option<DateTime<Utc>>,
-    pub parked: Vec<ParkedRow>,
-    pub catalogue_cached_at: Option<DateTime<Utc>>,
+    pub queue: QueueState,
     /// Free space on the data folder's file system.
     pub disk_free_bytes: Option<u64>,
     pub outbox_bytes: Option<u64>,
@@ -57,31 +63,7 @@ impl Core {
     /// The kiosk's state now, read from its own files (no network).
     pub fn kiosk_status(&self) -> Result<KioskStatus, StoreError> {
         let data_dir = &self.config().data_dir;
-        let (counts, oldest_pending_at, parked) = {
-            let outbox = self.sync().outbox();
-            (
-                outbox.counts()?,
-                outbox.oldest_pending_at()?,
-                outbox.parked(PARKED_SHOWN)?,
-            )
-        };
-        let parked = parked
-            .into_iter()
-            .map(|a| ParkedRow {
-                id: a.id,
-                reference: kiosk_reference(a.id),
-                kind: a.kind,
-                reason: a.reason.unwrap_or_default(),
-                tries: a.attempts,
-                queued_at: a.created_at,
-                retryable: a.has_payload,
-            })
-            .collect();
-        let catalogue_cached_at = self
-            .sync()
-            .cache()
-            .get(CATALOGUE_KEY)?
-            .map(|c| c.fetched_at);
+        let queue = QueueState::read(&self.sync().outbox(), &self.sync().cache())?;
         let status = self.status();
         Ok(KioskStatus {
             version: env!("CARGO_PKG_VERSION"),
@@ -91,10 +73,7 @@ impl Core {
             online: status.online,
             last_error: status.last_error,
             clock_offset_secs: self.signer().clock_offset_secs(),
-            counts,
-            oldest_pending_at,
-            parked,
-            catalogue_cached_at,
+            queue,
             disk_free_bytes: disk_free(data_dir),
             outbox_bytes: std::fs::metadata(data_dir.join("outbox.db"))
                 .ok()
